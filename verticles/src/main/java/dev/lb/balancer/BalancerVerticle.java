@@ -1,0 +1,149 @@
+package dev.lb.balancer;
+
+import dev.lb.bus.Addresses;
+import dev.lb.bus.BadRequestException;
+import dev.lb.bus.Failures;
+import dev.lb.bus.ReplicaMessages;
+import dev.lb.config.ConfigKeys;
+import dev.lb.config.RingSettings;
+import dev.lb.http.Replies;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.lang.System.Logger.Level;
+
+/**
+ * The front door: {@code GET /rep}, {@code POST /add}, {@code DELETE /rm} (and {@code POST /rm}) go to the replica
+ * manager over the event bus; every other request is forwarded to the replica the consistent hash ring picks.
+ */
+public class BalancerVerticle extends VerticleBase {
+
+  private static final System.Logger LOG = System.getLogger(BalancerVerticle.class.getName());
+  private static final String BODY_SHAPE = "Request body must be a JSON object like {\"n\": 1, \"hostnames\": [\"S5\"]}";
+
+  private HttpServer server;
+  private WebClient client;
+  private RoutingTable table;
+  private long busTimeoutMs;
+
+  @Override
+  public Future<?> start() {
+    busTimeoutMs = config().getLong(ConfigKeys.BUS_TIMEOUT_MS, 60_000L);
+    table = new RoutingTable(RingSettings.spec(config()));
+    client = WebClient.create(vertx,
+        new WebClientOptions().setUserAgentEnabled(false).setFollowRedirects(false).setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(config().getInteger(ConfigKeys.PROXY_POOL_SIZE, 32)));
+    Forwarder forwarder = new Forwarder(vertx, client, table, KeySource.parse(config().getString(ConfigKeys.KEY, "random")),
+        new Forwarder.Options(config().getLong(ConfigKeys.PROXY_TIMEOUT_MS, 5000L),
+            config().getLong(ConfigKeys.PROXY_CONNECT_TIMEOUT_MS, 1000L), config().getInteger(ConfigKeys.PROXY_RETRIES, 2)));
+    EventBus bus = vertx.eventBus();
+    return Future.all(
+        bus.<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> table.apply(msg.body())).completion(),
+        bus.<JsonObject>consumer(Addresses.REPLICA_DOWN, msg -> table.markUnavailable(ReplicaMessages.replica(msg.body()))).completion(),
+        bus.<JsonObject>consumer(Addresses.REPLICA_UP, msg -> table.markAvailable(ReplicaMessages.replica(msg.body()))).completion())
+      .compose(v -> bus.<JsonObject>request(Addresses.REPLICAS_GET, new JsonObject(), ReplicaMessages.within(busTimeoutMs)))
+      .onSuccess(reply -> table.apply(reply.body()))
+      .compose(v -> {
+        server = vertx.createHttpServer().requestHandler(router(forwarder));
+        return server.listen(config().getInteger(ConfigKeys.HTTP_PORT, 5000), config().getString(ConfigKeys.HTTP_HOST, "0.0.0.0"));
+      });
+  }
+
+  @Override
+  public Future<?> stop() {
+    client.close();
+    return Future.succeededFuture();
+  }
+
+  private Router router(Forwarder forwarder) {
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(config().getLong(ConfigKeys.PROXY_BODY_LIMIT, 1L << 20)));
+    router.get("/rep").handler(this::replicas);
+    router.post("/add").handler(ctx -> scale(ctx, Addresses.REPLICAS_ADD));
+    router.delete("/rm").handler(ctx -> scale(ctx, Addresses.REPLICAS_REMOVE));
+    router.post("/rm").handler(ctx -> scale(ctx, Addresses.REPLICAS_REMOVE));
+    router.route("/rep").handler(ctx -> wrongMethod(ctx, "GET"));
+    router.route("/add").handler(ctx -> wrongMethod(ctx, "POST"));
+    router.route("/rm").handler(ctx -> wrongMethod(ctx, "DELETE, POST"));
+    router.route().handler(forwarder::handle);
+    router.errorHandler(413, ctx -> Replies.failure(ctx.response(), 413,
+        "<Error> Request body is larger than " + config().getLong(ConfigKeys.PROXY_BODY_LIMIT, 1L << 20) + " bytes"));
+    router.errorHandler(400, ctx -> Replies.failure(ctx.response(), 400, "<Error> Malformed request"));
+    router.errorHandler(500, ctx -> {
+      LOG.log(Level.ERROR, "unexpected failure on " + ctx.request().method() + " " + ctx.request().path(), ctx.failure());
+      Replies.failure(ctx.response(), 500, "<Error> Internal error of the load balancer");
+    });
+    return router;
+  }
+
+  private void replicas(RoutingContext ctx) {
+    vertx.eventBus().<JsonObject>request(Addresses.REPLICAS_GET, new JsonObject(), ReplicaMessages.within(busTimeoutMs))
+        .onSuccess(reply -> Replies.success(ctx.response(), ReplicaMessages.replicaList(reply.body())))
+        .onFailure(err -> failed(ctx, err));
+  }
+
+  private void scale(RoutingContext ctx, String address) {
+    JsonObject body;
+    try {
+      body = jsonObject(ctx.body().buffer());
+    } catch (BadRequestException e) {
+      Replies.failure(ctx.response(), 400, e.getMessage());
+      return;
+    }
+    vertx.eventBus().<JsonObject>request(address, body, ReplicaMessages.within(busTimeoutMs))
+        .onSuccess(reply -> Replies.success(ctx.response(), ReplicaMessages.replicaList(reply.body())))
+        .onFailure(err -> failed(ctx, err));
+  }
+
+  private static JsonObject jsonObject(Buffer body) {
+    if (body == null || body.length() == 0) {
+      throw new BadRequestException(BODY_SHAPE);
+    }
+    Object value;
+    try {
+      value = Json.decodeValue(body);
+    } catch (DecodeException e) {
+      throw new BadRequestException("Malformed JSON body: " + firstLine(e.getMessage()));
+    }
+    if (!(value instanceof JsonObject object)) {
+      throw new BadRequestException(BODY_SHAPE);
+    }
+    return object;
+  }
+
+  private static String firstLine(String text) {
+    String line = text == null ? "" : text.lines().findFirst().orElse("");
+    return line.length() > 120 ? line.substring(0, 120) + "..." : line;
+  }
+
+  private void failed(RoutingContext ctx, Throwable err) {
+    int status = Failures.statusFor(err);
+    if (status >= 500) {
+      LOG.log(Level.WARNING, "{0} {1} failed: {2}", ctx.request().method(), ctx.request().path(), err.getMessage());
+    }
+    Replies.failure(ctx.response(), status, Failures.messageFor(err));
+  }
+
+  private static void wrongMethod(RoutingContext ctx, String allowed) {
+    ctx.response().putHeader(HttpHeaders.ALLOW, allowed);
+    Replies.failure(ctx.response(), 405, "<Error> Method " + ctx.request().method() + " is not allowed on '"
+        + ctx.request().path() + "'; use " + allowed.replace(", ", " or "));
+  }
+
+  /** The port it listens on; with {@code http.port = 0}, the one the system chose. */
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

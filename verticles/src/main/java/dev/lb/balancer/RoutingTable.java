@@ -1,0 +1,99 @@
+package dev.lb.balancer;
+
+import dev.lb.bus.ReplicaInfo;
+import dev.lb.bus.ReplicaMessages;
+import dev.lb.ring.ConsistentHashRing;
+import dev.lb.ring.Ring;
+import dev.lb.ring.RingSpec;
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.IntPredicate;
+
+/**
+ * A balancer's routing state, confined to its event loop: the ring built from the manager's latest snapshot, where
+ * each ring id is reached, and which replicas are out of routing (announced down or suspected by a failed forward).
+ */
+final class RoutingTable {
+
+  private final RingSpec spec;
+  private final Set<String> unavailable = new HashSet<>();
+  private ConsistentHashRing ring;
+  private ReplicaInfo[] byRingId = new ReplicaInfo[0];
+  private boolean[] usable = new boolean[0];
+  private List<ReplicaInfo> replicas = List.of();
+  private long version = -1;
+  private final IntPredicate routable = id -> id < usable.length && usable[id];
+
+  RoutingTable(RingSpec spec) {
+    this.spec = spec;
+    this.ring = ConsistentHashRing.build(spec, List.of());
+  }
+
+  /** Applies a snapshot unless it is older than the one applied; rebuilds the ring only if its members changed. */
+  boolean apply(JsonObject snapshot) {
+    long v = ReplicaMessages.version(snapshot);
+    if (v <= version) {
+      return false;
+    }
+    version = v;
+    replicas = ReplicaMessages.replicas(snapshot);
+    int[] ids = replicas.stream().mapToInt(ReplicaInfo::ringId).sorted().toArray();
+    if (!Arrays.equals(ids, ring.members())) {
+      ring = ConsistentHashRing.build(spec, replicas.stream().map(ReplicaInfo::ringId).toList());
+    }
+    byRingId = new ReplicaInfo[ids.length == 0 ? 1 : ids[ids.length - 1] + 1];
+    replicas.forEach(r -> byRingId[r.ringId()] = r);
+    Set<String> names = new HashSet<>();
+    replicas.forEach(r -> names.add(r.name()));
+    unavailable.retainAll(names);
+    refresh();
+    return true;
+  }
+
+  /** Takes {@code name} out of routing; true if it was in. */
+  boolean markUnavailable(String name) {
+    boolean changed = isMember(name) && unavailable.add(name);
+    refresh();
+    return changed;
+  }
+
+  /** Puts {@code name} back into routing; true if it was out. */
+  boolean markAvailable(String name) {
+    boolean changed = unavailable.remove(name);
+    refresh();
+    return changed;
+  }
+
+  private boolean isMember(String name) {
+    return replicas.stream().anyMatch(r -> r.name().equals(name));
+  }
+
+  private void refresh() {
+    boolean[] next = new boolean[byRingId.length];
+    for (int id = 0; id < byRingId.length; id++) {
+      next[id] = byRingId[id] != null && !unavailable.contains(byRingId[id].name());
+    }
+    usable = next;
+  }
+
+  /** The replica that serves {@code key}: its owner, or the next routable replica clockwise; null if none. */
+  ReplicaInfo pick(long key) {
+    return replicaOf(ring.owner(key, routable));
+  }
+
+  /** Like {@link #pick(long)}, among the replicas {@code allowed} also accepts (to skip ones already tried). */
+  ReplicaInfo pick(long key, IntPredicate allowed) {
+    return replicaOf(ring.owner(key, routable.and(allowed)));
+  }
+
+  private ReplicaInfo replicaOf(int ringId) {
+    return ringId == Ring.NONE ? null : byRingId[ringId];
+  }
+
+  List<ReplicaInfo> replicas() {
+    return replicas;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.lb.bus;
+
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+
+/** Failure codes of event-bus replies: HTTP status codes, so the HTTP side passes them through unchanged. */
+public final class Failures {
+
+  private Failures() {}
+
+  public static final int BAD_REQUEST = 400;
+  public static final int NOT_FOUND = 404;
+  public static final int INTERNAL = 500;
+  public static final int BAD_GATEWAY = 502;
+  public static final int UNAVAILABLE = 503;
+
+  /** The HTTP status for a failed bus request or forward. */
+  public static int statusFor(Throwable err) {
+    if (err instanceof ReplyException re) {
+      return re.failureType() == ReplyFailure.RECIPIENT_FAILURE ? re.failureCode() : UNAVAILABLE;
+    }
+    if (err instanceof BadRequestException) {
+      return BAD_REQUEST;
+    }
+    return BAD_GATEWAY;
+  }
+
+  /** The message to show for a failure, with the {@code <Error>} prefix of the API. */
+  public static String messageFor(Throwable err) {
+    if (err instanceof ReplyException re && re.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
+      return "<Error> The replica manager did not answer (" + re.failureType().name().toLowerCase() + ")";
+    }
+    String text = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+    return text.startsWith("<Error>") ? text : "<Error> " + text;
+  }
+}

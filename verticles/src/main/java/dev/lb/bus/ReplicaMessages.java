@@ -1,0 +1,68 @@
+package dev.lb.bus;
+
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** Builds and reads the JSON payloads of {@link Addresses}. */
+public final class ReplicaMessages {
+
+  public static final String N = "n";
+  public static final String HOSTNAMES = "hostnames";
+  public static final String VERSION = "version";
+  public static final String REPLICAS = "replicas";
+  public static final String REPLICA = "replica";
+  public static final String REASON = "reason";
+
+  private ReplicaMessages() {}
+
+  /** A request of {@link Addresses#REPLICAS_ADD} or {@link Addresses#REPLICAS_REMOVE}. */
+  public static JsonObject scaleRequest(int n, List<String> hostnames) {
+    return new JsonObject().put(N, n).put(HOSTNAMES, new JsonArray(List.copyOf(hostnames)));
+  }
+
+  /** The replica set at {@code version}; versions grow with every change, so stale events can be ignored. */
+  public static JsonObject snapshot(long version, List<ReplicaInfo> replicas) {
+    JsonArray list = new JsonArray();
+    replicas.forEach(r -> list.add(r.toJson()));
+    return new JsonObject().put(VERSION, version).put(REPLICAS, list);
+  }
+
+  public static long version(JsonObject snapshot) {
+    return snapshot.getLong(VERSION);
+  }
+
+  public static List<ReplicaInfo> replicas(JsonObject snapshot) {
+    return snapshot.getJsonArray(REPLICAS).stream().map(o -> ReplicaInfo.fromJson((JsonObject) o)).toList();
+  }
+
+  /** The {@code message} of {@code /rep}, {@code /add} and {@code /rm}: {"N": 3, "replicas": ["Server 1", ...]}. */
+  public static JsonObject replicaList(JsonObject snapshot) {
+    List<String> names = replicas(snapshot).stream().map(ReplicaInfo::name).toList();
+    return new JsonObject().put("N", names.size()).put(REPLICAS, new JsonArray(names));
+  }
+
+  /** An event of {@link Addresses#REPLICA_DOWN} or {@link Addresses#REPLICA_SUSPECT}. */
+  public static JsonObject replicaEvent(String replica, String reason) {
+    return new JsonObject().put(REPLICA, replica).put(REASON, reason);
+  }
+
+  /** An event of {@link Addresses#REPLICA_UP}. */
+  public static JsonObject replicaEvent(String replica) {
+    return new JsonObject().put(REPLICA, replica);
+  }
+
+  public static String replica(JsonObject event) {
+    return event.getString(REPLICA);
+  }
+
+  public static String reason(JsonObject event) {
+    return event.getString(REASON, "");
+  }
+
+  /** Options for a request that may take {@code timeoutMs} to be answered. */
+  public static DeliveryOptions within(long timeoutMs) {
+    return new DeliveryOptions().setSendTimeout(timeoutMs);
+  }
+}

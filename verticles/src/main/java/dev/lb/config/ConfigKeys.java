@@ -1,0 +1,49 @@
+package dev.lb.config;
+
+/**
+ * The configuration keys, as they appear in {@code conf/config.json} and in each verticle's {@code config()}.
+ * Defaults live in that file; {@link Settings} maps environment variables onto these keys.
+ */
+public final class ConfigKeys {
+
+  private ConfigKeys() {}
+
+  public static final String HTTP_HOST = "http.host";
+  public static final String HTTP_PORT = "http.port";
+  /** The id a server replica reports in {@code /home}. */
+  public static final String SERVER_ID = "server.id";
+
+  public static final String REPLICAS = "replicas";
+  public static final String REPLICAS_MAX = "replicas.max";
+  /** {@code process}, {@code inproc} (or {@code docker} where built). */
+  public static final String BACKEND = "backend";
+
+  public static final String RING_HASH = "ring.hash";
+  public static final String RING_SLOTS = "ring.slots";
+  /** Virtual nodes per replica; 0 means log2(slots). */
+  public static final String RING_VNODES = "ring.vnodes";
+  public static final String RING_PROBING = "ring.probing";
+  /** Where a request's key comes from: {@code random}, {@code header:NAME}, {@code query:NAME} or {@code client}. */
+  public static final String KEY = "key";
+
+  /** Balancer verticle instances (event loops serving the port); 0 means one per core. */
+  public static final String BALANCER_INSTANCES = "balancer.instances";
+  public static final String PROXY_TIMEOUT_MS = "proxy.timeout.ms";
+  public static final String PROXY_CONNECT_TIMEOUT_MS = "proxy.connect.timeout.ms";
+  public static final String PROXY_RETRIES = "proxy.retries";
+  public static final String PROXY_POOL_SIZE = "proxy.pool.size";
+  public static final String PROXY_BODY_LIMIT = "proxy.body.limit";
+
+  public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
+  public static final String HEARTBEAT_TIMEOUT_MS = "heartbeat.timeout.ms";
+  public static final String HEARTBEAT_FALL = "heartbeat.fall";
+  public static final String HEARTBEAT_RISE = "heartbeat.rise";
+
+  public static final String BUS_TIMEOUT_MS = "bus.timeout.ms";
+
+  public static final String REPLICA_HOST = "replica.host";
+  public static final String REPLICA_START_TIMEOUT_MS = "replica.start.timeout.ms";
+  public static final String REPLICA_JVM_OPTIONS = "replica.jvm.options";
+  /** The command that starts a replica process; empty means this JVM's java and class path. */
+  public static final String REPLICA_COMMAND = "replica.command";
+}

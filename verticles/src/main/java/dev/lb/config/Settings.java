@@ -1,0 +1,121 @@
+package dev.lb.config;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Loads the configuration: the embedded {@code conf/config.json}, then an optional file, then environment variables.
+ * Later layers win; every value is checked against the type of its default.
+ */
+public final class Settings {
+
+  /** Environment variables and the keys they set. */
+  public static final Map<String, String> ENVIRONMENT = environmentTable();
+
+  private static final String EMBEDDED = "/conf/config.json";
+
+  private Settings() {}
+
+  private static Map<String, String> environmentTable() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("LB_HOST", ConfigKeys.HTTP_HOST);
+    env.put("LB_PORT", ConfigKeys.HTTP_PORT);
+    env.put("LB_REPLICAS", ConfigKeys.REPLICAS);
+    env.put("LB_MAX_REPLICAS", ConfigKeys.REPLICAS_MAX);
+    env.put("LB_BACKEND", ConfigKeys.BACKEND);
+    env.put("LB_HASH", ConfigKeys.RING_HASH);
+    env.put("LB_SLOTS", ConfigKeys.RING_SLOTS);
+    env.put("LB_VNODES", ConfigKeys.RING_VNODES);
+    env.put("LB_PROBING", ConfigKeys.RING_PROBING);
+    env.put("LB_KEY", ConfigKeys.KEY);
+    env.put("LB_INSTANCES", ConfigKeys.BALANCER_INSTANCES);
+    env.put("LB_REQUEST_TIMEOUT_MS", ConfigKeys.PROXY_TIMEOUT_MS);
+    env.put("LB_RETRIES", ConfigKeys.PROXY_RETRIES);
+    env.put("LB_BODY_LIMIT", ConfigKeys.PROXY_BODY_LIMIT);
+    env.put("LB_HEARTBEAT_INTERVAL_MS", ConfigKeys.HEARTBEAT_INTERVAL_MS);
+    env.put("LB_HEARTBEAT_TIMEOUT_MS", ConfigKeys.HEARTBEAT_TIMEOUT_MS);
+    env.put("LB_HEARTBEAT_FALL", ConfigKeys.HEARTBEAT_FALL);
+    env.put("LB_HEARTBEAT_RISE", ConfigKeys.HEARTBEAT_RISE);
+    env.put("LB_REPLICA_HOST", ConfigKeys.REPLICA_HOST);
+    env.put("LB_REPLICA_JVM_OPTIONS", ConfigKeys.REPLICA_JVM_OPTIONS);
+    return Map.copyOf(env);
+  }
+
+  /** The embedded defaults. */
+  public static JsonObject defaults() {
+    try (InputStream in = Settings.class.getResourceAsStream(EMBEDDED)) {
+      if (in == null) {
+        throw new IllegalStateException(EMBEDDED + " is missing from the class path");
+      }
+      return new JsonObject(Buffer.buffer(in.readAllBytes()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + EMBEDDED, e);
+    }
+  }
+
+  /** Defaults, overlaid with {@code file} (if not null) and then with the {@code LB_*} variables of {@code env}. */
+  public static JsonObject load(Path file, Map<String, String> env) {
+    JsonObject config = defaults();
+    if (file != null) {
+      overlay(config, readFile(file), file.toString());
+    }
+    JsonObject fromEnv = new JsonObject();
+    ENVIRONMENT.forEach((variable, key) -> {
+      String value = env.get(variable);
+      if (value != null && !value.isBlank()) {
+        fromEnv.put(key, convert(config.getValue(key), value.trim(), variable));
+      }
+    });
+    overlay(config, fromEnv, "the environment");
+    return config;
+  }
+
+  private static JsonObject readFile(Path file) {
+    try {
+      return new JsonObject(Buffer.buffer(Files.readAllBytes(file)));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+    } catch (DecodeException e) {
+      throw new IllegalArgumentException("configuration file " + file + " is not a JSON object: " + e.getMessage(), e);
+    }
+  }
+
+  private static void overlay(JsonObject config, JsonObject layer, String source) {
+    for (Map.Entry<String, Object> entry : layer) {
+      Object current = config.getValue(entry.getKey());
+      Object value = entry.getValue();
+      if (current instanceof Number && !(value instanceof Number)
+          || current instanceof String && !(value instanceof String)
+          || current instanceof Boolean && !(value instanceof Boolean)) {
+        throw new IllegalArgumentException("'" + entry.getKey() + "' in " + source + " must be of the type of its default "
+            + current + ", got " + value);
+      }
+      config.put(entry.getKey(), value);
+    }
+  }
+
+  private static Object convert(Object current, String value, String variable) {
+    try {
+      if (current instanceof Integer) {
+        return Integer.parseInt(value);
+      }
+      if (current instanceof Long) {
+        return Long.parseLong(value);
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(variable + " must be an integer, got '" + value + "'", e);
+    }
+    if (current instanceof Boolean) {
+      return Boolean.parseBoolean(value);
+    }
+    return value;
+  }
+}

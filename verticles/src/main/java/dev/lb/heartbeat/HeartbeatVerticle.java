@@ -1,0 +1,163 @@
+package dev.lb.heartbeat;
+
+import dev.lb.bus.Addresses;
+import dev.lb.bus.ReplicaInfo;
+import dev.lb.bus.ReplicaMessages;
+import dev.lb.config.ConfigKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.CheckResult;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.client.WebClient;
+import java.lang.System.Logger.Level;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Probes every replica's {@code GET /heartbeat} each {@code heartbeat.interval.ms}, each probe bounded by
+ * {@code heartbeat.timeout.ms}; publishes a replica down after {@code heartbeat.fall} misses in a row and up after
+ * {@code heartbeat.rise} successes. A replica a balancer suspects is probed at once.
+ */
+public class HeartbeatVerticle extends VerticleBase {
+
+  private static final System.Logger LOG = System.getLogger(HeartbeatVerticle.class.getName());
+
+  private final Map<String, ReplicaInfo> targets = new HashMap<>();
+  private final Map<String, ProbeState> states = new HashMap<>();
+  private final Map<String, String> lastFailure = new HashMap<>();
+  private HealthChecks checks;
+  private WebClient client;
+  private long timer;
+  private long timeoutMs;
+  private int fall;
+  private int rise;
+  private boolean roundRunning;
+  private long version = -1;
+
+  @Override
+  public Future<?> start() {
+    timeoutMs = config().getLong(ConfigKeys.HEARTBEAT_TIMEOUT_MS, 250L);
+    fall = config().getInteger(ConfigKeys.HEARTBEAT_FALL, 3);
+    rise = config().getInteger(ConfigKeys.HEARTBEAT_RISE, 2);
+    client = WebClient.create(vertx);
+    checks = HealthChecks.create(vertx);
+    EventBus bus = vertx.eventBus();
+    return Future.all(
+        bus.<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> apply(msg.body())).completion(),
+        bus.<JsonObject>consumer(Addresses.REPLICA_SUSPECT, msg -> probeNow(ReplicaMessages.replica(msg.body()))).completion())
+      .compose(v -> bus.<JsonObject>request(Addresses.REPLICAS_GET, new JsonObject(),
+          ReplicaMessages.within(config().getLong(ConfigKeys.BUS_TIMEOUT_MS, 60_000L))))
+      .onSuccess(reply -> apply(reply.body()))
+      .onSuccess(v -> timer = vertx.setPeriodic(config().getLong(ConfigKeys.HEARTBEAT_INTERVAL_MS, 250L), t -> round()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    client.close();
+    return Future.succeededFuture();
+  }
+
+  private void apply(JsonObject snapshot) {
+    long v = ReplicaMessages.version(snapshot);
+    if (v <= version) {
+      return;
+    }
+    version = v;
+    Set<String> current = new HashSet<>();
+    for (ReplicaInfo replica : ReplicaMessages.replicas(snapshot)) {
+      current.add(replica.name());
+      if (targets.put(replica.name(), replica) == null) {
+        states.put(replica.name(), new ProbeState(fall, rise));
+        checks.register(replica.name(), timeoutMs, promise -> probe(replica, promise));
+      }
+    }
+    List.copyOf(targets.keySet()).stream().filter(name -> !current.contains(name)).forEach(name -> {
+      targets.remove(name);
+      states.remove(name);
+      lastFailure.remove(name);
+      checks.unregister(name);
+    });
+  }
+
+  private void probe(ReplicaInfo replica, Promise<Status> result) {
+    client.get(replica.port(), replica.host(), "/heartbeat").timeout(timeoutMs).send().onComplete(ar -> {
+      if (ar.succeeded() && ar.result().statusCode() == 200) {
+        result.tryComplete(Status.OK());
+      } else {
+        String why = ar.succeeded() ? "answered " + ar.result().statusCode() : String.valueOf(ar.cause().getMessage());
+        result.tryComplete(Status.KO(new JsonObject().put("reason", why)));
+      }
+    });
+  }
+
+  /** One probe of every replica; a round still running (a probe near its timeout) makes the next one wait. */
+  private void round() {
+    if (roundRunning || targets.isEmpty()) {
+      return;
+    }
+    roundRunning = true;
+    checks.checkStatus().onComplete(ar -> {
+      roundRunning = false;
+      if (ar.failed()) {
+        LOG.log(Level.ERROR, "heartbeat round failed", ar.cause());
+        return;
+      }
+      List<CheckResult> results = ar.result().getChecks();
+      if (results != null) {
+        results.forEach(this::record);
+      }
+    });
+  }
+
+  private void probeNow(String name) {
+    ProbeState state = states.get(name);
+    if (state == null || state.down()) {
+      return;
+    }
+    state.suspect();
+    checks.checkStatus(name).onSuccess(this::record);
+  }
+
+  private void record(CheckResult result) {
+    String name = result.getId();
+    ProbeState state = states.get(name);
+    if (state == null) {
+      return;
+    }
+    boolean ok = result.getStatus() != null && result.getStatus().isOk();
+    if (!ok) {
+      lastFailure.put(name, reason(result));
+    }
+    switch (state.record(ok)) {
+      case DOWN -> {
+        String reason = "missed " + state.misses() + " heartbeats in a row (last: " + lastFailure.get(name) + ")";
+        LOG.log(Level.WARNING, "replica ''{0}'' is down: {1}", name, reason);
+        vertx.eventBus().publish(Addresses.REPLICA_DOWN, ReplicaMessages.replicaEvent(name, reason));
+      }
+      case UP -> {
+        LOG.log(Level.INFO, "replica ''{0}'' answers its heartbeat again", name);
+        vertx.eventBus().publish(Addresses.REPLICA_UP, ReplicaMessages.replicaEvent(name));
+      }
+      case NONE -> { }
+    }
+  }
+
+  private static String reason(CheckResult result) {
+    JsonObject data = result.getStatus() == null ? null : result.getStatus().getData();
+    if (data != null && data.containsKey("reason")) {
+      return data.getString("reason");
+    }
+    if (data != null && data.containsKey("cause")) {
+      return "no answer within the timeout (" + data.getString("cause") + ")";
+    }
+    return result.getFailure() != null ? String.valueOf(result.getFailure().getMessage()) : "no answer";
+  }
+}

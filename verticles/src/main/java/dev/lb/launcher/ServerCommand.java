@@ -1,0 +1,69 @@
+package dev.lb.launcher;
+
+import dev.lb.config.ConfigKeys;
+import dev.lb.server.ServerVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs one server replica: what the process backend and the Docker image start. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+    description = "Runs one server replica: GET /home and GET /heartbeat.")
+final class ServerCommand implements Callable<Integer> {
+
+  private static final System.Logger LOG = System.getLogger(ServerCommand.class.getName());
+
+  @Option(names = "--id", defaultValue = "${env:SERVER_ID:-Unknown}", description = "Replica id shown by /home (env SERVER_ID).")
+  private String id;
+
+  @Option(names = "--port", defaultValue = "${env:PORT:-5000}", description = "HTTP port (env PORT, default 5000).")
+  private int port;
+
+  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on (default 0.0.0.0).")
+  private String host;
+
+  @Option(names = "--exit-with-parent",
+      description = "Exit when standard input closes: the process backend keeps a pipe open for as long as it lives.")
+  private boolean exitWithParent;
+
+  @Override
+  public Integer call() {
+    // A replica serves two tiny endpoints: one event loop and small pools keep its footprint and start time low.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
+    Shutdown.onExit(vertx);
+    JsonObject conf = new JsonObject().put(ConfigKeys.SERVER_ID, id).put(ConfigKeys.HTTP_PORT, port).put(ConfigKeys.HTTP_HOST, host);
+    try {
+      vertx.deployVerticle(new ServerVerticle(), new DeploymentOptions().setConfig(conf)).await();
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "server replica ''" + id + "'' could not listen on " + host + ":" + port, e);
+      return 1;
+    }
+    if (exitWithParent) {
+      watchParent(System.in);
+    }
+    return 0;
+  }
+
+  private void watchParent(InputStream parent) {
+    Thread watcher = new Thread(() -> {
+      try {
+        while (parent.read() >= 0) {
+          // the parent never writes; any byte is ignored
+        }
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "lost the pipe to the parent process: {0}", e.getMessage());
+      }
+      LOG.log(Level.INFO, "parent process gone; replica ''{0}'' exits", id);
+      System.exit(0);
+    }, "parent-watch");
+    watcher.setDaemon(true);
+    watcher.start();
+  }
+}

@@ -1,0 +1,70 @@
+package dev.lb.replica;
+
+import dev.lb.config.ConfigKeys;
+import dev.lb.server.ServerVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Each replica is a {@link ServerVerticle} in this JVM, on its own port of 127.0.0.1: for tests and embedding. */
+public final class InProcessBackend implements ReplicaBackend {
+
+  private static final String HOST = "127.0.0.1";
+
+  private final Vertx vertx;
+  private final Map<String, Replica> byName = new HashMap<>();
+
+  public InProcessBackend(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  @Override
+  public Future<Replica> start(String name, int ringId) {
+    ServerVerticle server = new ServerVerticle();
+    JsonObject conf = new JsonObject()
+        .put(ConfigKeys.SERVER_ID, name).put(ConfigKeys.HTTP_HOST, HOST).put(ConfigKeys.HTTP_PORT, 0);
+    return vertx.deployVerticle(server, new DeploymentOptions().setConfig(conf)).map(id -> {
+      Replica replica = new Replica(name, ringId, HOST, server.actualPort(), id);
+      byName.put(name, replica);
+      return replica;
+    });
+  }
+
+  @Override
+  public Future<Void> stop(Replica replica) {
+    byName.remove(replica.name());
+    return vertx.deploymentIDs().contains(replica.instance()) ? vertx.undeploy(replica.instance()) : Future.succeededFuture();
+  }
+
+  /**
+   * Makes replica {@code name} stop answering without telling anyone, as a crash would: only the heartbeat can
+   * find out. For tests.
+   */
+  public Future<Void> crash(String name) {
+    Replica replica = byName.get(name);
+    return replica == null ? Future.failedFuture("no replica " + name) : vertx.undeploy(replica.instance());
+  }
+
+  /** The replicas it runs now, by name. */
+  public Map<String, Replica> running() {
+    return Map.copyOf(byName);
+  }
+
+  @Override
+  public void exitHandler(Handler<Replica> handler) {
+    // An in-JVM replica has no process to exit; only crash() ends one unexpectedly, and the heartbeat sees it.
+  }
+
+  @Override
+  public Future<Void> close() {
+    List<Future<Void>> stops = new ArrayList<>();
+    List.copyOf(byName.values()).forEach(r -> stops.add(stop(r)));
+    return Future.join(stops).mapEmpty();
+  }
+}

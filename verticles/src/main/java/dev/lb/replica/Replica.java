@@ -1,0 +1,19 @@
+package dev.lb.replica;
+
+import dev.lb.bus.ReplicaInfo;
+
+/**
+ * A running replica, as a backend started it.
+ *
+ * @param name     its name in {@code /rep}
+ * @param ringId   the ring id placing its virtual nodes
+ * @param host     where it is reached
+ * @param port     its HTTP port there
+ * @param instance the backend's handle: a process id, a container id or a deployment id
+ */
+public record Replica(String name, int ringId, String host, int port, String instance) {
+
+  public ReplicaInfo info() {
+    return new ReplicaInfo(name, ringId, host, port);
+  }
+}

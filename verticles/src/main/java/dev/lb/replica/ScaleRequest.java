@@ -1,0 +1,75 @@
+package dev.lb.replica;
+
+import dev.lb.bus.BadRequestException;
+import dev.lb.bus.ReplicaMessages;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A checked {@code /add} or {@code /rm} request: {@code n} replicas, the first of them named by {@code hostnames}.
+ *
+ * @param n         how many replicas to add or remove, at least 1
+ * @param hostnames distinct valid names, at most {@code n}
+ */
+public record ScaleRequest(int n, List<String> hostnames) {
+
+  /** The assignment's error when {@code /add} names more replicas than it adds. */
+  public static final String ADD_TOO_MANY_NAMES = "<Error> Length of hostname list is more than newly added instances";
+  /** The assignment's error when {@code /rm} names more replicas than it removes. */
+  public static final String REMOVE_TOO_MANY_NAMES = "<Error> Length of hostname list is more than removable instances";
+
+  /** Reads and checks a request body; {@code tooManyNames} is the error when there are more names than {@code n}. */
+  public static ScaleRequest parse(JsonObject body, String tooManyNames) {
+    int n = count(body.getValue(ReplicaMessages.N));
+    List<String> names = names(body.getValue(ReplicaMessages.HOSTNAMES));
+    if (names.size() > n) {
+      throw new BadRequestException(tooManyNames);
+    }
+    return new ScaleRequest(n, names);
+  }
+
+  private static int count(Object value) {
+    if (value == null) {
+      throw new BadRequestException("'n' is required: the number of replicas, a positive integer");
+    }
+    if (!(value instanceof Integer || value instanceof Long)) {
+      throw new BadRequestException("'n' must be a positive integer, got " + shown(value));
+    }
+    long n = ((Number) value).longValue();
+    if (n <= 0 || n > Integer.MAX_VALUE) {
+      throw new BadRequestException("'n' must be a positive integer, got " + n);
+    }
+    return (int) n;
+  }
+
+  private static List<String> names(Object value) {
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array)) {
+      throw new BadRequestException("'hostnames' must be a list of names, got " + shown(value));
+    }
+    List<String> names = new ArrayList<>(array.size());
+    Set<String> seen = new HashSet<>();
+    for (int k = 0; k < array.size(); k++) {
+      if (!(array.getValue(k) instanceof String name)) {
+        throw new BadRequestException("'hostnames' must hold only strings; item " + k + " is " + shown(array.getValue(k)));
+      }
+      ReplicaNames.check(name);
+      if (!seen.add(name)) {
+        throw new BadRequestException("Hostname '" + name + "' is listed more than once");
+      }
+      names.add(name);
+    }
+    return List.copyOf(names);
+  }
+
+  private static String shown(Object value) {
+    String text = value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+    return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+  }
+}
