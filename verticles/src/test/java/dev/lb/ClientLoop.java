@@ -1,0 +1,80 @@
+package dev.lb;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.ext.web.client.WebClient;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A bounded concurrent client: {@code concurrency} requests in flight on {@code GET path} until stopped, or until
+ * {@code maxRequests} or {@code maxMillis} is reached. Counts what came back.
+ */
+public final class ClientLoop {
+
+  private final WebClient client;
+  private final int port;
+  private final String path;
+  private final long maxRequests;
+  private final long deadline;
+  private final Promise<ClientLoop> done = Promise.promise();
+  private final List<String> failures = new ArrayList<>();
+  private boolean stopped;
+  private int inFlight;
+  private long sent;
+  private long ok;
+
+  private ClientLoop(WebClient client, int port, String path, long maxRequests, long maxMillis) {
+    this.client = client;
+    this.port = port;
+    this.path = path;
+    this.maxRequests = maxRequests;
+    this.deadline = System.currentTimeMillis() + maxMillis;
+  }
+
+  /** Starts the loop; call from the event loop that owns {@code client}'s context. */
+  public static ClientLoop start(WebClient client, int port, String path, int concurrency, long maxRequests, long maxMillis) {
+    ClientLoop loop = new ClientLoop(client, port, path, maxRequests, maxMillis);
+    for (int k = 0; k < concurrency; k++) {
+      loop.next();
+    }
+    return loop;
+  }
+
+  private void next() {
+    if (stopped || sent >= maxRequests || System.currentTimeMillis() > deadline) {
+      if (inFlight == 0) {
+        done.tryComplete(this);
+      }
+      return;
+    }
+    sent++;
+    inFlight++;
+    client.get(port, "127.0.0.1", path).timeout(10_000).send().onComplete(ar -> {
+      inFlight--;
+      if (ar.succeeded() && ar.result().statusCode() == 200) {
+        ok++;
+      } else {
+        failures.add(ar.succeeded() ? ar.result().statusCode() + " " + ar.result().bodyAsString() : ar.cause().toString());
+      }
+      next();
+    });
+  }
+
+  /** Stops sending; completes when every request in flight has come back. */
+  public Future<ClientLoop> stop() {
+    stopped = true;
+    if (inFlight == 0) {
+      done.tryComplete(this);
+    }
+    return done.future();
+  }
+
+  public long ok() {
+    return ok;
+  }
+
+  public List<String> failures() {
+    return failures;
+  }
+}
