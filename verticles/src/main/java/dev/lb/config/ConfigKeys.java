@@ -15,7 +15,7 @@ public final class ConfigKeys {
 
   public static final String REPLICAS = "replicas";
   public static final String REPLICAS_MAX = "replicas.max";
-  /** {@code process}, {@code inproc} (or {@code docker} where built). */
+  /** {@code process}, {@code docker} or {@code inproc}. */
   public static final String BACKEND = "backend";
 
   public static final String RING_HASH = "ring.hash";
@@ -44,6 +44,12 @@ public final class ConfigKeys {
   public static final String REPLICA_HOST = "replica.host";
   public static final String REPLICA_START_TIMEOUT_MS = "replica.start.timeout.ms";
   public static final String REPLICA_JVM_OPTIONS = "replica.jvm.options";
-  /** The command that starts a replica process; empty means this JVM's java and class path. */
-  public static final String REPLICA_COMMAND = "replica.command";
+
+  public static final String DOCKER_SOCKET = "docker.socket";
+  public static final String DOCKER_IMAGE = "docker.image";
+  public static final String DOCKER_NETWORK = "docker.network";
+  /** Marks the containers of one balancer (or of balancers sharing one replica set); a restart adopts them. */
+  public static final String DOCKER_OWNER = "docker.owner";
+  /** How replicas are reached: {@code name} (on the network), {@code ip}, or {@code published} (127.0.0.1 ports). */
+  public static final String DOCKER_ADDRESS = "docker.address";
 }

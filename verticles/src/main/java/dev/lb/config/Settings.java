@@ -46,6 +46,11 @@ public final class Settings {
     env.put("LB_HEARTBEAT_RISE", ConfigKeys.HEARTBEAT_RISE);
     env.put("LB_REPLICA_HOST", ConfigKeys.REPLICA_HOST);
     env.put("LB_REPLICA_JVM_OPTIONS", ConfigKeys.REPLICA_JVM_OPTIONS);
+    env.put("LB_DOCKER_SOCKET", ConfigKeys.DOCKER_SOCKET);
+    env.put("LB_DOCKER_IMAGE", ConfigKeys.DOCKER_IMAGE);
+    env.put("LB_DOCKER_NETWORK", ConfigKeys.DOCKER_NETWORK);
+    env.put("LB_DOCKER_OWNER", ConfigKeys.DOCKER_OWNER);
+    env.put("LB_DOCKER_ADDRESS", ConfigKeys.DOCKER_ADDRESS);
     return Map.copyOf(env);
   }
 

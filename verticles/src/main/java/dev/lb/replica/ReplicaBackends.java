@@ -10,8 +10,9 @@ import java.util.List;
 public final class ReplicaBackends {
 
   public static final String PROCESS = "process";
+  public static final String DOCKER = "docker";
   public static final String INPROC = "inproc";
-  public static final List<String> NAMES = List.of(PROCESS, INPROC);
+  public static final List<String> NAMES = List.of(PROCESS, DOCKER, INPROC);
 
   private ReplicaBackends() {}
 
@@ -19,6 +20,7 @@ public final class ReplicaBackends {
     String name = config.getString(ConfigKeys.BACKEND, PROCESS);
     return switch (name) {
       case PROCESS -> new ProcessBackend(vertx, config, client);
+      case DOCKER -> new DockerBackend(vertx, config, client);
       case INPROC -> new InProcessBackend(vertx);
       default -> throw new IllegalArgumentException("unknown replica backend '" + name + "'; choose one of " + NAMES);
     };

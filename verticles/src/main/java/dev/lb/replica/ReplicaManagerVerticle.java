@@ -8,6 +8,7 @@ import dev.lb.config.ConfigKeys;
 import dev.lb.config.RingSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import io.vertx.core.Vertx;
 
 /**
  * The only owner of the replica set. It starts the initial replicas, serves {@code /add} and {@code /rm} one at a
@@ -56,7 +56,7 @@ public class ReplicaManagerVerticle extends VerticleBase {
     client = WebClient.create(vertx);
     backend = backendFactory != null ? backendFactory.apply(vertx) : ReplicaBackends.create(vertx, config(), client);
     backend.exitHandler(r -> vertx.eventBus().publish(Addresses.REPLICA_DOWN,
-        ReplicaMessages.replicaEvent(r.name(), "its process exited")));
+        ReplicaMessages.replicaEvent(r.name(), "it exited")));
     maxReplicas = Math.min(config().getInteger(ConfigKeys.REPLICAS_MAX, 32), RingSettings.spec(config()).capacity());
     EventBus bus = vertx.eventBus();
     return Future.all(List.of(

@@ -1,0 +1,39 @@
+IMAGE ?= customized-lb:latest
+# Base of the image: the public Temurin JRE; `make build BASE_IMAGE=local` builds one here without a registry.
+BASE_IMAGE ?= eclipse-temurin:17-jre
+COMPOSE ?= $(shell docker compose version > /dev/null 2>&1 && echo "docker compose" || echo docker-compose)
+OWNER ?= lb
+
+export IMAGE BASE_IMAGE
+
+.PHONY: help jar build up down logs test analysis clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  %-9s %s\n", $$1, $$2 }'
+
+jar: ## build the balancer jar
+	mvn -B -q package -DskipTests
+
+build: jar ## build the jar and the Docker image
+	docker/build-image.sh
+
+up: build ## start the balancer and its 3 replica containers on net1 (port 5000)
+	$(COMPOSE) up -d --no-build
+
+down: ## stop everything; the balancer removes its replicas, and any left by a crash are removed here
+	$(COMPOSE) down
+	@ids=$$(docker ps -aq --filter label=dev.lb.owner=$(OWNER)); [ -z "$$ids" ] || docker rm -f $$ids > /dev/null
+
+logs: ## follow the balancer's log
+	$(COMPOSE) logs -f lb
+
+test: ## run every test (what CI runs)
+	mvn -B verify
+
+analysis: jar ## run the load test and write the analysis report
+	mvn -B -q package -DskipTests -pl loadtest -am
+	java -jar loadtest/target/loadtest.jar all
+
+clean: down ## remove build output and the image
+	mvn -B -q clean
+	-docker image rm $(IMAGE)

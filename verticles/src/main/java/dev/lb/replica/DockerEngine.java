@@ -1,0 +1,153 @@
+package dev.lb.replica;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.parsetools.RecordParser;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/** The few calls of the Docker Engine API (v1.41) the Docker backend needs, over the engine's Unix socket. */
+final class DockerEngine {
+
+  private static final String API = "/v1.41";
+  private static final long CALL_TIMEOUT_MS = 60_000;
+
+  /** A call the engine answered with an error status; {@code status} is the HTTP status. */
+  static final class DockerException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int status;
+
+    DockerException(int status, String message) {
+      super(message, null, false, false);
+      this.status = status;
+    }
+  }
+
+  private final HttpClient client;
+  private final SocketAddress socket;
+
+  DockerEngine(Vertx vertx, String socketPath) {
+    this.client = vertx.createHttpClient();
+    this.socket = SocketAddress.domainSocketAddress(socketPath);
+  }
+
+  private RequestOptions options(HttpMethod method, String uri) {
+    return new RequestOptions().setServer(socket).setHost("localhost").setMethod(method).setURI(API + uri);
+  }
+
+  /** Calls the engine; the reply's JSON value (null if empty), or a {@link DockerException} for a 4xx/5xx. */
+  Future<Object> call(HttpMethod method, String uri, JsonObject body) {
+    return client.request(options(method, uri).setTimeout(CALL_TIMEOUT_MS))
+        .compose(req -> {
+          if (body == null) {
+            return req.send();
+          }
+          req.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+          return req.send(body.toBuffer());
+        })
+        .compose(resp -> resp.body().compose(buf -> decode(method, uri, resp, buf)));
+  }
+
+  private static Future<Object> decode(HttpMethod method, String uri, HttpClientResponse resp, Buffer buf) {
+    if (resp.statusCode() >= 400) {
+      String message = buf.length() > 0 && buf.getByte(0) == '{' ? new JsonObject(buf).getString("message") : buf.toString();
+      return Future.failedFuture(new DockerException(resp.statusCode(),
+          "Docker engine: " + method + " " + uri.replaceAll("\\?.*", "") + " -> " + resp.statusCode() + " " + message));
+    }
+    return Future.succeededFuture(buf.length() == 0 ? null : Json.decodeValue(buf));
+  }
+
+  Future<JsonArray> containers(String label) {
+    return call(HttpMethod.GET, "/containers/json?all=true&filters=" + filters(label, null), null).map(JsonArray.class::cast);
+  }
+
+  Future<String> create(String name, JsonObject spec) {
+    return call(HttpMethod.POST, "/containers/create?name=" + encode(name), spec)
+        .map(reply -> ((JsonObject) reply).getString("Id"));
+  }
+
+  Future<Void> start(String id) {
+    return call(HttpMethod.POST, "/containers/" + id + "/start", null).mapEmpty();
+  }
+
+  Future<JsonObject> inspect(String id) {
+    return call(HttpMethod.GET, "/containers/" + id + "/json", null).map(JsonObject.class::cast);
+  }
+
+  /** Stops (SIGTERM, then SIGKILL after {@code graceSeconds}) and removes a container; a missing one is fine. */
+  Future<Void> stopAndRemove(String id, int graceSeconds) {
+    return call(HttpMethod.POST, "/containers/" + id + "/stop?t=" + graceSeconds, null)
+        .recover(err -> ignorable(err) ? Future.succeededFuture() : Future.failedFuture(err))
+        .compose(v -> call(HttpMethod.DELETE, "/containers/" + id + "?force=true&v=true", null))
+        .recover(err -> ignorable(err) ? Future.succeededFuture() : Future.failedFuture(err))
+        .mapEmpty();
+  }
+
+  private static boolean ignorable(Throwable err) {
+    // 304: already stopped; 404: already gone; 409: removal already in progress
+    return err instanceof DockerException de && (de.status == 304 || de.status == 404 || de.status == 409);
+  }
+
+  /** Creates a bridge network called {@code name} unless it exists. */
+  Future<Void> ensureNetwork(String name, String label) {
+    return call(HttpMethod.GET, "/networks/" + encode(name), null).<Void>mapEmpty().recover(err -> {
+      if (!(err instanceof DockerException de && de.status == 404)) {
+        return Future.failedFuture(err);
+      }
+      JsonObject spec = new JsonObject().put("Name", name).put("Driver", "bridge").put("CheckDuplicate", true)
+          .put("Labels", new JsonObject().put(label.substring(0, label.indexOf('=')), label.substring(label.indexOf('=') + 1)));
+      return call(HttpMethod.POST, "/networks/create", spec).<Void>mapEmpty()
+          .recover(e -> e instanceof DockerException d && d.status == 409 ? Future.succeededFuture() : Future.failedFuture(e));
+    });
+  }
+
+  /**
+   * Streams the {@code die} events of containers carrying {@code label} to {@code handler}; the future completes
+   * when the stream is open, and {@code ended} is called when the engine closes it.
+   */
+  Future<Void> dieEvents(String label, Handler<JsonObject> handler, Handler<Throwable> ended) {
+    return client.request(options(HttpMethod.GET, "/events?filters=" + filters(label, "die")))
+        .compose(req -> req.send())
+        .compose(resp -> {
+          if (resp.statusCode() != 200) {
+            return Future.failedFuture(new DockerException(resp.statusCode(), "Docker engine refused the event stream"));
+          }
+          RecordParser lines = RecordParser.newDelimited("\n", resp);
+          lines.handler(line -> {
+            if (line.length() > 0) {
+              handler.handle(new JsonObject(line));
+            }
+          });
+          lines.exceptionHandler(ended);
+          lines.endHandler(v -> ended.handle(null));
+          return Future.succeededFuture();
+        });
+  }
+
+  void close() {
+    client.close();
+  }
+
+  private static String filters(String label, String event) {
+    JsonObject filters = new JsonObject().put("label", new JsonArray().add(label));
+    if (event != null) {
+      filters.put("type", new JsonArray().add("container")).put("event", new JsonArray().add(event));
+    }
+    return encode(filters.encode());
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,81 @@
+package dev.lb;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/** The balancer started as its own JVM by {@code Main}, as a user starts it, on a free loopback port. */
+public final class BalancerProcess {
+
+  public final Process process;
+  public final int port;
+
+  private BalancerProcess(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Starts {@code java -cp <test class path> dev.lb.launcher.Main} with {@code env} added to the environment. */
+  public static BalancerProcess start(Map<String, String> env) throws IOException {
+    int port = freePort();
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "dev.lb.launcher.Main")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().putAll(Map.of("LB_PORT", String.valueOf(port), "LB_HOST", "127.0.0.1", "LB_INSTANCES", "1"));
+    builder.environment().putAll(env);
+    return new BalancerProcess(builder.start(), port);
+  }
+
+  /** Completes when {@code GET /rep} answers 200; fails after {@code timeoutMs} or if the process exits. */
+  public Future<Void> serving(Vertx vertx, long timeoutMs) {
+    return serving(vertx, port, timeoutMs, process::isAlive);
+  }
+
+  /** Completes when {@code GET /rep} on {@code port} answers 200, polling every 200 ms. */
+  public static Future<Void> serving(Vertx vertx, int port, long timeoutMs, BooleanSupplier alive) {
+    WebClient client = WebClient.create(vertx);
+    boolean[] up = new boolean[1];
+    long timer = vertx.setPeriodic(200, t -> client.get(port, "127.0.0.1", "/rep").timeout(2000).send()
+        .onSuccess(resp -> up[0] = resp.statusCode() == 200));
+    return until(vertx, () -> {
+      if (!alive.getAsBoolean()) {
+        throw new IllegalStateException("the balancer exited before serving");
+      }
+      return up[0];
+    }, timeoutMs, "balancer answers /rep on port " + port).onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      client.close();
+    });
+  }
+
+  /** Completes when {@code condition} holds, checking every 100 ms; fails after {@code timeoutMs}. */
+  public static Future<Void> until(Vertx vertx, BooleanSupplier condition, long timeoutMs, String what) {
+    Promise<Void> done = Promise.promise();
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    long timer = vertx.setPeriodic(100, t -> {
+      try {
+        if (condition.getAsBoolean()) {
+          done.tryComplete();
+        } else if (System.currentTimeMillis() > deadline) {
+          done.tryFail("not within " + timeoutMs + " ms: " + what);
+        }
+      } catch (RuntimeException e) {
+        done.tryFail(e);
+      }
+    });
+    return done.future().onComplete(ar -> vertx.cancelTimer(timer));
+  }
+}
