@@ -136,6 +136,7 @@ final class DockerBackend implements ReplicaBackend {
     String container = owner + "-" + ReplicaNames.safe(name);
     return ready()
         .compose(v -> engine.create(container, spec(name, ringId, container)))
+        .compose(id -> closedMeanwhile(id))
         .compose(id -> engine.start(id).compose(v -> engine.inspect(id))
             .map(info -> track(new Replica(name, ringId, host(info), port(info), id)))
             .compose(replica -> readiness.await(name, replica.host(), replica.port(), startTimeoutMs,
@@ -143,6 +144,14 @@ final class DockerBackend implements ReplicaBackend {
             .recover(err -> stop(new Replica(name, ringId, "", 0, id)).transform(x -> Future.failedFuture(err))))
         .onSuccess(r -> LOG.log(Level.INFO, "started replica ''{0}'' (ring id {1}) as container {2} at {3}:{4,number,#}",
             name, ringId, container, r.host(), r.port()));
+  }
+
+  /** A container created after {@link #close()} began would belong to nobody: remove it and fail the start. */
+  private Future<String> closedMeanwhile(String id) {
+    if (!closed) {
+      return Future.succeededFuture(id);
+    }
+    return engine.stopAndRemove(id, 0).transform(ar -> Future.failedFuture("the backend is closing"));
   }
 
   private JsonObject spec(String name, int ringId, String container) {

@@ -37,6 +37,7 @@ final class ProcessBackend implements ReplicaBackend {
   private final Readiness readiness;
   private final Map<String, Running> running = new HashMap<>();
   private Handler<Replica> exitHandler = r -> { };
+  private boolean closed;
 
   /** A child process this backend started; {@code stopping} tells an expected exit from a crash. */
   private static final class Running {
@@ -66,6 +67,10 @@ final class ProcessBackend implements ReplicaBackend {
     return vertx.executeBlocking(() -> spawn(name, host)).compose(spawned -> {
       Replica replica = new Replica(name, ringId, host, spawned.port, String.valueOf(spawned.process.pid()));
       Running run = track(replica, spawned.process);
+      if (closed) {
+        // spawned while close() ran: nobody would own it
+        return stop(replica).transform(ar -> Future.failedFuture("the backend is closing"));
+      }
       LOG.log(Level.INFO, "started replica ''{0}'' (ring id {1}) as pid {2} on {3}:{4,number,#}", name, ringId,
           replica.instance(), host, spawned.port);
       return readiness.await(name, host, spawned.port, timeout, spawned.process::isAlive)
@@ -139,6 +144,7 @@ final class ProcessBackend implements ReplicaBackend {
 
   @Override
   public Future<Void> close() {
+    closed = true;
     List<Future<Void>> stops = new ArrayList<>();
     List.copyOf(running.values()).forEach(run -> stops.add(stop(run.replica)));
     return Future.join(stops).mapEmpty();

@@ -40,6 +40,7 @@ public class ReplicaManagerVerticle extends VerticleBase {
   private WebClient client;
   private Future<?> queue = Future.succeededFuture();
   private int maxReplicas;
+  private boolean stopping;
 
   /** A manager whose backend is the one {@code backend} names in its configuration. */
   public ReplicaManagerVerticle() {
@@ -69,6 +70,7 @@ public class ReplicaManagerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopping = true;
     return backend.close().onComplete(ar -> client.close());
   }
 
@@ -118,7 +120,7 @@ public class ReplicaManagerVerticle extends VerticleBase {
 
   private void replicaDown(JsonObject event) {
     String name = ReplicaMessages.replica(event);
-    if (replicas.get(name) != null && replacing.add(name)) {
+    if (!stopping && replicas.get(name) != null && replacing.add(name)) {
       LOG.log(Level.WARNING, "replica ''{0}'' is down: {1}", name, ReplicaMessages.reason(event));
       replaceLater(name, 0);
     }
@@ -126,7 +128,7 @@ public class ReplicaManagerVerticle extends VerticleBase {
 
   private void replaceLater(String name, long delayMs) {
     Runnable attempt = () -> serialized(() -> replace(name)).onComplete(ar -> {
-      if (ar.succeeded()) {
+      if (ar.succeeded() || stopping) {
         replacing.remove(name);
       } else {
         long next = Math.min(RETRY_MAX_MS, Math.max(RETRY_FIRST_MS, delayMs * 2));

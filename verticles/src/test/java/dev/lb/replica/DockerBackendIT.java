@@ -122,6 +122,11 @@ class DockerBackendIT {
             });
             return null;
           }));
-    })).onComplete(ctx.succeedingThenComplete());
+    })).compose(v -> undeployAll(vertx))
+        .compose(v -> DockerTestSupport.containers(engine, owner))
+        .onComplete(ctx.succeeding(left -> ctx.verify(() -> {
+          assertEquals(List.of(), left, "stopping the manager removes the replacement too");
+          ctx.completeNow();
+        })));
   }
 }
