@@ -41,7 +41,7 @@ public class BalancerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     busTimeoutMs = config().getLong(ConfigKeys.BUS_TIMEOUT_MS, 60_000L);
-    table = new RoutingTable(RingSettings.spec(config()));
+    table = new RoutingTable(RingSettings.factory(config()), RingSettings.loadBound(config()));
     client = WebClient.create(vertx,
         new WebClientOptions().setUserAgentEnabled(false).setFollowRedirects(false).setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(config().getInteger(ConfigKeys.PROXY_POOL_SIZE, 32)));

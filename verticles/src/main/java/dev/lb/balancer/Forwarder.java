@@ -78,7 +78,9 @@ final class Forwarder {
       HttpServerRequest req = ctx.request();
       HttpRequest<Buffer> out = client.request(req.method(), target.port(), target.host(), req.uri())
           .putHeaders(headers).timeout(options.timeoutMs()).connectTimeout(options.connectTimeoutMs());
+      table.started(target);
       (body == null || body.length() == 0 ? out.send() : out.sendBuffer(body))
+          .onComplete(ar -> table.finished(target))
           .onSuccess(resp -> relay(resp))
           .onFailure(err -> failed(target, err));
     }

@@ -2,34 +2,41 @@ package dev.lb.balancer;
 
 import dev.lb.bus.ReplicaInfo;
 import dev.lb.bus.ReplicaMessages;
-import dev.lb.ring.ConsistentHashRing;
+import dev.lb.ring.LoadBound;
 import dev.lb.ring.Ring;
-import dev.lb.ring.RingSpec;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.IntPredicate;
 
 /**
  * A balancer's routing state, confined to its event loop: the ring built from the manager's latest snapshot, where
- * each ring id is reached, and which replicas are out of routing (announced down or suspected by a failed forward).
+ * each ring id is reached, which replicas are out of routing (announced down or suspected by a failed forward),
+ * and, with bounded loads, each replica's requests in flight.
  */
 final class RoutingTable {
 
-  private final RingSpec spec;
+  private final Function<Collection<Integer>, Ring> ringFactory;
+  private final LoadBound bound;
   private final Set<String> unavailable = new HashSet<>();
-  private ConsistentHashRing ring;
+  private Ring ring;
   private ReplicaInfo[] byRingId = new ReplicaInfo[0];
   private boolean[] usable = new boolean[0];
+  private int usableCount;
   private List<ReplicaInfo> replicas = List.of();
   private long version = -1;
   private final IntPredicate routable = id -> id < usable.length && usable[id];
+  private final IntPredicate routableWithRoom;
 
-  RoutingTable(RingSpec spec) {
-    this.spec = spec;
-    this.ring = ConsistentHashRing.build(spec, List.of());
+  RoutingTable(Function<Collection<Integer>, Ring> ringFactory, LoadBound bound) {
+    this.ringFactory = ringFactory;
+    this.bound = bound;
+    this.routableWithRoom = id -> routable.test(id) && bound.admits(id, usableCount);
+    this.ring = ringFactory.apply(List.of());
   }
 
   /** Applies a snapshot unless it is older than the one applied; rebuilds the ring only if its members changed. */
@@ -42,7 +49,7 @@ final class RoutingTable {
     replicas = ReplicaMessages.replicas(snapshot);
     int[] ids = replicas.stream().mapToInt(ReplicaInfo::ringId).sorted().toArray();
     if (!Arrays.equals(ids, ring.members())) {
-      ring = ConsistentHashRing.build(spec, replicas.stream().map(ReplicaInfo::ringId).toList());
+      ring = ringFactory.apply(replicas.stream().map(ReplicaInfo::ringId).toList());
     }
     byRingId = new ReplicaInfo[ids.length == 0 ? 1 : ids[ids.length - 1] + 1];
     replicas.forEach(r -> byRingId[r.ringId()] = r);
@@ -73,20 +80,37 @@ final class RoutingTable {
 
   private void refresh() {
     boolean[] next = new boolean[byRingId.length];
+    int count = 0;
     for (int id = 0; id < byRingId.length; id++) {
       next[id] = byRingId[id] != null && !unavailable.contains(byRingId[id].name());
+      count += next[id] ? 1 : 0;
     }
     usable = next;
+    usableCount = count;
   }
 
-  /** The replica that serves {@code key}: its owner, or the next routable replica clockwise; null if none. */
+  /** The replica that serves {@code key}: its owner, or the next routable one (with room, if loads are bounded). */
   ReplicaInfo pick(long key) {
-    return replicaOf(ring.owner(key, routable));
+    return pick(key, null);
   }
 
   /** Like {@link #pick(long)}, among the replicas {@code allowed} also accepts (to skip ones already tried). */
   ReplicaInfo pick(long key, IntPredicate allowed) {
-    return replicaOf(ring.owner(key, routable.and(allowed)));
+    IntPredicate plain = allowed == null ? routable : routable.and(allowed);
+    if (!bound.enabled()) {
+      return replicaOf(ring.owner(key, plain));
+    }
+    int id = ring.owner(key, allowed == null ? routableWithRoom : routableWithRoom.and(allowed));
+    return replicaOf(id != Ring.NONE ? id : ring.owner(key, plain));
+  }
+
+  /** A forward to {@code replica} begins: it counts against the load bound until {@link #finished}. */
+  void started(ReplicaInfo replica) {
+    bound.started(replica.ringId());
+  }
+
+  void finished(ReplicaInfo replica) {
+    bound.finished(replica.ringId());
   }
 
   private ReplicaInfo replicaOf(int ringId) {

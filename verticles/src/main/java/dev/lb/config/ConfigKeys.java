@@ -23,6 +23,12 @@ public final class ConfigKeys {
   /** Virtual nodes per replica; 0 means log2(slots). */
   public static final String RING_VNODES = "ring.vnodes";
   public static final String RING_PROBING = "ring.probing";
+  /** {@code consistent} (the assignment's ring) or {@code maglev}. */
+  public static final String RING_ALGORITHM = "ring.algorithm";
+  /** Prime size of the Maglev lookup table. */
+  public static final String RING_MAGLEV_SIZE = "ring.maglev.size";
+  /** c of consistent hashing with bounded loads: a replica over c × the mean in-flight load is skipped; 0: off. */
+  public static final String RING_BALANCE_FACTOR = "ring.balance.factor";
   /** Where a request's key comes from: {@code random}, {@code header:NAME}, {@code query:NAME} or {@code client}. */
   public static final String KEY = "key";
 

@@ -1,20 +1,68 @@
 package dev.lb.config;
 
+import dev.lb.ring.ConsistentHashRing;
 import dev.lb.ring.HashFamilies;
+import dev.lb.ring.HashFamily;
+import dev.lb.ring.LoadBound;
+import dev.lb.ring.MaglevTable;
 import dev.lb.ring.Probing;
+import dev.lb.ring.Ring;
 import dev.lb.ring.RingSpec;
 import io.vertx.core.json.JsonObject;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
 
-/** Reads the ring's shape from a verticle's configuration. */
+/** Reads the ring's shape and algorithm from a verticle's configuration. */
 public final class RingSettings {
+
+  public static final String CONSISTENT = "consistent";
+  public static final String MAGLEV = "maglev";
+  public static final List<String> ALGORITHMS = List.of(CONSISTENT, MAGLEV);
 
   private RingSettings() {}
 
+  /** The consistent hash ring's shape: M, K, hash family, probing. */
   public static RingSpec spec(JsonObject config) {
     int slots = config.getInteger(ConfigKeys.RING_SLOTS, 512);
     int vnodes = config.getInteger(ConfigKeys.RING_VNODES, 0);
-    return new RingSpec(slots, vnodes > 0 ? vnodes : RingSpec.defaultVnodes(slots),
-        HashFamilies.named(config.getString(ConfigKeys.RING_HASH, "assignment")),
+    return new RingSpec(slots, vnodes > 0 ? vnodes : RingSpec.defaultVnodes(slots), family(config),
         Probing.named(config.getString(ConfigKeys.RING_PROBING, "linear")));
+  }
+
+  public static HashFamily family(JsonObject config) {
+    return HashFamilies.named(config.getString(ConfigKeys.RING_HASH, "assignment"));
+  }
+
+  public static String algorithm(JsonObject config) {
+    String name = config.getString(ConfigKeys.RING_ALGORITHM, CONSISTENT).trim().toLowerCase(Locale.ROOT);
+    if (!ALGORITHMS.contains(name)) {
+      throw new IllegalArgumentException("unknown ring algorithm '" + name + "'; choose one of " + ALGORITHMS);
+    }
+    return name;
+  }
+
+  /** Builds the configured ring of a set of ring ids. */
+  public static Function<Collection<Integer>, Ring> factory(JsonObject config) {
+    if (MAGLEV.equals(algorithm(config))) {
+      HashFamily family = family(config);
+      int size = config.getInteger(ConfigKeys.RING_MAGLEV_SIZE, MaglevTable.DEFAULT_SIZE);
+      MaglevTable.build(family, size, List.of());
+      return ids -> MaglevTable.build(family, size, ids);
+    }
+    RingSpec spec = spec(config);
+    return ids -> ConsistentHashRing.build(spec, ids);
+  }
+
+  /** How many replicas the configured ring can hold. */
+  public static int capacity(JsonObject config) {
+    return MAGLEV.equals(algorithm(config))
+        ? config.getInteger(ConfigKeys.RING_MAGLEV_SIZE, MaglevTable.DEFAULT_SIZE) : spec(config).capacity();
+  }
+
+  /** A fresh bound of in-flight loads with the configured factor c (off when 0). */
+  public static LoadBound loadBound(JsonObject config) {
+    return new LoadBound(config.getDouble(ConfigKeys.RING_BALANCE_FACTOR, 0.0));
   }
 }

@@ -35,6 +35,9 @@ public final class Settings {
     env.put("LB_SLOTS", ConfigKeys.RING_SLOTS);
     env.put("LB_VNODES", ConfigKeys.RING_VNODES);
     env.put("LB_PROBING", ConfigKeys.RING_PROBING);
+    env.put("LB_RING", ConfigKeys.RING_ALGORITHM);
+    env.put("LB_MAGLEV_SIZE", ConfigKeys.RING_MAGLEV_SIZE);
+    env.put("LB_BALANCE_FACTOR", ConfigKeys.RING_BALANCE_FACTOR);
     env.put("LB_KEY", ConfigKeys.KEY);
     env.put("LB_INSTANCES", ConfigKeys.BALANCER_INSTANCES);
     env.put("LB_REQUEST_TIMEOUT_MS", ConfigKeys.PROXY_TIMEOUT_MS);
@@ -115,8 +118,11 @@ public final class Settings {
       if (current instanceof Long) {
         return Long.parseLong(value);
       }
+      if (current instanceof Double) {
+        return Double.parseDouble(value);
+      }
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(variable + " must be an integer, got '" + value + "'", e);
+      throw new IllegalArgumentException(variable + " must be a number like its default " + current + ", got '" + value + "'", e);
     }
     if (current instanceof Boolean) {
       return Boolean.parseBoolean(value);

@@ -58,7 +58,7 @@ public class ReplicaManagerVerticle extends VerticleBase {
     backend = backendFactory != null ? backendFactory.apply(vertx) : ReplicaBackends.create(vertx, config(), client);
     backend.exitHandler(r -> vertx.eventBus().publish(Addresses.REPLICA_DOWN,
         ReplicaMessages.replicaEvent(r.name(), "it exited")));
-    maxReplicas = Math.min(config().getInteger(ConfigKeys.REPLICAS_MAX, 32), RingSettings.spec(config()).capacity());
+    maxReplicas = Math.min(config().getInteger(ConfigKeys.REPLICAS_MAX, 32), RingSettings.capacity(config()));
     EventBus bus = vertx.eventBus();
     return Future.all(List.of(
         bus.<JsonObject>consumer(Addresses.REPLICAS_ADD, msg -> answer(msg, serialized(() -> add(msg.body())))).completion(),

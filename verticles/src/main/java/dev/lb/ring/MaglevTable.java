@@ -1,0 +1,111 @@
+package dev.lb.ring;
+
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.function.IntPredicate;
+
+/**
+ * Maglev consistent hashing (Eisenbud et al., NSDI 2016): a lookup table of a prime size M in which every member
+ * fills entries in the order of its own permutation {@code (offset + j * skip) mod M}, taking turns, so each
+ * member holds M/N entries, give or take one. A key is served by the member at entry {@code hash(key) mod M}.
+ *
+ * <p>Offsets and skips come from the hash family's virtual-node function of the member's ring id, so a replacement
+ * on the same ring id fills the same entries.
+ */
+public final class MaglevTable implements Ring {
+
+  /** The paper's smaller recommended table size: a prime well above 100 × the members. */
+  public static final int DEFAULT_SIZE = 65_537;
+
+  private final HashFamily family;
+  private final int[] members;
+  private final int[] entries;
+
+  private MaglevTable(HashFamily family, int[] members, int[] entries) {
+    this.family = family;
+    this.members = members;
+    this.entries = entries;
+  }
+
+  /** Builds the table of {@code ringIds}; {@code size} must be a prime. */
+  public static MaglevTable build(HashFamily family, int size, Collection<Integer> ringIds) {
+    if (size < 3 || !BigInteger.valueOf(size).isProbablePrime(30)) {
+      throw new IllegalArgumentException("the Maglev table size must be a prime, got " + size);
+    }
+    int[] ids = ringIds.stream().mapToInt(Integer::intValue).distinct().sorted().toArray();
+    if (ids.length > size) {
+      throw new IllegalArgumentException(ids.length + " replicas do not fit a Maglev table of " + size);
+    }
+    int[] entries = new int[size];
+    Arrays.fill(entries, NONE);
+    if (ids.length > 0) {
+      populate(family, size, ids, entries);
+    }
+    return new MaglevTable(family, ids, entries);
+  }
+
+  private static void populate(HashFamily family, int size, int[] ids, int[] entries) {
+    long[] offset = new long[ids.length];
+    long[] skip = new long[ids.length];
+    long[] next = new long[ids.length];
+    for (int m = 0; m < ids.length; m++) {
+      offset[m] = family.virtualNodeSlot(ids[m], 0, size);
+      skip[m] = family.virtualNodeSlot(ids[m], 1, size - 1) + 1L;
+    }
+    for (int filled = 0; ; ) {
+      for (int m = 0; m < ids.length; m++) {
+        int c = (int) ((offset[m] + next[m] * skip[m]) % size);
+        while (entries[c] != NONE) {
+          next[m]++;
+          c = (int) ((offset[m] + next[m] * skip[m]) % size);
+        }
+        entries[c] = ids[m];
+        next[m]++;
+        if (++filled == size) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** The entry a key maps to. */
+  public int entryOf(long key) {
+    return family.requestSlot(key, entries.length);
+  }
+
+  @Override
+  public int owner(long key, IntPredicate usable) {
+    int start = entryOf(key);
+    int first = entries[start];
+    if (first == NONE || usable.test(first)) {
+      return first;
+    }
+    // The owner is out: walk on through the table, whose entries are spread over the members in proportion.
+    for (int k = 1; k < entries.length; k++) {
+      int owner = entries[(start + k) % entries.length];
+      if (owner != first && usable.test(owner)) {
+        return owner;
+      }
+    }
+    return NONE;
+  }
+
+  @Override
+  public int[] members() {
+    return members.clone();
+  }
+
+  /** How many entries each member holds, in the order of {@link #members()}. */
+  public int[] entriesPerMember() {
+    int[] counts = new int[members.length];
+    for (int owner : entries) {
+      counts[Arrays.binarySearch(members, owner)]++;
+    }
+    return counts;
+  }
+
+  public int size() {
+    return entries.length;
+  }
+}

@@ -1,0 +1,144 @@
+package dev.lb.ring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import net.jqwik.api.constraints.UniqueElements;
+
+/** The guarantees of the ring algorithms beyond the assignment: balance, minimal movement, stability. */
+class RingPropertiesTest {
+
+  private static final int KEYS = 20_000;
+  private static final HashFamily MURMUR = new Murmur3Hash();
+
+  private static long key(int k) {
+    return RequestKeys.of("key-" + k);
+  }
+
+  /** Share of {@code KEYS} keys whose owner differs between two rings. */
+  private static double moved(Ring a, Ring b) {
+    int moved = 0;
+    for (int k = 0; k < KEYS; k++) {
+      if (a.owner(key(k), id -> true) != b.owner(key(k), id -> true)) {
+        moved++;
+      }
+    }
+    return moved / (double) KEYS;
+  }
+
+  @Provide
+  Arbitrary<Set<Integer>> memberSets() {
+    return Arbitraries.integers().between(1, 60).set().ofMinSize(2).ofMaxSize(12);
+  }
+
+  @Property(tries = 30)
+  void maglevGivesEveryMemberItsShareOfEntriesWithinOne(@ForAll("memberSets") Set<Integer> members) {
+    int[] counts = MaglevTable.build(MURMUR, 5003, members).entriesPerMember();
+    assertTrue(Arrays.stream(counts).max().getAsInt() - Arrays.stream(counts).min().getAsInt() <= 1,
+        Arrays.toString(counts));
+  }
+
+  @Property(tries = 15)
+  void maglevMovesAtMostATenthMoreThanTheIdealShareOnAddAndRemove(@ForAll("memberSets") Set<Integer> members,
+      @ForAll @IntRange(min = 61, max = 90) int newcomer) {
+    MaglevTable before = MaglevTable.build(MURMUR, MaglevTable.DEFAULT_SIZE, members);
+    Set<Integer> grown = new TreeSet<>(members);
+    grown.add(newcomer);
+    MaglevTable after = MaglevTable.build(MURMUR, MaglevTable.DEFAULT_SIZE, grown);
+    double ideal = 1.0 / grown.size();
+    assertTrue(moved(before, after) <= 1.1 * ideal, "add: " + moved(before, after) + " vs ideal " + ideal);
+    assertTrue(moved(after, before) <= 1.1 * ideal, "remove: " + moved(after, before) + " vs ideal " + ideal);
+  }
+
+  @Property(tries = 10)
+  void aStrongRingWithManyVirtualNodesIsBalanced(@ForAll @IntRange(min = 2, max = 6) int n) {
+    RingSpec spec = new RingSpec(65_536, 256, MURMUR, Probing.LINEAR);
+    List<Integer> ids = new ArrayList<>();
+    for (int id = 1; id <= n; id++) {
+      ids.add(id);
+    }
+    ConsistentHashRing ring = ConsistentHashRing.build(spec, ids);
+    int[] counts = new int[n + 1];
+    for (int k = 0; k < KEYS * 5; k++) {
+      counts[ring.owner(key(k), id -> true)]++;
+    }
+    double mean = KEYS * 5.0 / n;
+    double max = Arrays.stream(counts).max().getAsInt() / mean;
+    assertTrue(max <= 1.15, "max/mean " + max + " for N = " + n);
+  }
+
+  @Property(tries = 20)
+  void whenAMemberIsOutOnlyItsKeysGoElsewhere(@ForAll("memberSets") Set<Integer> members, @ForAll boolean maglev) {
+    Ring ring = maglev ? MaglevTable.build(MURMUR, 5003, members)
+        : ConsistentHashRing.build(new RingSpec(4096, 64, MURMUR, Probing.LINEAR), members);
+    int out = members.iterator().next();
+    for (int k = 0; k < 2_000; k++) {
+      int owner = ring.owner(key(k), id -> true);
+      int failover = ring.owner(key(k), id -> id != out);
+      assertNotEquals(out, failover);
+      if (owner != out) {
+        assertEquals(owner, failover, "key " + k + " moved though its owner is up");
+      }
+    }
+  }
+
+  @Property(tries = 20)
+  void aKeysOwnerDependsOnlyOnTheMembers(@ForAll @Size(min = 1, max = 10) @UniqueElements List<@IntRange(min = 1, max = 40) Integer> members,
+      @ForAll int anyKey) {
+    List<Integer> reversed = new ArrayList<>(members);
+    java.util.Collections.reverse(reversed);
+    for (HashFamily family : HashFamilies.all()) {
+      RingSpec spec = new RingSpec(512, 9, family, Probing.LINEAR);
+      assertEquals(ConsistentHashRing.build(spec, members).owner(anyKey, id -> true),
+          ConsistentHashRing.build(spec, reversed).owner(anyKey, id -> true), family.name());
+      assertEquals(MaglevTable.build(family, 5003, members).owner(anyKey, id -> true),
+          MaglevTable.build(family, 5003, reversed).owner(anyKey, id -> true), family.name());
+    }
+  }
+
+  @Property(tries = 30)
+  void boundedLoadsAlwaysFindRoomAndNeverPassTheBound(@ForAll @IntRange(min = 2, max = 8) int n,
+      @ForAll("factors") double c, @ForAll @Size(min = 50, max = 400) List<@IntRange(min = 0, max = 999_999) Integer> keys) {
+    List<Integer> ids = new ArrayList<>();
+    for (int id = 1; id <= n; id++) {
+      ids.add(id);
+    }
+    Ring ring = MaglevTable.build(MURMUR, 5003, ids);
+    LoadBound bound = new LoadBound(c);
+    List<Integer> inFlight = new ArrayList<>();
+    for (int k = 0; k < keys.size(); k++) {
+      if (k % 3 == 2) {
+        bound.finished(inFlight.remove(keys.get(k) % inFlight.size()));
+        continue;
+      }
+      long cap = (long) Math.ceil(c * (bound.total() + 1) / n);
+      int owner = ring.owner(keys.get(k), id -> true);
+      int chosen = ring.owner(keys.get(k), id -> bound.admits(id, n));
+      assertNotEquals(Ring.NONE, chosen, "with c >= 1 some member has room");
+      assertTrue(bound.load(chosen) + 1 <= cap);
+      if (bound.load(owner) + 1 <= cap) {
+        assertEquals(owner, chosen, "a key stays with its owner while the owner has room");
+      }
+      bound.started(chosen);
+      inFlight.add(chosen);
+    }
+  }
+
+  @Provide
+  Arbitrary<Double> factors() {
+    return Arbitraries.of(1.0, 1.1, 1.25, 1.5, 2.0);
+  }
+}
