@@ -1,0 +1,187 @@
+package dev.lb.loadtest;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * A-3: every endpoint exercised with its reply checked; then a replica killed (SIGKILL) and another hung (SIGSTOP)
+ * under load, with the time to detect and to replace read from the balancer's own log and {@code /rep}.
+ */
+final class FailureExperiment {
+
+  private static final long LOAD_MS = 9_000;
+  private static final long DISRUPT_AT_MS = 2_500;
+  /** Detection and replacement times do not need a fully compiled balancer, only a running one. */
+  private static final long WARMUP_MS = 2_000;
+
+  private record Check(String request, int status, String expected, Predicate<JsonObject> body) { }
+
+  private final LoadTest.Options options;
+  private final Experiments experiments;
+  private final PrintWriter out;
+
+  FailureExperiment(LoadTest.Options options, Experiments experiments, PrintWriter out) {
+    this.options = options;
+    this.experiments = experiments;
+    this.out = out;
+  }
+
+  JsonObject run() {
+    JsonObject result = new JsonObject();
+    try (Balancer b = experiments.open("a3-endpoints", Map.of("LB_REPLICAS", "3"))) {
+      result.put("endpoints", endpoints(b));
+    }
+    if (options.target != null) {
+      return result.put("note", "replica faults need a balancer this tool starts; skipped with --target");
+    }
+    result.put("kill", disrupt("kill"));
+    if ("process".equals(options.backend)) {
+      result.put("hang", disrupt("hang"));
+    }
+    return result;
+  }
+
+  private JsonArray endpoints(Balancer b) {
+    int n = b.replicas().size();
+    List<Check> checks = List.of(
+        new Check("GET /rep", 200, "N = " + n, m -> m.getJsonObject("message").getInteger("N") == n),
+        new Check("GET /home", 200, "Hello from Server: <id>", m -> m.getString("message").startsWith("Hello from Server: ")),
+        new Check("GET /heartbeat", 200, "empty body", m -> m == null),
+        new Check("POST /add {\"n\": 2, \"hostnames\": [\"S5\"]}", 200, "N = " + (n + 2) + ", S5 listed",
+            m -> m.getJsonObject("message").getInteger("N") == n + 2 && m.getJsonObject("message").getJsonArray("replicas").contains("S5")),
+        new Check("POST /add {\"n\": 1, \"hostnames\": [\"A\", \"B\"]}", 400, "Length of hostname list is more than newly added instances",
+            m -> m.getString("message").equals("<Error> Length of hostname list is more than newly added instances")),
+        new Check("DELETE /rm {\"n\": 1, \"hostnames\": [\"S5\"]}", 200, "N = " + (n + 1) + ", S5 gone",
+            m -> m.getJsonObject("message").getInteger("N") == n + 1 && !m.getJsonObject("message").getJsonArray("replicas").contains("S5")),
+        new Check("POST /rm {\"n\": 1}", 200, "N = " + n, m -> m.getJsonObject("message").getInteger("N") == n),
+        new Check("DELETE /rm {\"n\": 1, \"hostnames\": [\"A\", \"B\"]}", 400, "Length of hostname list is more than removable instances",
+            m -> m.getString("message").equals("<Error> Length of hostname list is more than removable instances")),
+        new Check("DELETE /rm {\"n\": 1, \"hostnames\": [\"nobody\"]}", 400, "Hostname 'nobody' does not exist",
+            m -> m.getString("message").contains("'nobody' does not exist")),
+        new Check("POST /add {\"n\": \"two\"}", 400, "'n' must be a positive integer", m -> m.getString("message").contains("'n' must be")),
+        new Check("GET /other", 400, "'/other' endpoint does not exist in server replicas",
+            m -> m.getString("message").equals("<Error> '/other' endpoint does not exist in server replicas")),
+        new Check("GET /add", 405, "Method GET is not allowed", m -> m.getString("message").contains("not allowed")));
+    JsonArray results = new JsonArray();
+    for (Check check : checks) {
+      String[] parts = check.request().split(" ", 3);
+      HttpResponse<Buffer> resp = b.send(HttpMethod.valueOf(parts[0]), parts[1], parts.length > 2 ? parts[2] : null);
+      JsonObject body = resp.body() == null || resp.body().length() == 0 ? null : resp.bodyAsJsonObject();
+      boolean pass = resp.statusCode() == check.status() && check.body().test(body);
+      results.add(new JsonObject().put("request", check.request()).put("expected", check.status() + " " + check.expected())
+          .put("status", resp.statusCode()).put("body", body == null ? "" : body.encode()).put("pass", pass));
+      out.printf("A-3 %-4s %-48s -> %d%n", pass ? "ok" : "FAIL", check.request(), resp.statusCode());
+    }
+    out.flush();
+    return results;
+  }
+
+  /** Load for {@link #LOAD_MS}; at {@link #DISRUPT_AT_MS} one replica is killed or hung. */
+  private JsonObject disrupt(String kind) {
+    try (Balancer b = experiments.open("a3-" + kind, Map.of("LB_REPLICAS", "3"))) {
+      experiments.warm(b, WARMUP_MS);
+      List<String> before = b.replicas();
+      Generator.Plan plan = new Generator.Plan(b.host, b.port, "/home", Integer.MAX_VALUE, 16).lasting(LOAD_MS);
+      Future<Run> load = experimentsRun(plan);
+      Balancer.pause(DISRUPT_AT_MS);
+      long at = System.currentTimeMillis();
+      String how = signal(b, kind);
+      Long back = null;
+      List<String> after = before;
+      while (System.currentTimeMillis() - at < LOAD_MS) {
+        after = b.replicas();
+        if (after.size() == before.size() && !after.equals(before)) {
+          back = System.currentTimeMillis() - at;
+          break;
+        }
+        Balancer.pause(20);
+      }
+      Run run = load.await();
+      List<String> gone = new ArrayList<>(before);
+      gone.removeAll(after);
+      String victim = gone.isEmpty() ? "?" : gone.get(0);
+      Optional<Long> detected = b.logged("replica '" + victim + "' is down", at);
+      Optional<Long> replaced = b.logged("replaced '" + victim + "'", at);
+      JsonObject result = new JsonObject().put("disruption", how).put("replica", victim)
+          .put("detectMs", detected.map(t -> t - at).orElse(null))
+          .put("replaceMs", replaced.map(t -> t - at).orElse(null))
+          .put("repBackMs", back).put("run", run.toJson());
+      timeline(kind, run, at, detected, replaced);
+      out.printf("A-3 %s: %s; detected after %s ms, replaced after %s ms, /rep back after %s ms; %d requests, %d failed, max latency %d us%n",
+          kind, how, result.getValue("detectMs"), result.getValue("replaceMs"), back, run.total(), run.failed,
+          run.latencyMicros.getMaxValue());
+      out.flush();
+      return result;
+    }
+  }
+
+  private Future<Run> experimentsRun(Generator.Plan plan) {
+    return experiments.generator().run(plan);
+  }
+
+  private String signal(Balancer b, String kind) {
+    if ("docker".equals(options.backend)) {
+      return docker(b, "kill");
+    }
+    ProcessHandle victim = b.replicaProcesses().get(0);
+    if ("kill".equals(kind)) {
+      victim.destroyForcibly();
+      return "SIGKILL to replica process " + victim.pid();
+    }
+    try {
+      new ProcessBuilder("kill", "-STOP", String.valueOf(victim.pid())).inheritIO().start().waitFor();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot stop pid " + victim.pid(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    return "SIGSTOP to replica process " + victim.pid();
+  }
+
+  private static String docker(Balancer b, String command) {
+    try {
+      Process list = new ProcessBuilder("docker", "ps", "-q", "--filter", "label=dev.lb.owner=loadtest").start();
+      String id = new String(list.getInputStream().readAllBytes()).lines().findFirst()
+          .orElseThrow(() -> new IllegalStateException("no replica container to " + command));
+      new ProcessBuilder("docker", command, id).start().waitFor();
+      return "docker " + command + " " + id;
+    } catch (IOException e) {
+      throw new IllegalStateException("docker " + command + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private void timeline(String kind, Run run, long at, Optional<Long> detected, Optional<Long> replaced) {
+    List<double[]> ok = new ArrayList<>();
+    List<double[]> failed = new ArrayList<>();
+    double perSecond = 1000.0 / Run.BUCKET_MS;
+    for (int k = 0; k < run.buckets(); k++) {
+      ok.add(new double[] {k * Run.BUCKET_MS / 1000.0, run.okPerBucket[k] * perSecond});
+      failed.add(new double[] {k * Run.BUCKET_MS / 1000.0, run.failedPerBucket[k] * perSecond});
+    }
+    Map<String, List<double[]>> series = new LinkedHashMap<>();
+    series.put("answered", ok);
+    series.put("failed", failed);
+    Map<String, Double> marks = new LinkedHashMap<>();
+    marks.put("kill".equals(kind) ? "killed" : "hung", (at - run.startMillis) / 1000.0);
+    detected.ifPresent(t -> marks.put("detected", (t - run.startMillis) / 1000.0));
+    replaced.ifPresent(t -> marks.put("replaced", (t - run.startMillis) / 1000.0));
+    Charts.timeline(options.out.resolve("a3-" + kind + ".png"),
+        "A-3: a replica " + ("kill".equals(kind) ? "killed (SIGKILL)" : "hung (SIGSTOP)") + " under load", series, marks);
+  }
+}

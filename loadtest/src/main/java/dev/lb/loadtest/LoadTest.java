@@ -1,0 +1,196 @@
+package dev.lb.loadtest;
+
+import dev.lb.ring.HashFamilies;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** The load test and analysis of SPEC §6: {@code a1}, {@code a2}, {@code a3}, {@code a4}, {@code remap}, {@code all}. */
+@Command(name = "loadtest", mixinStandardHelpOptions = true, version = "loadtest 1.0.0",
+    description = "Drives load balancers with async requests and writes charts, REPORT.md and results.json.%n"
+        + "By default each experiment starts the balancers it needs (java -jar --jar ...) and stops them again.")
+public final class LoadTest implements Callable<Integer> {
+
+  /** Settings shared by every experiment. */
+  static final class Options {
+    @Option(names = "--requests", defaultValue = "10000", scope = ScopeType.INHERIT, description = "Requests per measurement (default ${DEFAULT-VALUE}).")
+    int requests;
+    @Option(names = "--concurrency", defaultValue = "64", scope = ScopeType.INHERIT, description = "Requests in flight (default ${DEFAULT-VALUE}).")
+    int concurrency;
+    @Option(names = "--warmup-ms", defaultValue = "15000", scope = ScopeType.INHERIT,
+        description = "Load sent to a fresh balancer before measuring, in ms: JIT compilation takes seconds (default ${DEFAULT-VALUE}).")
+    long warmupMs;
+    @Option(names = "--out", defaultValue = "loadtest/results", scope = ScopeType.INHERIT, description = "Where results go (default ${DEFAULT-VALUE}).")
+    Path out;
+    @Option(names = "--target", scope = ScopeType.INHERIT, description = "A balancer already running, e.g. http://127.0.0.1:5000 (a1, a2, a3's endpoint checks).")
+    String target;
+    @Option(names = "--backend", defaultValue = "process", scope = ScopeType.INHERIT, description = "Replica backend of the balancers started: process or docker.")
+    String backend;
+    @Option(names = "--jar", defaultValue = "verticles/target/load-balancer.jar", scope = ScopeType.INHERIT, description = "The balancer's jar (default ${DEFAULT-VALUE}).")
+    Path jar;
+    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true", scope = ScopeType.INHERIT, description = "Progress bars on a terminal (default on).")
+    boolean progress;
+  }
+
+  @CommandLine.Mixin
+  Options options = new Options();
+
+  @Spec
+  CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true");
+    System.exit(new CommandLine(new LoadTest()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return 0;
+  }
+
+  @Command(name = "a1", description = "A-1 (10,000 requests on N = 3) and A-2, which share one warmed balancer.")
+  int a1() {
+    return execute(List.of("a1"));
+  }
+
+  @Command(name = "a2", description = "A-2 (N = 2..6 grown through /add, 10,000 requests each) and A-1, on one balancer.")
+  int a2() {
+    return execute(List.of("a2"));
+  }
+
+  @Command(name = "a3", description = "A-3: every endpoint checked; a replica killed and one hung under load.")
+  int a3() {
+    return execute(List.of("a3"));
+  }
+
+  @Command(name = "a4", description = "A-4: A-1 and A-2 for each hash family and ring algorithm; the assignment's skew explained.")
+  int a4() {
+    return execute(List.of("a4"));
+  }
+
+  @Command(name = "remap", description = "Share of fixed keys that move when a replica is added or removed, against the ideal.")
+  int remap() {
+    return execute(List.of("remap"));
+  }
+
+  @Command(name = "all", description = "a1, a2, a3, a4 and remap, then the report.")
+  int all() {
+    return execute(List.of("a1", "a3", "a4", "remap"));
+  }
+
+  private int execute(List<String> parts) {
+    PrintWriter out = spec.commandLine().getOut();
+    if (options.target == null && !Files.isRegularFile(options.jar)) {
+      spec.commandLine().getErr().println("no balancer jar at " + options.jar
+          + ": build it first (mvn -B -q package -DskipTests) and run from the repository root, or give --jar");
+      return 2;
+    }
+    if (options.target != null && (parts.contains("a4") || parts.contains("remap"))) {
+      spec.commandLine().getErr().println("a4 and remap start a balancer for each configuration: --target does not apply");
+      return 2;
+    }
+    Vertx vertx = Vertx.vertx();
+    Generator generator = new Generator(vertx, options.concurrency * 2);
+    try {
+      Files.createDirectories(options.out);
+      Path resultsFile = options.out.resolve("results.json");
+      JsonObject results = Files.exists(resultsFile) ? new JsonObject(Buffer.buffer(Files.readAllBytes(resultsFile))) : new JsonObject();
+      results.put("machine", machine()).put("settings", settings());
+      Experiments experiments = new Experiments(options, generator, out);
+      for (String part : parts) {
+        switch (part) {
+          case "a1", "a2" -> {
+            JsonObject both = experiments.balance(Config.ASSIGNMENT, true);
+            results.put("a1", both.getJsonObject("a1")).put("a2", both.getJsonObject("a2"));
+          }
+          case "a3" -> results.put("a3", new FailureExperiment(options, experiments, out).run());
+          case "a4" -> results.put("a4", a4(experiments));
+          case "remap" -> results.put("remap", remap(experiments));
+          default -> throw new IllegalArgumentException(part);
+        }
+        results.put("targets", Targets.evaluate(results));
+        Files.writeString(resultsFile, results.encodePrettily());
+        Report.write(options.out, results);
+      }
+      out.println("wrote " + options.out.resolve("REPORT.md") + " and " + resultsFile);
+      return 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      generator.close();
+      try {
+        vertx.close().await(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        spec.commandLine().getErr().println("Vert.x did not close: " + e);
+      }
+    }
+  }
+
+  private JsonObject a4(Experiments experiments) {
+    JsonArray configs = new JsonArray();
+    Map<String, Map<String, Double>> balance = new LinkedHashMap<>();
+    for (Config config : Config.ALL) {
+      JsonObject both = experiments.balance(config, false);
+      JsonObject a1 = both.getJsonObject("a1");
+      JsonObject a2 = both.getJsonObject("a2");
+      configs.add(new JsonObject().put("config", config.name()).put("description", config.description())
+          .put("a1", a1).put("a2", a2));
+      Map<String, Double> row = new LinkedHashMap<>();
+      a2.getJsonArray("rows").forEach(r -> row.put("N=" + ((JsonObject) r).getInteger("N"), ((JsonObject) r).getDouble("maxOverMean")));
+      balance.put(config.name(), row);
+    }
+    Charts.groupedBars(options.out.resolve("a4.png"), "A-4: busiest replica / mean load, by configuration and N",
+        "replicas", "max / mean", balance, 1.0);
+    JsonObject skew = new JsonObject();
+    HashFamilies.all().forEach(f -> skew.put(f.name(), SkewAnalysis.of(f, 3)));
+    return new JsonObject().put("configs", configs).put("skew", skew);
+  }
+
+  private JsonObject remap(Experiments experiments) {
+    JsonArray configs = new JsonArray();
+    Map<String, Map<String, Double>> ratios = new LinkedHashMap<>();
+    for (Config config : Config.remapped()) {
+      JsonObject r = experiments.remap(config);
+      configs.add(r);
+      Map<String, Double> row = new LinkedHashMap<>();
+      row.put("add (4 -> 5)", r.getJsonObject("add").getDouble("ratio"));
+      row.put("remove (5 -> 4)", r.getJsonObject("remove").getDouble("ratio"));
+      ratios.put(config.name(), row);
+    }
+    Charts.groupedBars(options.out.resolve("remap.png"), "remap: keys moved / ideal share", "change", "moved / ideal",
+        ratios, 1.0);
+    return new JsonObject().put("configs", configs);
+  }
+
+  private static JsonObject machine() {
+    return new JsonObject().put("cores", Runtime.getRuntime().availableProcessors())
+        .put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"))
+        .put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"))
+        .put("date", Instant.now().toString());
+  }
+
+  private JsonObject settings() {
+    return new JsonObject().put("requests", options.requests).put("concurrency", options.concurrency)
+        .put("warmupMs", options.warmupMs).put("backend", options.backend)
+        .put("target", options.target == null ? "balancers started by the tool" : options.target);
+  }
+}
