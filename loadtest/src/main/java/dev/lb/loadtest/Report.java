@@ -138,6 +138,13 @@ final class Report {
           d.getValue("replaceMs"), d.getValue("repBackMs"), run.getLong("requests"), run.getLong("failed"),
           run.getJsonObject("latencyMicros").getLong("p99"), run.getJsonObject("latencyMicros").getLong("max"));
       line("");
+      line("kill".equals(kind)
+          ? "The manager learns of the exit from the process itself; requests in flight on the dead replica fail to "
+              + "connect or are reset, and the balancer retries each on the next replica clockwise. Throughput dips while "
+              + "a new JVM starts on the same cores and the next replica clockwise, cold, takes the dead one's keys."
+          : "A stopped process keeps its connections open, so only the heartbeat finds it (3 missed probes); requests "
+              + "sent to it wait until the manager kills it, their connections reset and the balancer retries them "
+              + "elsewhere: that wait is the maximum latency above.").line("");
     }
   }
 
@@ -159,18 +166,40 @@ final class Report {
     }
     line("");
     skew(a4.getJsonObject("skew"));
+    bounded(a4);
     JsonObject balance = results.getJsonObject("targets", new JsonObject()).getJsonObject("balance");
     if (balance != null) {
       line("**Which is better:** `%s` has the most even load: its busiest replica is at most %.3f× the mean for every N "
-          + "from 2 to 6, against %.3f for the assignment's functions.", balance.getString("best"), balance.getDouble("measured"),
-          assignmentWorst(a4)).line("");
+          + "from 2 to 6, against %.3f for the assignment's functions. With %d requests spread over N replicas, chance "
+          + "alone makes the busiest of 6 perfectly balanced replicas about 1 + 2.5 × √((N − 1) / %d) = %.3f× the mean "
+          + "now and then, so figures near 1.03 are as even as counting allows.", balance.getString("best"),
+          balance.getDouble("measured"), worstOf(a4, "assignment"), results.getJsonObject("settings").getInteger("requests"),
+          results.getJsonObject("settings").getInteger("requests"),
+          1 + 2.5 * Math.sqrt(5.0 / results.getJsonObject("settings").getInteger("requests"))).line("");
     }
   }
 
-  private double assignmentWorst(JsonObject a4) {
+  private void bounded(JsonObject a4) {
+    double maglev = worstOf(a4, "maglev");
+    double maglevBounded = worstOf(a4, "maglev-bounded");
+    double ring = worstOf(a4, "murmur3");
+    double ringBounded = worstOf(a4, "murmur3-bounded");
+    if (Double.isNaN(maglev) || Double.isNaN(maglevBounded) || Double.isNaN(ring) || Double.isNaN(ringBounded)) {
+      return;
+    }
+    line("**Bounded loads** %s the worst max/mean of the Murmur3 ring (K = 9) from %.3f to %.3f, and %s Maglev's from "
+        + "%.3f to %.3f. The bound caps each replica's requests *in flight* at c × the mean: it moves a hot arc's excess "
+        + "to the next replicas, which helps a ring with uneven arcs, but it also skips a replica that is momentarily "
+        + "slower, which costs an already even table some evenness of *counts*. It protects replicas from hot keys and "
+        + "slow moments; it does not make counts more even than Maglev does alone.",
+        ringBounded < ring ? "lowered" : "raised", ring, ringBounded,
+        maglevBounded < maglev ? "lowered" : "raised", maglev, maglevBounded).line("");
+  }
+
+  private static double worstOf(JsonObject a4, String name) {
     for (Object o : a4.getJsonArray("configs")) {
       JsonObject c = (JsonObject) o;
-      if (c.getString("config").equals("assignment")) {
+      if (c.getString("config").equals(name)) {
         return Targets.worst(c.getJsonObject("a2").getJsonArray("rows"));
       }
     }

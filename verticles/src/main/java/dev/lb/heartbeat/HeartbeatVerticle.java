@@ -23,7 +23,8 @@ import java.util.Set;
 /**
  * Probes every replica's {@code GET /heartbeat} each {@code heartbeat.interval.ms}, each probe bounded by
  * {@code heartbeat.timeout.ms}; publishes a replica down after {@code heartbeat.fall} misses in a row and up after
- * {@code heartbeat.rise} successes. A replica a balancer suspects is probed at once.
+ * {@code heartbeat.rise} successes. Each replica has its own cadence, so a probe waiting on a hung replica delays no
+ * other. A replica a balancer suspects is probed at once.
  */
 public class HeartbeatVerticle extends VerticleBase {
 
@@ -32,17 +33,18 @@ public class HeartbeatVerticle extends VerticleBase {
   private final Map<String, ReplicaInfo> targets = new HashMap<>();
   private final Map<String, ProbeState> states = new HashMap<>();
   private final Map<String, String> lastFailure = new HashMap<>();
+  private final Set<String> probing = new HashSet<>();
   private HealthChecks checks;
   private WebClient client;
-  private long timer;
+  private long intervalMs;
   private long timeoutMs;
   private int fall;
   private int rise;
-  private boolean roundRunning;
   private long version = -1;
 
   @Override
   public Future<?> start() {
+    intervalMs = config().getLong(ConfigKeys.HEARTBEAT_INTERVAL_MS, 250L);
     timeoutMs = config().getLong(ConfigKeys.HEARTBEAT_TIMEOUT_MS, 250L);
     fall = config().getInteger(ConfigKeys.HEARTBEAT_FALL, 3);
     rise = config().getInteger(ConfigKeys.HEARTBEAT_RISE, 2);
@@ -54,13 +56,12 @@ public class HeartbeatVerticle extends VerticleBase {
         bus.<JsonObject>consumer(Addresses.REPLICA_SUSPECT, msg -> probeNow(ReplicaMessages.replica(msg.body()))).completion())
       .compose(v -> bus.<JsonObject>request(Addresses.REPLICAS_GET, new JsonObject(),
           ReplicaMessages.within(config().getLong(ConfigKeys.BUS_TIMEOUT_MS, 60_000L))))
-      .onSuccess(reply -> apply(reply.body()))
-      .onSuccess(v -> timer = vertx.setPeriodic(config().getLong(ConfigKeys.HEARTBEAT_INTERVAL_MS, 250L), t -> round()));
+      .onSuccess(reply -> apply(reply.body()));
   }
 
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(timer);
+    targets.clear();
     client.close();
     return Future.succeededFuture();
   }
@@ -77,6 +78,7 @@ public class HeartbeatVerticle extends VerticleBase {
       if (targets.put(replica.name(), replica) == null) {
         states.put(replica.name(), new ProbeState(fall, rise));
         checks.register(replica.name(), timeoutMs, promise -> probe(replica, promise));
+        vertx.setTimer(intervalMs, t -> cycle(replica.name()));
       }
     }
     List.copyOf(targets.keySet()).stream().filter(name -> !current.contains(name)).forEach(name -> {
@@ -98,23 +100,31 @@ public class HeartbeatVerticle extends VerticleBase {
     });
   }
 
-  /** One probe of every replica; a round still running (a probe near its timeout) makes the next one wait. */
-  private void round() {
-    if (roundRunning || targets.isEmpty()) {
+  /** Probes {@code name}, then schedules its next probe {@code interval} after this one began; ends with it. */
+  private void cycle(String name) {
+    if (!targets.containsKey(name)) {
       return;
     }
-    roundRunning = true;
-    checks.checkStatus().onComplete(ar -> {
-      roundRunning = false;
-      if (ar.failed()) {
-        LOG.log(Level.ERROR, "heartbeat round failed", ar.cause());
-        return;
-      }
-      List<CheckResult> results = ar.result().getChecks();
-      if (results != null) {
-        results.forEach(this::record);
-      }
+    long began = System.nanoTime();
+    probeOnce(name).onComplete(ar -> {
+      long elapsedMs = (System.nanoTime() - began) / 1_000_000;
+      vertx.setTimer(Math.max(1, intervalMs - elapsedMs), t -> cycle(name));
     });
+  }
+
+  /** One probe, unless one of this replica is already under way (a suspect probe). */
+  private Future<Void> probeOnce(String name) {
+    if (!probing.add(name)) {
+      return Future.succeededFuture();
+    }
+    return checks.checkStatus(name).onComplete(ar -> {
+      probing.remove(name);
+      if (ar.succeeded()) {
+        record(ar.result());
+      } else {
+        LOG.log(Level.ERROR, "heartbeat probe of '" + name + "' failed to run", ar.cause());
+      }
+    }).mapEmpty();
   }
 
   private void probeNow(String name) {
@@ -123,7 +133,7 @@ public class HeartbeatVerticle extends VerticleBase {
       return;
     }
     state.suspect();
-    checks.checkStatus(name).onSuccess(this::record);
+    probeOnce(name);
   }
 
   private void record(CheckResult result) {

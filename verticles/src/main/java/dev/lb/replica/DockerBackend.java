@@ -205,6 +205,16 @@ final class DockerBackend implements ReplicaBackend {
   }
 
   @Override
+  public Future<Void> kill(Replica replica) {
+    String id = replica.instance();
+    stopping.add(id);
+    return engine.stopAndRemove(id, 0).onComplete(ar -> {
+      byContainer.remove(id);
+      stopping.remove(id);
+    });
+  }
+
+  @Override
   public void exitHandler(Handler<Replica> handler) {
     this.exitHandler = handler;
   }

@@ -138,6 +138,17 @@ final class ProcessBackend implements ReplicaBackend {
   }
 
   @Override
+  public Future<Void> kill(Replica replica) {
+    Running run = running.get(replica.instance());
+    if (run == null) {
+      return Future.succeededFuture();
+    }
+    run.stopping = true;
+    run.process.destroyForcibly();
+    return run.exit.mapEmpty();
+  }
+
+  @Override
   public void exitHandler(Handler<Replica> handler) {
     this.exitHandler = handler;
   }

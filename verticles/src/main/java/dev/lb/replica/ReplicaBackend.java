@@ -21,6 +21,11 @@ public interface ReplicaBackend {
   /** Stops a replica and completes once it is gone. */
   Future<Void> stop(Replica replica);
 
+  /** Ends a replica already announced down, without a grace period: a hung one would only make it wait. */
+  default Future<Void> kill(Replica replica) {
+    return stop(replica);
+  }
+
   /** {@code handler} is called on the manager's event loop when a replica exits without being stopped. */
   void exitHandler(Handler<Replica> handler);
 

@@ -143,22 +143,29 @@ public class ReplicaManagerVerticle extends VerticleBase {
     }
   }
 
-  /** Starts a replica with a new random name on the failed one's ring id, swaps it in, then stops the failed one. */
+  /**
+   * Kills the failed replica (a hung one would hold its requests until their timeout; killed, their connections
+   * reset and balancers retry them elsewhere at once), starts one with a new random name on its ring id, and swaps
+   * it in. The failed one stays in the set, out of routing, until its successor answers.
+   */
   private Future<Void> replace(String name) {
     Replica failed = replicas.get(name);
     if (failed == null) {
       return Future.succeededFuture();
     }
     String fresh = replicas.randomName();
-    return backend.start(fresh, failed.ringId()).compose(started -> {
-      replicas.replace(failed, started);
-      published();
-      LOG.log(Level.INFO, "replaced ''{0}'' with ''{1}'' on ring id {2}", name, fresh, failed.ringId());
-      return backend.stop(failed).recover(err -> {
-        LOG.log(Level.WARNING, "could not stop failed replica '" + name + "' (" + failed.instance() + ")", err);
-        return Future.succeededFuture();
-      });
-    });
+    return backend.kill(failed)
+        .recover(err -> {
+          LOG.log(Level.WARNING, "could not kill failed replica '" + name + "' (" + failed.instance() + ")", err);
+          return Future.succeededFuture();
+        })
+        .compose(v -> backend.start(fresh, failed.ringId()))
+        .map(started -> {
+          replicas.replace(failed, started);
+          published();
+          LOG.log(Level.INFO, "replaced ''{0}'' with ''{1}'' on ring id {2}", name, fresh, failed.ringId());
+          return null;
+        });
   }
 
   private JsonObject published() {
