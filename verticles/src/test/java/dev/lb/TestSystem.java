@@ -49,6 +49,11 @@ public final class TestSystem {
     return deploy(vertx, conf, new ReplicaManagerVerticle(v -> backend), backend);
   }
 
+  /** Deploys with the given backend, made for this test. */
+  public static Future<TestSystem> deploy(Vertx vertx, JsonObject conf, dev.lb.replica.ReplicaBackend backend) {
+    return deploy(vertx, conf, new ReplicaManagerVerticle(v -> backend), null);
+  }
+
   /** Deploys with the backend that {@code backend} names in {@code conf}. */
   public static Future<TestSystem> deployConfigured(Vertx vertx, JsonObject conf) {
     return deploy(vertx, conf, new ReplicaManagerVerticle(), null);

@@ -23,6 +23,7 @@ final class FailureExperiment {
 
   private static final long LOAD_MS = 9_000;
   private static final long DISRUPT_AT_MS = 2_500;
+  private static final int CONCURRENCY = 16;
   /** Detection and replacement times do not need a fully compiled balancer, only a running one. */
   private static final long WARMUP_MS = 2_000;
 
@@ -93,7 +94,7 @@ final class FailureExperiment {
     try (Balancer b = experiments.open("a3-" + kind, Map.of("LB_REPLICAS", "3"))) {
       experiments.warm(b, WARMUP_MS);
       List<String> before = b.replicas();
-      Generator.Plan plan = new Generator.Plan(b.host, b.port, "/home", Integer.MAX_VALUE, 16).lasting(LOAD_MS);
+      Generator.Plan plan = new Generator.Plan(b.host, b.port, "/home", Integer.MAX_VALUE, CONCURRENCY).lasting(LOAD_MS);
       Future<Run> load = experimentsRun(plan);
       Balancer.pause(DISRUPT_AT_MS);
       long at = System.currentTimeMillis();
@@ -115,6 +116,7 @@ final class FailureExperiment {
       Optional<Long> detected = b.logged("replica '" + victim + "' is down", at);
       Optional<Long> replaced = b.logged("replaced '" + victim + "'", at);
       JsonObject result = new JsonObject().put("disruption", how).put("replica", victim)
+          .put("atSeconds", DISRUPT_AT_MS / 1000.0).put("concurrency", CONCURRENCY)
           .put("detectMs", detected.map(t -> t - at).orElse(null))
           .put("replaceMs", replaced.map(t -> t - at).orElse(null))
           .put("repBackMs", back).put("run", run.toJson());

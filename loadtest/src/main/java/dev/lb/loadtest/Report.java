@@ -132,9 +132,10 @@ final class Report {
       JsonObject run = d.getJsonObject("run");
       line("### A replica %s under load", "kill".equals(kind) ? "killed" : "hung").line("");
       line("![A-3 %s](a3-%s.png)", kind, kind).line("");
-      line("%s (replica '%s') %.1f s into a load of 16 requests in flight. Detected after %s ms, replaced after %s ms "
+      line("%s (replica '%s') %.1f s into a load of %d requests in flight. Detected after %s ms, replaced after %s ms "
           + "(its successor answering), `/rep` listing the successor after %s ms. Of %d requests, %d failed; latency p99 "
-          + "%d µs, max %d µs.", d.getString("disruption"), d.getString("replica"), 2.5, d.getValue("detectMs"),
+          + "%d µs, max %d µs.", d.getString("disruption"), d.getString("replica"), d.getDouble("atSeconds", 2.5),
+          d.getInteger("concurrency", 16), d.getValue("detectMs"),
           d.getValue("replaceMs"), d.getValue("repBackMs"), run.getLong("requests"), run.getLong("failed"),
           run.getJsonObject("latencyMicros").getLong("p99"), run.getJsonObject("latencyMicros").getLong("max"));
       line("");

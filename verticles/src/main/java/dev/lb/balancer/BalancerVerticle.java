@@ -12,7 +12,11 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpHeaders;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -23,6 +27,9 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The front door: {@code GET /rep}, {@code POST /add}, {@code DELETE /rm} (and {@code POST /rm}) go to the replica
@@ -33,7 +40,10 @@ public class BalancerVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(BalancerVerticle.class.getName());
   private static final String BODY_SHAPE = "Request body must be a JSON object like {\"n\": 1, \"hostnames\": [\"S5\"]}";
 
+  private static final String BEARER = "Bearer ";
+
   private HttpServer server;
+  private byte[] adminToken;
   private WebClient client;
   private RoutingTable table;
   private long busTimeoutMs;
@@ -41,13 +51,16 @@ public class BalancerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     busTimeoutMs = config().getLong(ConfigKeys.BUS_TIMEOUT_MS, 60_000L);
-    table = new RoutingTable(RingSettings.factory(config()), RingSettings.loadBound(config()));
+    table = new RoutingTable(RingSettings.factory(config()), RingSettings.loadBound(config()),
+        new Outliers(config().getInteger(ConfigKeys.PROXY_EJECT_AFTER, 5), config().getLong(ConfigKeys.PROXY_EJECT_MS, 1000L)));
+    adminToken = config().getString(ConfigKeys.ADMIN_TOKEN, "").getBytes(StandardCharsets.UTF_8);
     client = WebClient.create(vertx,
         new WebClientOptions().setUserAgentEnabled(false).setFollowRedirects(false).setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(config().getInteger(ConfigKeys.PROXY_POOL_SIZE, 32)));
     Forwarder forwarder = new Forwarder(vertx, client, table, KeySource.parse(config().getString(ConfigKeys.KEY, "random")),
         new Forwarder.Options(config().getLong(ConfigKeys.PROXY_TIMEOUT_MS, 5000L),
-            config().getLong(ConfigKeys.PROXY_CONNECT_TIMEOUT_MS, 1000L), config().getInteger(ConfigKeys.PROXY_RETRIES, 2)));
+            config().getLong(ConfigKeys.PROXY_TRY_TIMEOUT_MS, 2000L), config().getLong(ConfigKeys.PROXY_CONNECT_TIMEOUT_MS, 1000L),
+            config().getInteger(ConfigKeys.PROXY_RETRIES, 2), config().getBoolean(ConfigKeys.PROXY_TRUST_FORWARDED, false)));
     EventBus bus = vertx.eventBus();
     return Future.all(
         bus.<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> table.apply(msg.body())).completion(),
@@ -56,9 +69,30 @@ public class BalancerVerticle extends VerticleBase {
       .compose(v -> bus.<JsonObject>request(Addresses.REPLICAS_GET, new JsonObject(), ReplicaMessages.within(busTimeoutMs)))
       .onSuccess(reply -> table.apply(reply.body()))
       .compose(v -> {
-        server = vertx.createHttpServer().requestHandler(router(forwarder));
+        server = vertx.createHttpServer(serverOptions()).requestHandler(router(forwarder))
+            .invalidRequestHandler(BalancerVerticle::invalidRequest);
         return server.listen(config().getInteger(ConfigKeys.HTTP_PORT, 5000), config().getString(ConfigKeys.HTTP_HOST, "0.0.0.0"));
       });
+  }
+
+  private HttpServerOptions serverOptions() {
+    return new HttpServerOptions()
+        .setMaxHeaderSize(config().getInteger(ConfigKeys.HTTP_MAX_HEADER_SIZE, 8192))
+        .setMaxInitialLineLength(config().getInteger(ConfigKeys.HTTP_MAX_INITIAL_LINE, 4096))
+        .setIdleTimeout(config().getInteger(ConfigKeys.HTTP_IDLE_TIMEOUT_S, 60)).setIdleTimeoutUnit(TimeUnit.SECONDS);
+  }
+
+  /** A request the HTTP decoder could not read (line or headers too long, bad syntax): answered in the API's shape. */
+  private static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    String message = switch (status) {
+      case 414 -> "<Error> Request line too long";
+      case 431 -> "<Error> Request headers too large";
+      default -> "<Error> Malformed HTTP request";
+    };
+    Replies.failure(request.response().putHeader(HttpHeaders.CONNECTION, "close"), status, message)
+        .onComplete(ar -> request.connection().close());
   }
 
   @Override
@@ -70,6 +104,8 @@ public class BalancerVerticle extends VerticleBase {
   private Router router(Forwarder forwarder) {
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(config().getLong(ConfigKeys.PROXY_BODY_LIMIT, 1L << 20)));
+    router.route("/add").handler(this::authorized);
+    router.route("/rm").handler(this::authorized);
     router.get("/rep").handler(this::replicas);
     router.post("/add").handler(ctx -> scale(ctx, Addresses.REPLICAS_ADD));
     router.delete("/rm").handler(ctx -> scale(ctx, Addresses.REPLICAS_REMOVE));
@@ -86,6 +122,24 @@ public class BalancerVerticle extends VerticleBase {
       Replies.failure(ctx.response(), 500, "<Error> Internal error of the load balancer");
     });
     return router;
+  }
+
+  /** With an admin token configured, {@code /add} and {@code /rm} need {@code Authorization: Bearer <token>}. */
+  private void authorized(RoutingContext ctx) {
+    if (adminToken.length == 0) {
+      ctx.next();
+      return;
+    }
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    boolean bearer = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length());
+    byte[] given = bearer ? header.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+    if (MessageDigest.isEqual(given, adminToken)) {
+      ctx.next();
+      return;
+    }
+    ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"load-balancer admin\"");
+    Replies.failure(ctx.response(), 401, "<Error> '" + ctx.request().path() + "' needs the admin token: "
+        + (header == null ? "no Authorization header" : "the bearer token given is wrong"));
   }
 
   private void replicas(RoutingContext ctx) {

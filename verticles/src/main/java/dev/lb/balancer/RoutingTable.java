@@ -15,13 +15,17 @@ import java.util.function.IntPredicate;
 
 /**
  * A balancer's routing state, confined to its event loop: the ring built from the manager's latest snapshot, where
- * each ring id is reached, which replicas are out of routing (announced down or suspected by a failed forward),
- * and, with bounded loads, each replica's requests in flight.
+ * each ring id is reached, which replicas are out of routing (announced down, suspected after a connection failure,
+ * or held out by passive outlier detection), and, with bounded loads, each replica's requests in flight.
  */
 final class RoutingTable {
 
   private final Function<Collection<Integer>, Ring> ringFactory;
   private final LoadBound bound;
+  private final Outliers outliers;
+  private final long origin = System.nanoTime();
+  private long[] ejectedUntil = new long[0];
+  private long now;
   private final Set<String> unavailable = new HashSet<>();
   private Ring ring;
   private ReplicaInfo[] byRingId = new ReplicaInfo[0];
@@ -29,12 +33,14 @@ final class RoutingTable {
   private int usableCount;
   private List<ReplicaInfo> replicas = List.of();
   private long version = -1;
-  private final IntPredicate routable = id -> id < usable.length && usable[id];
+  private final IntPredicate up = id -> id < usable.length && usable[id];
+  private final IntPredicate routable = id -> up.test(id) && ejectedUntil[id] <= now;
   private final IntPredicate routableWithRoom;
 
-  RoutingTable(Function<Collection<Integer>, Ring> ringFactory, LoadBound bound) {
+  RoutingTable(Function<Collection<Integer>, Ring> ringFactory, LoadBound bound, Outliers outliers) {
     this.ringFactory = ringFactory;
     this.bound = bound;
+    this.outliers = outliers;
     this.routableWithRoom = id -> routable.test(id) && bound.admits(id, usableCount);
     this.ring = ringFactory.apply(List.of());
   }
@@ -56,6 +62,7 @@ final class RoutingTable {
     Set<String> names = new HashSet<>();
     replicas.forEach(r -> names.add(r.name()));
     unavailable.retainAll(names);
+    outliers.forget(names);
     refresh();
     return true;
   }
@@ -80,13 +87,38 @@ final class RoutingTable {
 
   private void refresh() {
     boolean[] next = new boolean[byRingId.length];
+    long[] until = new long[byRingId.length];
     int count = 0;
     for (int id = 0; id < byRingId.length; id++) {
       next[id] = byRingId[id] != null && !unavailable.contains(byRingId[id].name());
+      until[id] = byRingId[id] == null ? 0 : outliers.until(byRingId[id].name());
       count += next[id] ? 1 : 0;
     }
     usable = next;
+    ejectedUntil = until;
     usableCount = count;
+  }
+
+  private long clock() {
+    return System.nanoTime() - origin;
+  }
+
+  /** A forward to {@code replica} got a reply that is not a server error. */
+  void succeeded(ReplicaInfo replica) {
+    outliers.succeeded(replica.name());
+  }
+
+  /**
+   * A forward to {@code replica} failed. A failure to connect or a reset ({@code certain}) takes it out of routing
+   * until the heartbeat sees it again, and holds it out for the ejection time in any case; timeouts and 5xx replies
+   * do so after {@code proxy.eject.after} in a row. Returns true if the heartbeat should probe it now.
+   */
+  boolean failed(ReplicaInfo replica, boolean certain) {
+    long until = outliers.failed(replica.name(), certain, clock());
+    if (until > 0 && replica.ringId() < ejectedUntil.length) {
+      ejectedUntil[replica.ringId()] = until;
+    }
+    return certain && markUnavailable(replica.name());
   }
 
   /** The replica that serves {@code key}: its owner, or the next routable one (with room, if loads are bounded). */
@@ -96,12 +128,17 @@ final class RoutingTable {
 
   /** Like {@link #pick(long)}, among the replicas {@code allowed} also accepts (to skip ones already tried). */
   ReplicaInfo pick(long key, IntPredicate allowed) {
+    now = clock();
     IntPredicate plain = allowed == null ? routable : routable.and(allowed);
-    if (!bound.enabled()) {
-      return replicaOf(ring.owner(key, plain));
+    int id = bound.enabled() ? ring.owner(key, allowed == null ? routableWithRoom : routableWithRoom.and(allowed)) : Ring.NONE;
+    if (id == Ring.NONE) {
+      id = ring.owner(key, plain);
     }
-    int id = ring.owner(key, allowed == null ? routableWithRoom : routableWithRoom.and(allowed));
-    return replicaOf(id != Ring.NONE ? id : ring.owner(key, plain));
+    if (id == Ring.NONE) {
+      // every replica that is up is held out by outlier detection: better one of them than no answer (panic mode)
+      id = ring.owner(key, allowed == null ? up : up.and(allowed));
+    }
+    return replicaOf(id);
   }
 
   /** A forward to {@code replica} begins: it counts against the load bound until {@link #finished}. */

@@ -10,6 +10,14 @@ public final class ConfigKeys {
 
   public static final String HTTP_HOST = "http.host";
   public static final String HTTP_PORT = "http.port";
+  /** Largest request head (all headers), in bytes; more is answered 431. */
+  public static final String HTTP_MAX_HEADER_SIZE = "http.max.header.size";
+  /** Longest request line (method, URI, version), in bytes; more is answered 414. */
+  public static final String HTTP_MAX_INITIAL_LINE = "http.max.initial.line";
+  /** Seconds a client connection may stay idle before the balancer closes it. */
+  public static final String HTTP_IDLE_TIMEOUT_S = "http.idle.timeout.s";
+  /** Bearer token that {@code /add} and {@code /rm} require; empty: none. */
+  public static final String ADMIN_TOKEN = "admin.token";
   /** The id a server replica reports in {@code /home}. */
   public static final String SERVER_ID = "server.id";
 
@@ -34,7 +42,16 @@ public final class ConfigKeys {
 
   /** Balancer verticle instances (event loops serving the port); 0 means one per core. */
   public static final String BALANCER_INSTANCES = "balancer.instances";
+  /** The whole time a client request may take, tries included; past it the client gets 504. */
   public static final String PROXY_TIMEOUT_MS = "proxy.timeout.ms";
+  /** The time one try may wait for a replica's reply before the next replica is tried. */
+  public static final String PROXY_TRY_TIMEOUT_MS = "proxy.try.timeout.ms";
+  /** Whether X-Forwarded-For from clients is kept (behind a trusted proxy) or replaced by the client's address. */
+  public static final String PROXY_TRUST_FORWARDED = "proxy.trust.forwarded";
+  /** Consecutive failed forwards (errors, timeouts, 5xx) that take a replica out of routing. */
+  public static final String PROXY_EJECT_AFTER = "proxy.eject.after";
+  /** First hold-down of a replica taken out by failed forwards, doubled for each further one (up to 32x). */
+  public static final String PROXY_EJECT_MS = "proxy.eject.ms";
   public static final String PROXY_CONNECT_TIMEOUT_MS = "proxy.connect.timeout.ms";
   public static final String PROXY_RETRIES = "proxy.retries";
   public static final String PROXY_POOL_SIZE = "proxy.pool.size";

@@ -41,6 +41,13 @@ public final class Settings {
     env.put("LB_KEY", ConfigKeys.KEY);
     env.put("LB_INSTANCES", ConfigKeys.BALANCER_INSTANCES);
     env.put("LB_REQUEST_TIMEOUT_MS", ConfigKeys.PROXY_TIMEOUT_MS);
+    env.put("LB_TRY_TIMEOUT_MS", ConfigKeys.PROXY_TRY_TIMEOUT_MS);
+    env.put("LB_TRUST_FORWARDED", ConfigKeys.PROXY_TRUST_FORWARDED);
+    env.put("LB_EJECT_AFTER", ConfigKeys.PROXY_EJECT_AFTER);
+    env.put("LB_EJECT_MS", ConfigKeys.PROXY_EJECT_MS);
+    env.put("LB_ADMIN_TOKEN", ConfigKeys.ADMIN_TOKEN);
+    env.put("LB_MAX_HEADER_SIZE", ConfigKeys.HTTP_MAX_HEADER_SIZE);
+    env.put("LB_IDLE_TIMEOUT_S", ConfigKeys.HTTP_IDLE_TIMEOUT_S);
     env.put("LB_RETRIES", ConfigKeys.PROXY_RETRIES);
     env.put("LB_BODY_LIMIT", ConfigKeys.PROXY_BODY_LIMIT);
     env.put("LB_HEARTBEAT_INTERVAL_MS", ConfigKeys.HEARTBEAT_INTERVAL_MS);

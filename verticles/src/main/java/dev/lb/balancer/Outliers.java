@@ -1,0 +1,73 @@
+package dev.lb.balancer;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Passive outlier detection, per replica name: after {@code ejectAfter} failed forwards in a row (connection errors,
+ * timeouts, 5xx replies) a replica is held out of routing for {@code baseNanos}, doubled for each further ejection
+ * within {@link #MEMORY_NANOS} (up to 32×). A replica that fails again right after it comes back is held out longer
+ * and longer instead of flapping in and out. Plain Java, confined to the balancer's event loop.
+ */
+final class Outliers {
+
+  /** Ejections older than this are forgotten: the next one starts again from the base hold-down. */
+  static final long MEMORY_NANOS = 60_000_000_000L;
+  private static final int MAX_DOUBLINGS = 5;
+
+  private static final class State {
+    int consecutive;
+    int ejections;
+    long lastEjection;
+    long until;
+  }
+
+  private final int ejectAfter;
+  private final long baseNanos;
+  private final Map<String, State> states = new HashMap<>();
+
+  Outliers(int ejectAfter, long baseMillis) {
+    this.ejectAfter = Math.max(1, ejectAfter);
+    this.baseNanos = baseMillis * 1_000_000;
+  }
+
+  /** A forward to {@code name} got an answer that was not a server error. */
+  void succeeded(String name) {
+    State s = states.get(name);
+    if (s != null) {
+      s.consecutive = 0;
+    }
+  }
+
+  /**
+   * A forward to {@code name} failed; {@code certain} failures (nothing answers at all) eject at once. Returns the
+   * time until which the replica is now ejected, or 0 if it is not.
+   */
+  long failed(String name, boolean certain, long now) {
+    State s = states.computeIfAbsent(name, n -> new State());
+    s.consecutive++;
+    if (s.until > now || !certain && s.consecutive < ejectAfter) {
+      return s.until > now ? s.until : 0;
+    }
+    s.ejections = now - s.lastEjection > MEMORY_NANOS ? 1 : s.ejections + 1;
+    s.lastEjection = now;
+    s.until = now + (baseNanos << Math.min(MAX_DOUBLINGS, s.ejections - 1));
+    s.consecutive = 0;
+    return s.until;
+  }
+
+  /** Until when {@code name} is ejected (a {@link System#nanoTime()} value), 0 if it never was. */
+  long until(String name) {
+    State s = states.get(name);
+    return s == null ? 0 : s.until;
+  }
+
+  int ejections(String name) {
+    State s = states.get(name);
+    return s == null ? 0 : s.ejections;
+  }
+
+  void forget(java.util.Set<String> keep) {
+    states.keySet().retainAll(keep);
+  }
+}

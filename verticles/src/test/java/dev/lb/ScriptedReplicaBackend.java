@@ -1,0 +1,111 @@
+package dev.lb;
+
+import dev.lb.replica.Replica;
+import dev.lb.replica.ReplicaBackend;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * In-JVM replicas whose behaviour a test scripts: {@code /home} answers like a real replica, or 500 while the test
+ * says so; {@code /echo} answers with the request headers it received; {@code /heartbeat} always answers 200.
+ * Counts what each replica answered.
+ */
+public final class ScriptedReplicaBackend implements ReplicaBackend {
+
+  private final Vertx vertx;
+  private final Map<String, Replica> byName = new HashMap<>();
+  /** Replicas answering 500 to {@code /home} now. */
+  public final Set500 failing = new Set500();
+  public final Map<String, AtomicLong> served200 = new ConcurrentHashMap<>();
+  public final Map<String, AtomicLong> served500 = new ConcurrentHashMap<>();
+
+  /** A set shared with the replicas' event loops. */
+  public static final class Set500 {
+    private final Map<String, Boolean> names = new ConcurrentHashMap<>();
+
+    public void add(String name) {
+      names.put(name, true);
+    }
+
+    public void remove(String name) {
+      names.remove(name);
+    }
+
+    boolean contains(String name) {
+      return names.containsKey(name);
+    }
+  }
+
+  public ScriptedReplicaBackend(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  private final class Scripted extends VerticleBase {
+    private final String name;
+    private HttpServer server;
+
+    Scripted(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public Future<?> start() {
+      server = vertx.createHttpServer().requestHandler(req -> {
+        switch (req.path()) {
+          case "/heartbeat" -> req.response().end();
+          case "/home" -> {
+            if (failing.contains(name)) {
+              served500.computeIfAbsent(name, n -> new AtomicLong()).incrementAndGet();
+              req.response().setStatusCode(500).end("{\"message\":\"<Error> scripted failure\",\"status\":\"failure\"}");
+            } else {
+              served200.computeIfAbsent(name, n -> new AtomicLong()).incrementAndGet();
+              req.response().putHeader("Content-Type", "application/json")
+                  .end(new JsonObject().put("message", "Hello from Server: " + name).put("status", "successful").encode());
+            }
+          }
+          case "/echo" -> {
+            JsonObject headers = new JsonObject();
+            req.headers().forEach(e -> headers.put(e.getKey().toLowerCase(), e.getValue()));
+            req.response().putHeader("Content-Type", "application/json").end(headers.encode());
+          }
+          default -> req.response().setStatusCode(404).end();
+        }
+      });
+      return server.listen(0, "127.0.0.1");
+    }
+  }
+
+  @Override
+  public Future<Replica> start(String name, int ringId) {
+    Scripted replica = new Scripted(name);
+    return vertx.deployVerticle(replica).map(id -> {
+      Replica r = new Replica(name, ringId, "127.0.0.1", replica.server.actualPort(), id);
+      byName.put(name, r);
+      return r;
+    });
+  }
+
+  @Override
+  public Future<Void> stop(Replica replica) {
+    byName.remove(replica.name());
+    return vertx.deploymentIDs().contains(replica.instance()) ? vertx.undeploy(replica.instance()) : Future.succeededFuture();
+  }
+
+  @Override
+  public void exitHandler(Handler<Replica> handler) {
+    // scripted replicas never exit on their own
+  }
+
+  @Override
+  public Future<Void> close() {
+    return Future.join(byName.values().stream().map(this::stop).toList()).mapEmpty();
+  }
+}
