@@ -23,6 +23,7 @@ public final class ClientLoop {
   private int inFlight;
   private long sent;
   private long ok;
+  private long maxLatencyMs;
 
   private ClientLoop(WebClient client, int port, String path, long maxRequests, long maxMillis) {
     this.client = client;
@@ -50,8 +51,10 @@ public final class ClientLoop {
     }
     sent++;
     inFlight++;
-    client.get(port, "127.0.0.1", path).timeout(10_000).send().onComplete(ar -> {
+    long began = System.nanoTime();
+    client.get(port, "127.0.0.1", path).timeout(30_000).send().onComplete(ar -> {
       inFlight--;
+      maxLatencyMs = Math.max(maxLatencyMs, (System.nanoTime() - began) / 1_000_000);
       if (ar.succeeded() && ar.result().statusCode() == 200) {
         ok++;
       } else {
@@ -72,6 +75,11 @@ public final class ClientLoop {
 
   public long ok() {
     return ok;
+  }
+
+  /** The longest a request took, in ms. */
+  public long maxLatencyMs() {
+    return maxLatencyMs;
   }
 
   public List<String> failures() {
