@@ -196,19 +196,19 @@ final class DockerBackend implements ReplicaBackend {
 
   @Override
   public Future<Void> stop(Replica replica) {
-    String id = replica.instance();
-    stopping.add(id);
-    return engine.stopAndRemove(id, STOP_GRACE_S).onComplete(ar -> {
-      byContainer.remove(id);
-      stopping.remove(id);
-    });
+    return end(replica, STOP_GRACE_S);
   }
 
   @Override
   public Future<Void> kill(Replica replica) {
+    return end(replica, 0);
+  }
+
+  /** Stops the container (SIGKILL after {@code graceSeconds}) and removes it; its death is no news then. */
+  private Future<Void> end(Replica replica, int graceSeconds) {
     String id = replica.instance();
     stopping.add(id);
-    return engine.stopAndRemove(id, 0).onComplete(ar -> {
+    return engine.stopAndRemove(id, graceSeconds).onComplete(ar -> {
       byContainer.remove(id);
       stopping.remove(id);
     });

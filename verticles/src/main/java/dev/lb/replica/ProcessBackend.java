@@ -123,29 +123,32 @@ final class ProcessBackend implements ReplicaBackend {
 
   @Override
   public Future<Void> stop(Replica replica) {
-    Running run = running.get(replica.instance());
-    if (run == null) {
-      return Future.succeededFuture();
-    }
-    run.stopping = true;
-    run.process.destroy();
-    long force = vertx.setTimer(STOP_GRACE_MS, t -> {
-      LOG.log(Level.WARNING, "replica ''{0}'' (pid {1}) ignored SIGTERM for {2} ms; killing it", replica.name(),
-          replica.instance(), STOP_GRACE_MS);
-      run.process.destroyForcibly();
-    });
-    return run.exit.onComplete(ar -> vertx.cancelTimer(force)).mapEmpty();
+    return end(replica, STOP_GRACE_MS);
   }
 
   @Override
   public Future<Void> kill(Replica replica) {
+    return end(replica, 0);
+  }
+
+  /** SIGTERM, then SIGKILL after {@code graceMs} (at once if 0); completes when the process has exited. */
+  private Future<Void> end(Replica replica, long graceMs) {
     Running run = running.get(replica.instance());
     if (run == null) {
       return Future.succeededFuture();
     }
     run.stopping = true;
-    run.process.destroyForcibly();
-    return run.exit.mapEmpty();
+    if (graceMs == 0) {
+      run.process.destroyForcibly();
+      return run.exit.mapEmpty();
+    }
+    run.process.destroy();
+    long force = vertx.setTimer(graceMs, t -> {
+      LOG.log(Level.WARNING, "replica ''{0}'' (pid {1}) ignored SIGTERM for {2} ms; killing it", replica.name(),
+          replica.instance(), graceMs);
+      run.process.destroyForcibly();
+    });
+    return run.exit.onComplete(ar -> vertx.cancelTimer(force)).mapEmpty();
   }
 
   @Override

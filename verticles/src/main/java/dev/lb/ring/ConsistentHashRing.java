@@ -94,22 +94,7 @@ public final class ConsistentHashRing implements Ring {
 
   /** The first usable owner of a virtual node at or after {@code slot}, clockwise, or {@link #NONE}. */
   public int ownerFromSlot(int slot, IntPredicate usable) {
-    int n = nodeSlots.length;
-    if (n == 0) {
-      return NONE;
-    }
-    int start = firstNodeAtOrAfter[slot];
-    int first = nodeOwners[start];
-    if (usable.test(first)) {
-      return first;
-    }
-    for (int k = 1; k < n; k++) {
-      int owner = nodeOwners[(start + k) % n];
-      if (owner != first && usable.test(owner)) {
-        return owner;
-      }
-    }
-    return NONE;
+    return nodeSlots.length == 0 ? NONE : Ring.firstUsable(nodeOwners, firstNodeAtOrAfter[slot], usable);
   }
 
   @Override

@@ -76,19 +76,8 @@ public final class MaglevTable implements Ring {
 
   @Override
   public int owner(long key, IntPredicate usable) {
-    int start = entryOf(key);
-    int first = entries[start];
-    if (first == NONE || usable.test(first)) {
-      return first;
-    }
-    // The owner is out: walk on through the table, whose entries are spread over the members in proportion.
-    for (int k = 1; k < entries.length; k++) {
-      int owner = entries[(start + k) % entries.length];
-      if (owner != first && usable.test(owner)) {
-        return owner;
-      }
-    }
-    return NONE;
+    // An owner that is out hands its key to the next entry's owner: entries are spread over members in proportion.
+    return Ring.firstUsable(entries, entryOf(key), usable);
   }
 
   @Override

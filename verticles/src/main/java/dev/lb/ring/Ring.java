@@ -22,4 +22,22 @@ public interface Ring {
 
   /** The ring ids of the members, ascending. */
   int[] members();
+
+  /**
+   * The first owner in {@code owners}, read circularly from {@code start}, that {@code usable} accepts: the owner at
+   * {@code start} if usable, else the next different one. {@link #NONE} if none is.
+   */
+  static int firstUsable(int[] owners, int start, IntPredicate usable) {
+    int first = owners[start];
+    if (first == NONE || usable.test(first)) {
+      return first;
+    }
+    for (int k = 1; k < owners.length; k++) {
+      int owner = owners[(start + k) % owners.length];
+      if (owner != first && usable.test(owner)) {
+        return owner;
+      }
+    }
+    return NONE;
+  }
 }
