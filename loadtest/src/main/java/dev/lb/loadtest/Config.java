@@ -26,8 +26,10 @@ record Config(String name, String description, Map<String, String> env) {
       new Config("maglev", "Maglev table M=65537, Murmur3", Map.of("LB_HASH", "murmur3", "LB_RING", "maglev")),
       new Config("murmur3-bounded", "Murmur3 ring M=512 K=9, bounded loads c=1.25",
           Map.of("LB_HASH", "murmur3", "LB_BALANCE_FACTOR", "1.25")),
-      new Config("maglev-bounded", "Maglev M=65537, Murmur3, bounded loads c=1.1",
-          Map.of("LB_HASH", "murmur3", "LB_RING", "maglev", "LB_BALANCE_FACTOR", "1.1")));
+      new Config("maglev-bounded", "Maglev M=65537, Murmur3, bounded in-flight loads c=1.1",
+          Map.of("LB_HASH", "murmur3", "LB_RING", "maglev", "LB_BALANCE_FACTOR", "1.1")),
+      new Config("maglev-bounded-rate", "Maglev M=65537, Murmur3, bounded request rate c=1.02",
+          Map.of("LB_HASH", "murmur3", "LB_RING", "maglev", "LB_BALANCE_FACTOR", "1.02", "LB_BALANCE_MEASURE", "rate")));
 
   /** The configurations whose key movement {@code remap} measures (bounded loads do not move idle keys). */
   static List<Config> remapped() {

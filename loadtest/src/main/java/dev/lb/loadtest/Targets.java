@@ -37,7 +37,8 @@ final class Targets {
     }
     JsonObject remap = results.getJsonObject("remap");
     if (remap != null && best != null) {
-      String algorithm = best.replace("-bounded", "");
+      // a bound moves no key of an idle balancer: the key movement is that of its ring
+      String algorithm = best.replaceAll("-bounded.*", "");
       for (Object o : remap.getJsonArray("configs")) {
         JsonObject c = (JsonObject) o;
         if (c.getString("config").equals(algorithm)) {

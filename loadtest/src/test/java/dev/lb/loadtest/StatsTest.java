@@ -30,14 +30,14 @@ class StatsTest {
         .put("a1", new JsonObject().put("run", new JsonObject().put("wallMs", 1234.5)))
         .put("a4", new JsonObject().put("configs", new JsonArray()
             .add(config("assignment", 2.5, 1.9))
-            .add(config("maglev-bounded", 1.02, 1.04))
+            .add(config("maglev-bounded-rate", 1.02, 1.04))
             .add(config("maglev", 1.06, 1.03))))
         .put("remap", new JsonObject().put("configs", new JsonArray()
             .add(new JsonObject().put("config", "maglev").put("add", new JsonObject().put("ratio", 1.01))
                 .put("remove", new JsonObject().put("ratio", 1.12)))));
     JsonObject t = Targets.evaluate(results);
     assertTrue(t.getJsonObject("a1").getBoolean("pass"));
-    assertEquals("maglev-bounded", t.getJsonObject("balance").getString("best"));
+    assertEquals("maglev-bounded-rate", t.getJsonObject("balance").getString("best"));
     assertEquals(1.04, t.getJsonObject("balance").getDouble("measured"));
     assertTrue(t.getJsonObject("balance").getBoolean("pass"));
     assertEquals("maglev", t.getJsonObject("remap").getString("config"), "bounded loads move keys as its ring does");

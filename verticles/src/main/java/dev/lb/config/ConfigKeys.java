@@ -37,6 +37,8 @@ public final class ConfigKeys {
   public static final String RING_MAGLEV_SIZE = "ring.maglev.size";
   /** c of consistent hashing with bounded loads: a replica over c × the mean in-flight load is skipped; 0: off. */
   public static final String RING_BALANCE_FACTOR = "ring.balance.factor";
+  /** What bounded loads count: {@code inflight} (requests in flight) or {@code rate} (requests in the last second). */
+  public static final String RING_BALANCE_MEASURE = "ring.balance.measure";
   /** Where a request's key comes from: {@code random}, {@code header:NAME}, {@code query:NAME} or {@code client}. */
   public static final String KEY = "key";
 

@@ -61,8 +61,9 @@ public final class RingSettings {
         ? config.getInteger(ConfigKeys.RING_MAGLEV_SIZE, MaglevTable.DEFAULT_SIZE) : spec(config).capacity();
   }
 
-  /** A fresh bound of in-flight loads with the configured factor c (off when 0). */
+  /** A fresh bound of loads with the configured factor c (off when 0) and measure. */
   public static LoadBound loadBound(JsonObject config) {
-    return new LoadBound(config.getDouble(ConfigKeys.RING_BALANCE_FACTOR, 0.0));
+    return new LoadBound(config.getDouble(ConfigKeys.RING_BALANCE_FACTOR, 0.0),
+        LoadBound.Measure.named(config.getString(ConfigKeys.RING_BALANCE_MEASURE, "inflight")));
   }
 }

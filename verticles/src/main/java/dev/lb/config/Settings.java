@@ -38,6 +38,7 @@ public final class Settings {
     env.put("LB_RING", ConfigKeys.RING_ALGORITHM);
     env.put("LB_MAGLEV_SIZE", ConfigKeys.RING_MAGLEV_SIZE);
     env.put("LB_BALANCE_FACTOR", ConfigKeys.RING_BALANCE_FACTOR);
+    env.put("LB_BALANCE_MEASURE", ConfigKeys.RING_BALANCE_MEASURE);
     env.put("LB_KEY", ConfigKeys.KEY);
     env.put("LB_INSTANCES", ConfigKeys.BALANCER_INSTANCES);
     env.put("LB_REQUEST_TIMEOUT_MS", ConfigKeys.PROXY_TIMEOUT_MS);

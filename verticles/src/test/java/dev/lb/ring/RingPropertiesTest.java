@@ -137,6 +137,44 @@ class RingPropertiesTest {
     }
   }
 
+  @Property(tries = 30)
+  void aRateBoundKeepsEveryMembersCountWithinTheBound(@ForAll @IntRange(min = 2, max = 8) int n,
+      @ForAll("factors") double c, @ForAll @Size(min = 200, max = 3000) List<@IntRange(min = 100_000, max = 999_999) Integer> keys) {
+    List<Integer> ids = new ArrayList<>();
+    for (int id = 1; id <= n; id++) {
+      ids.add(id);
+    }
+    Ring ring = MaglevTable.build(MURMUR, 5003, ids);
+    long[] now = {0};
+    LoadBound bound = new LoadBound(c, LoadBound.Measure.RATE, () -> now[0]);
+    int[] counts = new int[n + 1];
+    for (int k = 0; k < keys.size(); k++) {
+      now[0] += 100_000;  // 0.1 ms apart: every request inside one window
+      int chosen = ring.owner(keys.get(k), id -> bound.admits(id, n));
+      bound.started(chosen);
+      bound.finished(chosen);
+      counts[chosen]++;
+      int total = k + 1;
+      int max = Arrays.stream(counts).max().getAsInt();
+      assertTrue(max <= Math.ceil(c * total / n) + 1, "max " + max + " of " + total + " requests on " + n);
+    }
+  }
+
+  @Property(tries = 10)
+  void aRateBoundForgetsRequestsOlderThanItsWindow(@ForAll @IntRange(min = 2, max = 6) int n) {
+    long[] now = {0};
+    LoadBound bound = new LoadBound(1.1, LoadBound.Measure.RATE, () -> now[0]);
+    for (int k = 0; k < 100; k++) {
+      bound.started(1);
+    }
+    assertEquals(100, bound.load(1), 1e-9);
+    now[0] += LoadBound.WINDOW_NANOS + LoadBound.WINDOW_NANOS / 2;
+    assertEquals(50, bound.load(1), 1e-9, "half of the previous window still counts");
+    now[0] += 2 * LoadBound.WINDOW_NANOS;
+    assertEquals(0, bound.load(1), 1e-9);
+    assertTrue(bound.admits(1, n));
+  }
+
   @Provide
   Arbitrary<Double> factors() {
     return Arbitraries.of(1.0, 1.1, 1.25, 1.5, 2.0);
