@@ -11,7 +11,7 @@ export IMAGE BASE_IMAGE
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  %-9s %s\n", $$1, $$2 }'
 
-jar: ## build the balancer jar
+jar: ## build the balancer and load test jars
 	mvn -B -q package -DskipTests
 
 build: jar ## build the jar and the Docker image
@@ -30,8 +30,7 @@ logs: ## follow the balancer's log
 test: ## run every test (what CI runs)
 	mvn -B verify
 
-analysis: jar ## run the load test and write the analysis report
-	mvn -B -q package -DskipTests -pl loadtest -am
+analysis: jar ## run the load test and write loadtest/results/REPORT.md (about 7 minutes)
 	java -jar loadtest/target/loadtest.jar all
 
 clean: down ## remove build output and the image

@@ -25,4 +25,4 @@ if [ ! -f verticles/target/load-balancer.jar ]; then
   exit 1
 fi
 docker build -q -f docker/Dockerfile --build-arg BASE_IMAGE="$base" -t "$image" . > /dev/null
-echo "built $image on $base"
+echo "built $image on $base ($(docker image inspect -f '{{.Size}}' "$image" | awk '{ printf "%.0f MB", $1 / 1e6 }'))"

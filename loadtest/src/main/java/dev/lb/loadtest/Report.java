@@ -197,11 +197,13 @@ final class Report {
         maglevBounded < maglev ? "lowered" : "raised", maglev, maglevBounded).line("");
     double rate = worstOf(a4, "maglev-bounded-rate");
     if (!Double.isNaN(rate)) {
-      line("Bounding the request *rate* instead (requests started in the last second, c = 1.02) counts what A-2 counts: "
-          + "Maglev's worst max/mean went from %.3f to %.3f. Chance alone no longer decides the busiest replica: a replica "
-          + "over 1.02× the mean in the last second passes its next keys on. The price is affinity: near the bound, keys "
-          + "move between replicas all the time, so this suits the random request ids of the assignment, not sessions.",
-          maglev, rate).line("");
+      line("Bounding the request *rate* instead (requests started in the last second, c = 1.02) bounds what A-2 counts: "
+          + "Maglev's worst max/mean went from %.3f to %.3f. %s", maglev, rate, rate < maglev
+          ? "A replica over 1.02× the mean in the last second passes its next keys on, so chance no longer decides the "
+              + "busiest replica. The price is affinity: near the bound, keys move between replicas all the time, so "
+              + "this suits the random request ids of the assignment, not sessions."
+          : "It did not help here: the replicas' counts were already as even as the bound allows, and what it passes on "
+              + "lands unevenly on the replicas next in each key's order.").line("");
     }
   }
 

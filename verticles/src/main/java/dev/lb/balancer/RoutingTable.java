@@ -56,6 +56,7 @@ final class RoutingTable {
     int[] ids = replicas.stream().mapToInt(ReplicaInfo::ringId).sorted().toArray();
     if (!Arrays.equals(ids, ring.members())) {
       ring = ringFactory.apply(replicas.stream().map(ReplicaInfo::ringId).toList());
+      bound.membersChanged();
     }
     byRingId = new ReplicaInfo[ids.length == 0 ? 1 : ids[ids.length - 1] + 1];
     replicas.forEach(r -> byRingId[r.ringId()] = r);

@@ -86,6 +86,20 @@ public final class LoadBound {
     total++;
   }
 
+  /**
+   * The members changed. A request rate remembered from before would be wrong now: a newcomer at 0 would take every
+   * key the others pass on until it caught up. So the window starts again. Requests in flight stay counted.
+   */
+  public void membersChanged() {
+    if (measure == Measure.RATE) {
+      Arrays.fill(current, 0);
+      Arrays.fill(previous, 0);
+      total = 0;
+      previousTotal = 0;
+      windowStart = clock.getAsLong();
+    }
+  }
+
   public void finished(int ringId) {
     if (measure == Measure.IN_FLIGHT && ringId < current.length && current[ringId] > 0) {
       current[ringId]--;

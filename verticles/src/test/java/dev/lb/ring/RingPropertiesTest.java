@@ -173,6 +173,11 @@ class RingPropertiesTest {
     now[0] += 2 * LoadBound.WINDOW_NANOS;
     assertEquals(0, bound.load(1), 1e-9);
     assertTrue(bound.admits(1, n));
+    for (int k = 0; k < 10; k++) {
+      bound.started(2);
+    }
+    bound.membersChanged();
+    assertEquals(0, bound.load(2), 1e-9, "a change of members starts the window again");
   }
 
   @Provide
