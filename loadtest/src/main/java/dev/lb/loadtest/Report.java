@@ -173,7 +173,8 @@ final class Report {
       line("**Which is better:** `%s` has the most even load: its busiest replica is at most %.3f× the mean for every N "
           + "from 2 to 6, against %.3f for the assignment's functions. With %d requests spread over N replicas, chance "
           + "alone makes the busiest of 6 perfectly balanced replicas about 1 + 2.5 × √((N − 1) / %d) = %.3f× the mean "
-          + "now and then, so figures near 1.03 are as even as counting allows.", balance.getString("best"),
+          + "now and then: no choice made by hashing alone can promise better; one that looks at the counts can.",
+          balance.getString("best"),
           balance.getDouble("measured"), worstOf(a4, "assignment"), results.getJsonObject("settings").getInteger("requests"),
           results.getJsonObject("settings").getInteger("requests"),
           1 + 2.5 * Math.sqrt(5.0 / results.getJsonObject("settings").getInteger("requests"))).line("");

@@ -50,6 +50,7 @@ final class DockerBackend implements ReplicaBackend {
   private final Set<String> stopping = new HashSet<>();
   private Handler<Replica> exitHandler = r -> { };
   private Future<Void> ready;
+  private boolean createdNetwork;
   private boolean closed;
 
   DockerBackend(Vertx vertx, JsonObject config, WebClient client) {
@@ -80,7 +81,10 @@ final class DockerBackend implements ReplicaBackend {
   /** The network exists and die events are watched; done once. */
   private Future<Void> ready() {
     if (ready == null) {
-      ready = engine.ensureNetwork(network, ownerLabel()).compose(v -> watchExits());
+      ready = engine.ensureNetwork(network, ownerLabel()).compose(created -> {
+        createdNetwork = created;
+        return watchExits();
+      });
     }
     return ready;
   }
@@ -224,6 +228,9 @@ final class DockerBackend implements ReplicaBackend {
     closed = true;
     List<Future<Void>> stops = new ArrayList<>();
     List.copyOf(byContainer.values()).forEach(r -> stops.add(stop(r)));
-    return Future.join(stops).<Void>mapEmpty().onComplete(ar -> engine.close());
+    // a network this backend created goes with its replicas, unless something else still uses it
+    return Future.join(stops).<Void>mapEmpty()
+        .compose(v -> createdNetwork ? engine.removeNetwork(network) : Future.<Void>succeededFuture())
+        .onComplete(ar -> engine.close());
   }
 }

@@ -99,17 +99,24 @@ final class DockerEngine {
     return err instanceof DockerException de && (de.status == 304 || de.status == 404 || de.status == 409);
   }
 
-  /** Creates a bridge network called {@code name} unless it exists. */
-  Future<Void> ensureNetwork(String name, String label) {
-    return call(HttpMethod.GET, "/networks/" + encode(name), null).<Void>mapEmpty().recover(err -> {
+  /** Creates a bridge network called {@code name} unless it exists; true if this call created it. */
+  Future<Boolean> ensureNetwork(String name, String label) {
+    return call(HttpMethod.GET, "/networks/" + encode(name), null).map(false).recover(err -> {
       if (!(err instanceof DockerException de && de.status == 404)) {
         return Future.failedFuture(err);
       }
       JsonObject spec = new JsonObject().put("Name", name).put("Driver", "bridge").put("CheckDuplicate", true)
           .put("Labels", new JsonObject().put(label.substring(0, label.indexOf('=')), label.substring(label.indexOf('=') + 1)));
-      return call(HttpMethod.POST, "/networks/create", spec).<Void>mapEmpty()
-          .recover(e -> e instanceof DockerException d && d.status == 409 ? Future.succeededFuture() : Future.failedFuture(e));
+      return call(HttpMethod.POST, "/networks/create", spec).map(true)
+          .recover(e -> e instanceof DockerException d && d.status == 409 ? Future.succeededFuture(false) : Future.failedFuture(e));
     });
+  }
+
+  /** Removes network {@code name}; one still in use (403/409) or gone (404) is left as it is. */
+  Future<Void> removeNetwork(String name) {
+    return call(HttpMethod.DELETE, "/networks/" + encode(name), null).<Void>mapEmpty()
+        .recover(err -> err instanceof DockerException de && (de.status == 403 || de.status == 404 || de.status == 409)
+            ? Future.succeededFuture() : Future.failedFuture(err));
   }
 
   /**
