@@ -62,11 +62,6 @@ final class Outliers {
     return s == null ? 0 : s.until;
   }
 
-  int ejections(String name) {
-    State s = states.get(name);
-    return s == null ? 0 : s.ejections;
-  }
-
   void forget(java.util.Set<String> keep) {
     states.keySet().retainAll(keep);
   }

@@ -154,8 +154,4 @@ final class RoutingTable {
   private ReplicaInfo replicaOf(int ringId) {
     return ringId == Ring.NONE ? null : byRingId[ringId];
   }
-
-  List<ReplicaInfo> replicas() {
-    return replicas;
-  }
 }

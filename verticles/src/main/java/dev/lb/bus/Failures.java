@@ -9,7 +9,6 @@ public final class Failures {
   private Failures() {}
 
   public static final int BAD_REQUEST = 400;
-  public static final int NOT_FOUND = 404;
   public static final int INTERNAL = 500;
   public static final int BAD_GATEWAY = 502;
   public static final int UNAVAILABLE = 503;
