@@ -4,6 +4,8 @@ import dev.lb.bus.Addresses;
 import dev.lb.bus.BadRequestException;
 import dev.lb.bus.Failures;
 import dev.lb.bus.ReplicaMessages;
+import dev.lb.bus.ReplicaStore;
+import dev.lb.bus.Stamp;
 import dev.lb.config.ConfigKeys;
 import dev.lb.config.RingSettings;
 import dev.lb.http.Replies;
@@ -41,6 +43,8 @@ public class BalancerVerticle extends VerticleBase {
   private static final String BODY_SHAPE = "Request body must be a JSON object like {\"n\": 1, \"hostnames\": [\"S5\"]}";
 
   private static final String BEARER = "Bearer ";
+  /** How long a query of the manager may take before a balancer answers from its own copy of the set. */
+  private static final long QUERY_TIMEOUT_MS = 3000;
 
   private HttpServer server;
   private byte[] adminToken;
@@ -64,15 +68,37 @@ public class BalancerVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     return Future.all(
         bus.<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> table.apply(msg.body())).completion(),
-        bus.<JsonObject>consumer(Addresses.REPLICA_DOWN, msg -> table.markUnavailable(ReplicaMessages.replica(msg.body()))).completion(),
-        bus.<JsonObject>consumer(Addresses.REPLICA_UP, msg -> table.markAvailable(ReplicaMessages.replica(msg.body()))).completion())
-      .compose(v -> bus.<JsonObject>request(Addresses.REPLICAS_GET, new JsonObject(), ReplicaMessages.within(busTimeoutMs)))
-      .onSuccess(reply -> table.apply(reply.body()))
+        bus.<JsonObject>consumer(Addresses.REPLICA_DOWN, msg -> table.down(msg.body())).completion(),
+        bus.<JsonObject>consumer(Addresses.REPLICA_UP, msg -> table.up(msg.body())).completion())
+      .compose(v -> initialSnapshot())
       .compose(v -> {
         server = vertx.createHttpServer(serverOptions()).requestHandler(router(forwarder))
             .invalidRequestHandler(BalancerVerticle::invalidRequest);
         return server.listen(config().getInteger(ConfigKeys.HTTP_PORT, 5000), config().getString(ConfigKeys.HTTP_HOST, "0.0.0.0"));
       });
+  }
+
+  /**
+   * The set to route with from the start: the one recorded in the cluster, then the manager's own answer. Without a
+   * manager yet (a clustered node that starts first, or during a takeover) it routes with what was recorded, and
+   * the next published snapshot brings it up to date.
+   */
+  private Future<Void> initialSnapshot() {
+    return new ReplicaStore(vertx).load()
+        .onSuccess(recorded -> {
+          if (recorded != null) {
+            table.apply(recorded);
+          }
+        })
+        .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.REPLICAS_GET, new JsonObject(),
+            ReplicaMessages.within(Math.min(busTimeoutMs, QUERY_TIMEOUT_MS))))
+        .map(reply -> table.apply(reply.body()))
+        .recover(err -> {
+          LOG.log(Level.INFO, "no replica manager answered yet ({0}); routing with the recorded set {1} until one does",
+              err.getMessage(), Stamp.of(table.snapshot()));
+          return Future.succeededFuture();
+        })
+        .mapEmpty();
   }
 
   private HttpServerOptions serverOptions() {
@@ -142,10 +168,23 @@ public class BalancerVerticle extends VerticleBase {
         + (header == null ? "no Authorization header" : "the bearer token given is wrong"));
   }
 
+  /**
+   * The set as the manager holds it now; if no manager answers (a takeover under way), the set this balancer routes
+   * with, which is the last one the manager published.
+   */
   private void replicas(RoutingContext ctx) {
-    vertx.eventBus().<JsonObject>request(Addresses.REPLICAS_GET, new JsonObject(), ReplicaMessages.within(busTimeoutMs))
-        .onSuccess(reply -> Replies.success(ctx.response(), ReplicaMessages.replicaList(reply.body())))
-        .onFailure(err -> failed(ctx, err));
+    vertx.eventBus().<JsonObject>request(Addresses.REPLICAS_GET, new JsonObject(),
+            ReplicaMessages.within(Math.min(busTimeoutMs, QUERY_TIMEOUT_MS)))
+        .map(reply -> {
+          table.apply(reply.body());
+          return reply.body();
+        })
+        .recover(err -> {
+          LOG.log(Level.WARNING, "GET /rep: the replica manager did not answer ({0}); answered with the set this balancer "
+              + "routes with ({1})", err.getMessage(), Stamp.of(table.snapshot()));
+          return Future.succeededFuture(table.snapshot());
+        })
+        .onSuccess(snapshot -> Replies.success(ctx.response(), ReplicaMessages.replicaList(snapshot)));
   }
 
   private void scale(RoutingContext ctx, String address) {

@@ -2,6 +2,7 @@ package dev.lb.balancer;
 
 import dev.lb.bus.ReplicaInfo;
 import dev.lb.bus.ReplicaMessages;
+import dev.lb.bus.Stamp;
 import dev.lb.ring.LoadBound;
 import dev.lb.ring.Ring;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +33,8 @@ final class RoutingTable {
   private boolean[] usable = new boolean[0];
   private int usableCount;
   private List<ReplicaInfo> replicas = List.of();
-  private long version = -1;
+  private JsonObject snapshot = ReplicaMessages.snapshot(Stamp.NONE, List.of());
+  private Stamp applied = Stamp.NONE;
   private final IntPredicate up = id -> id < usable.length && usable[id];
   private final IntPredicate routable = id -> up.test(id) && ejectedUntil[id] <= now;
   private final IntPredicate routableWithRoom;
@@ -45,14 +47,18 @@ final class RoutingTable {
     this.ring = ringFactory.apply(List.of());
   }
 
-  /** Applies a snapshot unless it is older than the one applied; rebuilds the ring only if its members changed. */
-  boolean apply(JsonObject snapshot) {
-    long v = ReplicaMessages.version(snapshot);
-    if (v <= version) {
+  /**
+   * Applies a snapshot unless its stamp is not newer than the one applied (a deposed manager's, or one that arrived
+   * late); rebuilds the ring only if its members changed.
+   */
+  boolean apply(JsonObject next) {
+    Stamp stamp = Stamp.of(next);
+    if (!stamp.newerThan(applied)) {
       return false;
     }
-    version = v;
-    replicas = ReplicaMessages.replicas(snapshot);
+    applied = stamp;
+    snapshot = next;
+    replicas = ReplicaMessages.replicas(next);
     int[] ids = replicas.stream().mapToInt(ReplicaInfo::ringId).sorted().toArray();
     if (!Arrays.equals(ids, ring.members())) {
       ring = ringFactory.apply(replicas.stream().map(ReplicaInfo::ringId).toList());
@@ -66,6 +72,21 @@ final class RoutingTable {
     outliers.forget(names);
     refresh();
     return true;
+  }
+
+  /** The snapshot applied last. */
+  JsonObject snapshot() {
+    return snapshot;
+  }
+
+  /** Takes a replica out of routing on an event of the manager; ignored if it comes from an older epoch. */
+  boolean down(JsonObject event) {
+    return Stamp.epochOf(event) >= applied.epoch() && markUnavailable(ReplicaMessages.replica(event));
+  }
+
+  /** Puts a replica back on an event of the manager; ignored if it comes from an older epoch. */
+  boolean up(JsonObject event) {
+    return Stamp.epochOf(event) >= applied.epoch() && markAvailable(ReplicaMessages.replica(event));
   }
 
   /** Takes {@code name} out of routing; true if it was in. */

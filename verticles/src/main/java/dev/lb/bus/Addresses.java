@@ -18,15 +18,33 @@ public final class Addresses {
   /** Request {} → reply snapshot: the replica set as the manager holds it now. */
   public static final String REPLICAS_GET = "lb.replicas.get";
 
-  /** Event, published after every change of the set: snapshot. */
+  /**
+   * Event, published after every change of the set: snapshot {"epoch", "version", "replicas": [{"name", "ringId",
+   * "host", "port", "instance"}]}. Followers apply only a snapshot whose {@link Stamp} is newer than theirs.
+   */
   public static final String REPLICAS_CHANGED = "lb.replicas.changed";
 
-  /** Event {"replica": string, "reason": string}: the replica is dead or unreachable; the manager replaces it. */
+  /**
+   * Event {"replica": string, "reason": string, "epoch": long}: the replica is dead or unreachable; the manager
+   * replaces it. Followers ignore it if its epoch is older than the snapshot they apply.
+   */
   public static final String REPLICA_DOWN = "lb.replica.down";
 
-  /** Event {"replica": string}: a replica that was down or suspect answers its heartbeat again. */
+  /** Event {"replica": string, "reason": string, "epoch": long}: a replica that was down or suspect answers again. */
   public static final String REPLICA_UP = "lb.replica.up";
 
   /** Event {"replica": string, "reason": string}: a balancer saw a forward fail; the heartbeat probes it at once. */
   public static final String REPLICA_SUSPECT = "lb.replica.suspect";
+
+  /**
+   * Request {} → reply {}, local to a node: its active replica manager stops acting and forgets its replicas without
+   * stopping them, so that the manager of another node adopts them (a handover, when a node stops).
+   */
+  public static final String MANAGER_RELEASE = "lb.manager.release";
+
+  /**
+   * Request {} → reply {}, local to a node: the node is about to stop. Its manager, if active, hands the replicas over
+   * to another candidate node, or stops them if none is left; the reply comes when that is done.
+   */
+  public static final String NODE_LEAVING = "lb.node.leaving";
 }

@@ -5,23 +5,32 @@ import io.vertx.core.json.JsonObject;
 /**
  * One replica as the manager publishes it.
  *
- * @param name   the name shown by {@code /rep} (for example {@code Server 1})
- * @param ringId the small integer {@code i} that places its virtual nodes
- * @param host   where balancers and the heartbeat reach it
- * @param port   its HTTP port there
+ * @param name     the name shown by {@code /rep} (for example {@code Server 1})
+ * @param ringId   the small integer {@code i} that places its virtual nodes; also its server id
+ * @param host     where balancers and the heartbeat reach it
+ * @param port     its HTTP port there
+ * @param instance the backend's handle: a process id, a container id or a deployment id; a manager that takes over
+ *                 finds the replica again by it
  */
-public record ReplicaInfo(String name, int ringId, String host, int port) {
+public record ReplicaInfo(String name, int ringId, String host, int port, String instance) {
 
   static final String NAME = "name";
   static final String RING_ID = "ringId";
   static final String HOST = "host";
   static final String PORT = "port";
+  static final String INSTANCE = "instance";
 
   public JsonObject toJson() {
-    return new JsonObject().put(NAME, name).put(RING_ID, ringId).put(HOST, host).put(PORT, port);
+    return new JsonObject().put(NAME, name).put(RING_ID, ringId).put(HOST, host).put(PORT, port).put(INSTANCE, instance);
   }
 
   public static ReplicaInfo fromJson(JsonObject json) {
-    return new ReplicaInfo(json.getString(NAME), json.getInteger(RING_ID), json.getString(HOST), json.getInteger(PORT));
+    return new ReplicaInfo(json.getString(NAME), json.getInteger(RING_ID), json.getString(HOST), json.getInteger(PORT),
+        json.getString(INSTANCE, ""));
+  }
+
+  /** Where it is reached, as {@code host:port}. */
+  public String address() {
+    return host + ":" + port;
   }
 }

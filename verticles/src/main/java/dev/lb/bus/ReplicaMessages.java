@@ -10,7 +10,6 @@ public final class ReplicaMessages {
 
   public static final String N = "n";
   public static final String HOSTNAMES = "hostnames";
-  public static final String VERSION = "version";
   public static final String REPLICAS = "replicas";
   public static final String REPLICA = "replica";
   public static final String REASON = "reason";
@@ -22,15 +21,15 @@ public final class ReplicaMessages {
     return new JsonObject().put(N, n).put(HOSTNAMES, new JsonArray(List.copyOf(hostnames)));
   }
 
-  /** The replica set at {@code version}; versions grow with every change, so stale events can be ignored. */
-  public static JsonObject snapshot(long version, List<ReplicaInfo> replicas) {
+  /** The replica set as of {@code stamp}: {"epoch", "version", "replicas": [...]}; see {@link Stamp}. */
+  public static JsonObject snapshot(Stamp stamp, List<ReplicaInfo> replicas) {
     JsonArray list = new JsonArray();
     replicas.forEach(r -> list.add(r.toJson()));
-    return new JsonObject().put(VERSION, version).put(REPLICAS, list);
+    return stamp.writeTo(new JsonObject()).put(REPLICAS, list);
   }
 
-  public static long version(JsonObject snapshot) {
-    return snapshot.getLong(VERSION);
+  public static Stamp stamp(JsonObject snapshot) {
+    return Stamp.of(snapshot);
   }
 
   public static List<ReplicaInfo> replicas(JsonObject snapshot) {
@@ -43,14 +42,14 @@ public final class ReplicaMessages {
     return new JsonObject().put("N", names.size()).put(REPLICAS, new JsonArray(names));
   }
 
-  /** An event of {@link Addresses#REPLICA_DOWN} or {@link Addresses#REPLICA_SUSPECT}. */
+  /** An event of {@link Addresses#REPLICA_SUSPECT}, which balancers send and no epoch orders. */
   public static JsonObject replicaEvent(String replica, String reason) {
     return new JsonObject().put(REPLICA, replica).put(REASON, reason);
   }
 
-  /** An event of {@link Addresses#REPLICA_UP}. */
-  public static JsonObject replicaEvent(String replica) {
-    return new JsonObject().put(REPLICA, replica);
+  /** An event of {@link Addresses#REPLICA_DOWN} or {@link Addresses#REPLICA_UP}, from the manager of {@code epoch}. */
+  public static JsonObject replicaEvent(String replica, String reason, long epoch) {
+    return new JsonObject().put(REPLICA, replica).put(REASON, reason).put(Stamp.EPOCH, epoch);
   }
 
   public static String replica(JsonObject event) {

@@ -18,7 +18,7 @@ public final class ConfigKeys {
   public static final String HTTP_IDLE_TIMEOUT_S = "http.idle.timeout.s";
   /** Bearer token that {@code /add} and {@code /rm} require; empty: none. */
   public static final String ADMIN_TOKEN = "admin.token";
-  /** The id a server replica reports in {@code /home}. */
+  /** The id a server replica reports in {@code /home}: its ring id. */
   public static final String SERVER_ID = "server.id";
 
   public static final String REPLICAS = "replicas";
@@ -66,9 +66,30 @@ public final class ConfigKeys {
 
   public static final String BUS_TIMEOUT_MS = "bus.timeout.ms";
 
+  /** Where process replicas listen; empty: 127.0.0.1, or the node's cluster address when clustered. */
   public static final String REPLICA_HOST = "replica.host";
   public static final String REPLICA_START_TIMEOUT_MS = "replica.start.timeout.ms";
   public static final String REPLICA_JVM_OPTIONS = "replica.jvm.options";
+  /** A command line to run as each process replica instead of the built-in server; {@code {port}}, {@code {id}}. */
+  public static final String REPLICA_COMMAND = "replica.command";
+  /** The path the heartbeat and the readiness wait probe; any 2xx answer counts. */
+  public static final String REPLICA_HEALTH_PATH = "replica.health.path";
+  /** Clustered: how long a built-in replica runs on without a manager's probe before it exits by itself. */
+  public static final String REPLICA_LEASE_MS = "replica.lease.ms";
+
+  /** The epoch of an active replica manager, set by the launcher (1 when not clustered). */
+  public static final String MANAGER_EPOCH = "manager.epoch";
+
+  /** Whether this node joins a Vert.x cluster (Hazelcast). */
+  public static final String CLUSTER_ENABLED = "cluster.enabled";
+  /** The address this node binds and announces, for Hazelcast and the event bus. */
+  public static final String CLUSTER_HOST = "cluster.host";
+  /** Comma-separated TCP/IP members to join ({@code host} or {@code host:port}). */
+  public static final String CLUSTER_MEMBERS = "cluster.members";
+  /** Hazelcast's port; the next free one is taken if it is in use. */
+  public static final String CLUSTER_PORT = "cluster.port";
+  /** What this node does: {@code balancer} (serves HTTP), {@code manager} (may run the replica manager). */
+  public static final String ROLES = "roles";
 
   public static final String DOCKER_SOCKET = "docker.socket";
   public static final String DOCKER_IMAGE = "docker.image";
@@ -77,4 +98,8 @@ public final class ConfigKeys {
   public static final String DOCKER_OWNER = "docker.owner";
   /** How replicas are reached: {@code name} (on the network), {@code ip}, or {@code published} (127.0.0.1 ports). */
   public static final String DOCKER_ADDRESS = "docker.address";
+  /** The port the replica's service listens on inside its container. */
+  public static final String DOCKER_PORT = "docker.port";
+  /** Extra environment of replica containers: {@code NAME=value} pairs separated by commas. */
+  public static final String DOCKER_ENV = "docker.env";
 }

@@ -62,6 +62,16 @@ public final class Settings {
     env.put("LB_DOCKER_NETWORK", ConfigKeys.DOCKER_NETWORK);
     env.put("LB_DOCKER_OWNER", ConfigKeys.DOCKER_OWNER);
     env.put("LB_DOCKER_ADDRESS", ConfigKeys.DOCKER_ADDRESS);
+    env.put("LB_DOCKER_PORT", ConfigKeys.DOCKER_PORT);
+    env.put("LB_DOCKER_ENV", ConfigKeys.DOCKER_ENV);
+    env.put("LB_REPLICA_COMMAND", ConfigKeys.REPLICA_COMMAND);
+    env.put("LB_HEALTH_PATH", ConfigKeys.REPLICA_HEALTH_PATH);
+    env.put("LB_REPLICA_LEASE_MS", ConfigKeys.REPLICA_LEASE_MS);
+    env.put("LB_CLUSTER", ConfigKeys.CLUSTER_ENABLED);
+    env.put("LB_CLUSTER_HOST", ConfigKeys.CLUSTER_HOST);
+    env.put("LB_CLUSTER_MEMBERS", ConfigKeys.CLUSTER_MEMBERS);
+    env.put("LB_CLUSTER_PORT", ConfigKeys.CLUSTER_PORT);
+    env.put("LB_ROLES", ConfigKeys.ROLES);
     return Map.copyOf(env);
   }
 

@@ -3,7 +3,10 @@ package dev.lb.heartbeat;
 import dev.lb.bus.Addresses;
 import dev.lb.bus.ReplicaInfo;
 import dev.lb.bus.ReplicaMessages;
+import dev.lb.bus.Stamp;
 import dev.lb.config.ConfigKeys;
+import dev.lb.replica.ReplicaSettings;
+import dev.lb.server.Lease;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -21,10 +24,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Probes every replica's {@code GET /heartbeat} each {@code heartbeat.interval.ms}, each probe bounded by
- * {@code heartbeat.timeout.ms}; publishes a replica down after {@code heartbeat.fall} misses in a row and up after
- * {@code heartbeat.rise} successes. Each replica has its own cadence, so a probe waiting on a hung replica delays no
- * other. A replica a balancer suspects is probed at once.
+ * Probes every replica's health path ({@code GET /heartbeat} by default; any 2xx is good) each
+ * {@code heartbeat.interval.ms}, each probe bounded by {@code heartbeat.timeout.ms}; publishes a replica down after
+ * {@code heartbeat.fall} misses in a row and up after {@code heartbeat.rise} successes. Each replica has its own
+ * cadence, so a probe waiting on a hung replica delays no other. A replica a balancer suspects is probed at once.
+ * Every probe claims the replica's lease for the manager's epoch (see {@link Lease}); it runs beside the active
+ * manager only.
  */
 public class HeartbeatVerticle extends VerticleBase {
 
@@ -40,7 +45,10 @@ public class HeartbeatVerticle extends VerticleBase {
   private long timeoutMs;
   private int fall;
   private int rise;
-  private long version = -1;
+  private long epoch;
+  private String healthPath;
+  private String claim;
+  private Stamp applied = Stamp.NONE;
 
   @Override
   public Future<?> start() {
@@ -48,6 +56,9 @@ public class HeartbeatVerticle extends VerticleBase {
     timeoutMs = config().getLong(ConfigKeys.HEARTBEAT_TIMEOUT_MS, 250L);
     fall = config().getInteger(ConfigKeys.HEARTBEAT_FALL, 3);
     rise = config().getInteger(ConfigKeys.HEARTBEAT_RISE, 2);
+    epoch = config().getLong(ConfigKeys.MANAGER_EPOCH, 1L);
+    claim = String.valueOf(epoch);
+    healthPath = ReplicaSettings.from(config()).healthPath();
     client = WebClient.create(vertx);
     checks = HealthChecks.create(vertx);
     EventBus bus = vertx.eventBus();
@@ -67,11 +78,11 @@ public class HeartbeatVerticle extends VerticleBase {
   }
 
   private void apply(JsonObject snapshot) {
-    long v = ReplicaMessages.version(snapshot);
-    if (v <= version) {
+    Stamp stamp = Stamp.of(snapshot);
+    if (!stamp.newerThan(applied)) {
       return;
     }
-    version = v;
+    applied = stamp;
     Set<String> current = new HashSet<>();
     for (ReplicaInfo replica : ReplicaMessages.replicas(snapshot)) {
       current.add(replica.name());
@@ -90,14 +101,15 @@ public class HeartbeatVerticle extends VerticleBase {
   }
 
   private void probe(ReplicaInfo replica, Promise<Status> result) {
-    client.get(replica.port(), replica.host(), "/heartbeat").timeout(timeoutMs).send().onComplete(ar -> {
-      if (ar.succeeded() && ar.result().statusCode() == 200) {
-        result.tryComplete(Status.OK());
-      } else {
-        String why = ar.succeeded() ? "answered " + ar.result().statusCode() : String.valueOf(ar.cause().getMessage());
-        result.tryComplete(Status.KO(new JsonObject().put("reason", why)));
-      }
-    });
+    client.get(replica.port(), replica.host(), healthPath).putHeader(Lease.HEADER, claim).timeout(timeoutMs).send()
+        .onComplete(ar -> {
+          if (ar.succeeded() && ar.result().statusCode() / 100 == 2) {
+            result.tryComplete(Status.OK());
+          } else {
+            String why = ar.succeeded() ? "answered " + ar.result().statusCode() : String.valueOf(ar.cause().getMessage());
+            result.tryComplete(Status.KO(new JsonObject().put("reason", why)));
+          }
+        });
   }
 
   /** Probes {@code name}, then schedules its next probe {@code interval} after this one began; ends with it. */
@@ -150,11 +162,11 @@ public class HeartbeatVerticle extends VerticleBase {
       case DOWN -> {
         String reason = "missed " + state.misses() + " heartbeats in a row (last: " + lastFailure.get(name) + ")";
         LOG.log(Level.WARNING, "replica ''{0}'' is down: {1}", name, reason);
-        vertx.eventBus().publish(Addresses.REPLICA_DOWN, ReplicaMessages.replicaEvent(name, reason));
+        vertx.eventBus().publish(Addresses.REPLICA_DOWN, ReplicaMessages.replicaEvent(name, reason, epoch));
       }
       case UP -> {
         LOG.log(Level.INFO, "replica ''{0}'' answers its heartbeat again", name);
-        vertx.eventBus().publish(Addresses.REPLICA_UP, ReplicaMessages.replicaEvent(name));
+        vertx.eventBus().publish(Addresses.REPLICA_UP, ReplicaMessages.replicaEvent(name, "answers again", epoch));
       }
       case NONE -> { }
     }

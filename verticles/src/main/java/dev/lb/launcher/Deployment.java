@@ -1,40 +1,112 @@
 package dev.lb.launcher;
 
 import dev.lb.balancer.BalancerVerticle;
+import dev.lb.bus.Addresses;
+import dev.lb.bus.ReplicaMessages;
+import dev.lb.cluster.ClusterSettings;
+import dev.lb.cluster.ManagerElection;
+import dev.lb.cluster.Roles;
 import dev.lb.config.ConfigKeys;
 import dev.lb.heartbeat.HeartbeatVerticle;
 import dev.lb.replica.ReplicaManagerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.lang.System.Logger.Level;
+import java.util.Set;
 
-/** Deploys the system in dependency order: replica manager, heartbeat, then the balancer instances. */
-final class Deployment {
+/**
+ * One node of the system: a plain Vert.x, or a clustered one (Hazelcast) when {@code cluster.enabled}; and on it, in
+ * dependency order, what its roles ask for. Not clustered, the manager and heartbeat are deployed directly (epoch 1);
+ * clustered, a {@link ManagerElection} deploys them on the one node that wins it. Balancer instances come last.
+ */
+public final class Deployment {
 
   private static final System.Logger LOG = System.getLogger(Deployment.class.getName());
+  /** How long a stopping node may take to hand its replicas over or stop them. */
+  private static final long LEAVE_TIMEOUT_MS = 30_000;
 
-  private Deployment() {}
+  private final Vertx vertx;
+  private final boolean clustered;
 
-  /** Anyone who reaches a balancer listening beyond loopback can change its replicas unless a token is set. */
-  private static void warnIfAdminIsOpen(JsonObject conf) {
-    String host = conf.getString(ConfigKeys.HTTP_HOST, "0.0.0.0");
-    boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
-    if (conf.getString(ConfigKeys.ADMIN_TOKEN, "").isEmpty() && !loopback) {
-      LOG.log(System.Logger.Level.WARNING, "/add and /rm are open to anyone who can reach {0}:{1,number,#}; set "
-          + "LB_ADMIN_TOKEN to require a bearer token, or LB_HOST=127.0.0.1", host, conf.getInteger(ConfigKeys.HTTP_PORT));
-    }
+  private Deployment(Vertx vertx, boolean clustered) {
+    this.vertx = vertx;
+    this.clustered = clustered;
   }
 
-  static Future<Void> deploy(Vertx vertx, JsonObject conf) {
-    warnIfAdminIsOpen(conf);
+  /** Builds Vert.x as the configuration says and deploys the node's roles. */
+  public static Future<Deployment> start(JsonObject conf) {
+    Set<Roles> roles = Roles.of(conf);
+    boolean clustered = conf.getBoolean(ConfigKeys.CLUSTER_ENABLED, false);
+    warnIfAdminIsOpen(conf, roles);
+    if (!clustered) {
+      Deployment node = new Deployment(Vertx.vertx(), false);
+      return node.deploy(conf, roles, null).map(node);
+    }
+    ClusterSettings cluster = ClusterSettings.from(conf);
+    HazelcastClusterManager manager = new HazelcastClusterManager(cluster.hazelcast());
+    return Vertx.builder().with(cluster.vertxOptions(new VertxOptions())).withClusterManager(manager).buildClustered()
+        .compose(vertx -> {
+          LOG.log(Level.INFO, "joined the cluster as {0} ({1} members: {2})", cluster.host(), manager.getNodes().size(),
+              cluster.members());
+          Deployment node = new Deployment(vertx, true);
+          return node.deploy(conf, roles, manager).map(node);
+        });
+  }
+
+  private Future<Void> deploy(JsonObject conf, Set<Roles> roles, HazelcastClusterManager cluster) {
     DeploymentOptions options = new DeploymentOptions().setConfig(conf);
+    Future<String> managing;
+    if (!roles.contains(Roles.MANAGER)) {
+      if (!clustered) {
+        LOG.log(Level.WARNING, "roles {0} without manager and without a cluster: no replica will be started", roles);
+      }
+      managing = Future.succeededFuture();
+    } else if (clustered) {
+      managing = vertx.deployVerticle(new ManagerElection(cluster), options);
+    } else {
+      DeploymentOptions first = new DeploymentOptions().setConfig(conf.copy().put(ConfigKeys.MANAGER_EPOCH, 1L));
+      managing = vertx.deployVerticle(new ReplicaManagerVerticle(), first)
+          .compose(id -> vertx.deployVerticle(new HeartbeatVerticle(), first));
+    }
+    if (!roles.contains(Roles.BALANCER)) {
+      return managing.mapEmpty();
+    }
     int instances = conf.getInteger(ConfigKeys.BALANCER_INSTANCES, 0);
     DeploymentOptions balancers = new DeploymentOptions().setConfig(conf)
         .setInstances(instances > 0 ? instances : Runtime.getRuntime().availableProcessors());
-    return vertx.deployVerticle(new ReplicaManagerVerticle(), options)
-        .compose(id -> vertx.deployVerticle(new HeartbeatVerticle(), options))
-        .compose(id -> vertx.deployVerticle(BalancerVerticle::new, balancers))
-        .mapEmpty();
+    return managing.compose(id -> vertx.deployVerticle(BalancerVerticle::new, balancers)).mapEmpty();
+  }
+
+  /**
+   * Stops the node: in a cluster, first hands the replicas to another manager candidate (or stops them, if this
+   * node was the last one); then closes Vert.x, which stops what is left.
+   */
+  public Future<Void> stop() {
+    Future<Void> leaving = !clustered ? Future.succeededFuture()
+        : vertx.eventBus().request(Addresses.NODE_LEAVING, new JsonObject(), ReplicaMessages.within(LEAVE_TIMEOUT_MS))
+            .<Void>mapEmpty()
+            .recover(err -> {
+              LOG.log(Level.WARNING, "leaving the cluster without a handover: {0}", err.getMessage());
+              return Future.succeededFuture();
+            });
+    return leaving.transform(ar -> vertx.close());
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Anyone who reaches a balancer listening beyond loopback can change its replicas unless a token is set. */
+  private static void warnIfAdminIsOpen(JsonObject conf, Set<Roles> roles) {
+    String host = conf.getString(ConfigKeys.HTTP_HOST, "0.0.0.0");
+    boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+    if (roles.contains(Roles.BALANCER) && conf.getString(ConfigKeys.ADMIN_TOKEN, "").isEmpty() && !loopback) {
+      LOG.log(Level.WARNING, "/add and /rm are open to anyone who can reach {0}:{1,number,#}; set "
+          + "LB_ADMIN_TOKEN to require a bearer token, or LB_HOST=127.0.0.1", host, conf.getInteger(ConfigKeys.HTTP_PORT));
+    }
   }
 }

@@ -2,7 +2,6 @@ package dev.lb.launcher;
 
 import dev.lb.config.ConfigKeys;
 import dev.lb.config.Settings;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -44,17 +43,21 @@ public final class Main implements Callable<Integer> {
       LOG.log(Level.ERROR, "bad configuration: {0}", e.getMessage());
       return 2;
     }
-    Vertx vertx = Vertx.vertx();
-    Shutdown.onExit(vertx);
+    Deployment node;
     try {
-      Deployment.deploy(vertx, conf).await();
+      node = Deployment.start(conf).await();
+    } catch (IllegalArgumentException e) {
+      LOG.log(Level.ERROR, "bad configuration: {0}", e.getMessage());
+      return 2;
     } catch (RuntimeException e) {
       LOG.log(Level.ERROR, "startup failed; stopping", e);
       return 1;
     }
-    LOG.log(Level.INFO, "load balancer listening on {0}:{1,number,#} ({2} backend, {3} hash, key {4})",
+    Shutdown.onExit(node::stop);
+    LOG.log(Level.INFO, "load balancer listening on {0}:{1,number,#} ({2} backend, {3} hash, key {4}, roles {5}{6})",
         conf.getString(ConfigKeys.HTTP_HOST), conf.getInteger(ConfigKeys.HTTP_PORT), conf.getString(ConfigKeys.BACKEND),
-        conf.getString(ConfigKeys.RING_HASH), conf.getString(ConfigKeys.KEY));
+        conf.getString(ConfigKeys.RING_HASH), conf.getString(ConfigKeys.KEY), conf.getString(ConfigKeys.ROLES),
+        conf.getBoolean(ConfigKeys.CLUSTER_ENABLED, false) ? ", clustered" : "");
     return 0;
   }
 }

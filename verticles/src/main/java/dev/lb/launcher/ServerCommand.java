@@ -20,8 +20,9 @@ final class ServerCommand implements Callable<Integer> {
 
   private static final System.Logger LOG = System.getLogger(ServerCommand.class.getName());
 
-  @Option(names = "--id", defaultValue = "${env:SERVER_ID:-Unknown}", description = "Replica id shown by /home (env SERVER_ID).")
-  private String id;
+  @Option(names = "--id", defaultValue = "${env:SERVER_ID:-1}",
+      description = "Numeric server id shown by /home: the replica's ring id (env SERVER_ID).")
+  private int id;
 
   @Option(names = "--port", defaultValue = "${env:PORT:-5000}", description = "HTTP port (env PORT, default 5000).")
   private int port;
@@ -33,16 +34,21 @@ final class ServerCommand implements Callable<Integer> {
       description = "Exit when standard input closes: the process backend keeps a pipe open for as long as it lives.")
   private boolean exitWithParent;
 
+  @Option(names = "--lease-ms", defaultValue = "${env:LEASE_MS:-0}",
+      description = "Clustered: exit once no replica manager has probed /heartbeat for this long (env LEASE_MS; 0: never).")
+  private long leaseMs;
+
   @Override
   public Integer call() {
     // A replica serves two tiny endpoints: one event loop and small pools keep its footprint and start time low.
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
     Shutdown.onExit(vertx);
-    JsonObject conf = new JsonObject().put(ConfigKeys.SERVER_ID, id).put(ConfigKeys.HTTP_PORT, port).put(ConfigKeys.HTTP_HOST, host);
+    JsonObject conf = new JsonObject().put(ConfigKeys.SERVER_ID, String.valueOf(id)).put(ConfigKeys.HTTP_PORT, port)
+        .put(ConfigKeys.HTTP_HOST, host).put(ConfigKeys.REPLICA_LEASE_MS, leaseMs);
     try {
       vertx.deployVerticle(new ServerVerticle(), new DeploymentOptions().setConfig(conf)).await();
     } catch (RuntimeException e) {
-      LOG.log(Level.ERROR, "server replica ''" + id + "'' could not listen on " + host + ":" + port, e);
+      LOG.log(Level.ERROR, "server replica " + id + " could not listen on " + host + ":" + port, e);
       return 1;
     }
     if (exitWithParent) {
@@ -60,7 +66,7 @@ final class ServerCommand implements Callable<Integer> {
       } catch (IOException e) {
         LOG.log(Level.WARNING, "lost the pipe to the parent process: {0}", e.getMessage());
       }
-      LOG.log(Level.INFO, "parent process gone; replica ''{0}'' exits", id);
+      LOG.log(Level.INFO, "parent process gone; server replica {0} exits", id);
       System.exit(0);
     }, "parent-watch");
     watcher.setDaemon(true);

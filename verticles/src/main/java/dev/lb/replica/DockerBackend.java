@@ -1,97 +1,74 @@
 package dev.lb.replica;
 
-import dev.lb.config.ConfigKeys;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.lang.System.Logger.Level;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 
 /**
- * Each replica is a container of {@code docker.image} running its {@code server} command on network
- * {@code docker.network}, made through the Docker Engine API. Containers carry labels naming their owner, replica
- * name and ring id, so a balancer that restarts after a crash adopts them instead of starting duplicates.
+ * Each replica is a container of {@code docker.image} on network {@code docker.network}, made through the Docker
+ * Engine API. Containers carry labels naming their owner, replica name and ring id, so a manager that starts after a
+ * crash (or takes over in a cluster) adopts them instead of starting duplicates.
+ *
+ * <p>The project's own image says, by its label {@value #COMMAND_LABEL}, which command runs a replica; any other
+ * image runs its own default command, listening on {@code docker.port}.
  */
-final class DockerBackend implements ReplicaBackend {
+final class DockerBackend extends TrackedBackend {
 
   static final String OWNER = "dev.lb.owner";
   static final String REPLICA = "dev.lb.replica";
   static final String RING_ID = "dev.lb.ring-id";
+  /** Label of an image whose replica command differs from its default one (the project's image: {@code server}). */
+  static final String COMMAND_LABEL = "dev.lb.replica-command";
   private static final System.Logger LOG = System.getLogger(DockerBackend.class.getName());
-  private static final int PORT = 5000;
-  private static final int STOP_GRACE_S = 2;
   private static final long EVENTS_RETRY_MS = 1000;
 
-  /** How the balancer reaches a replica: by container name on the network, by its IP, or by a port on 127.0.0.1. */
-  enum Addressing { NAME, IP, PUBLISHED }
-
-  private final Vertx vertx;
-  private final Context context;
   private final DockerEngine engine;
-  private final Readiness readiness;
-  private final String owner;
-  private final String image;
-  private final String network;
-  private final Addressing addressing;
-  private final String jvmOptions;
-  private final long startTimeoutMs;
-  private final Map<String, Replica> byContainer = new HashMap<>();
-  private final Set<String> stopping = new HashSet<>();
-  private Handler<Replica> exitHandler = r -> { };
+  private final ReplicaSettings.Docker docker;
   private Future<Void> ready;
+  private List<String> replicaCommand = List.of();
   private boolean createdNetwork;
-  private boolean closed;
+  private boolean watching = true;
 
-  DockerBackend(Vertx vertx, JsonObject config, WebClient client) {
-    this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
-    this.engine = new DockerEngine(vertx, config.getString(ConfigKeys.DOCKER_SOCKET, "/var/run/docker.sock"));
-    this.readiness = new Readiness(vertx, client);
-    this.owner = ReplicaNames.safe(config.getString(ConfigKeys.DOCKER_OWNER, "lb"));
-    this.image = config.getString(ConfigKeys.DOCKER_IMAGE, "customized-lb:latest");
-    this.network = config.getString(ConfigKeys.DOCKER_NETWORK, "net1");
-    this.addressing = addressing(config.getString(ConfigKeys.DOCKER_ADDRESS, "published"));
-    this.jvmOptions = config.getString(ConfigKeys.REPLICA_JVM_OPTIONS, "");
-    this.startTimeoutMs = config.getLong(ConfigKeys.REPLICA_START_TIMEOUT_MS, 30_000L);
-  }
-
-  private static Addressing addressing(String name) {
-    try {
-      return Addressing.valueOf(name.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown docker.address '" + name + "'; choose name, ip or published", e);
-    }
+  DockerBackend(Vertx vertx, ReplicaSettings settings, WebClient client) {
+    super(vertx, settings, client);
+    this.docker = settings.docker();
+    this.engine = new DockerEngine(vertx, docker.socket());
   }
 
   private String ownerLabel() {
-    return OWNER + "=" + owner;
+    return OWNER + "=" + docker.owner();
   }
 
-  /** The network exists and die events are watched; done once. */
+  /** The network exists, the image's replica command is known, and die events are watched; done once. */
   private Future<Void> ready() {
     if (ready == null) {
-      ready = engine.ensureNetwork(network, ownerLabel()).compose(created -> {
-        createdNetwork = created;
-        return watchExits();
-      });
+      ready = engine.ensureNetwork(docker.network(), ownerLabel())
+          .compose(created -> {
+            createdNetwork = created;
+            return engine.call(HttpMethod.GET, "/images/" + URLEncoder.encode(docker.image(), StandardCharsets.UTF_8) + "/json", null);
+          })
+          .compose(image -> {
+            JsonObject labels = ((JsonObject) image).getJsonObject("Config", new JsonObject()).getJsonObject("Labels");
+            String command = labels == null ? null : labels.getString(COMMAND_LABEL);
+            replicaCommand = command == null ? List.of() : CommandWords.split(command);
+            return watchExits();
+          });
     }
     return ready;
   }
 
   private Future<Void> watchExits() {
-    return engine.dieEvents(ownerLabel(), event -> context.runOnContext(v -> died(event.getString("id"))), err -> {
-      if (!closed) {
+    return engine.dieEvents(ownerLabel(), event -> context.runOnContext(v -> exited(event.getString("id"), "died")), err -> {
+      if (watching && !isClosed()) {
         LOG.log(Level.WARNING, "Docker event stream ended ({0}); reconnecting", err == null ? "closed" : err.getMessage());
         vertx.setTimer(EVENTS_RETRY_MS, t -> watchExits().onFailure(e ->
             LOG.log(Level.ERROR, "cannot watch container exits: " + e.getMessage())));
@@ -99,17 +76,8 @@ final class DockerBackend implements ReplicaBackend {
     });
   }
 
-  private void died(String containerId) {
-    Replica replica = byContainer.get(containerId);
-    if (replica != null && !stopping.contains(containerId)) {
-      byContainer.remove(containerId);
-      LOG.log(Level.WARNING, "replica ''{0}'' (container {1}) died", replica.name(), containerId.substring(0, 12));
-      exitHandler.handle(replica);
-    }
-  }
-
   @Override
-  public Future<List<Replica>> adopt() {
+  public Future<List<Replica>> adopt(List<Replica> previous) {
     return ready().compose(v -> engine.containers(ownerLabel())).compose(list -> {
       List<Future<Replica>> adopted = new ArrayList<>();
       for (Object o : list) {
@@ -117,13 +85,16 @@ final class DockerBackend implements ReplicaBackend {
         String id = c.getString("Id");
         JsonObject labels = c.getJsonObject("Labels", new JsonObject());
         if ("running".equals(c.getString("State")) && ReplicaNames.isValid(labels.getString(REPLICA))) {
-          adopted.add(engine.inspect(id).map(info ->
-              track(new Replica(labels.getString(REPLICA), Integer.parseInt(labels.getString(RING_ID, "0")),
-                  host(info), port(info), id)))
-              .recover(err -> {
-                LOG.log(Level.WARNING, "cannot adopt container {0} ({1}); removing it", id.substring(0, 12), err.toString());
-                return engine.stopAndRemove(id, 0).map((Replica) null);
-              }));
+          adopted.add(engine.inspect(id).map(info -> {
+            Replica replica = track(new Replica(labels.getString(REPLICA), Integer.parseInt(labels.getString(RING_ID, "0")),
+                host(info), port(info), id));
+            LOG.log(Level.INFO, "adopted replica ''{0}'' (ring id {1}) in container {2} at {3}", replica.name(),
+                replica.ringId(), id.substring(0, 12), replica.address());
+            return replica;
+          }).recover(err -> {
+            LOG.log(Level.WARNING, "cannot adopt container {0} ({1}); removing it", id.substring(0, 12), err.toString());
+            return engine.stopAndRemove(id, 0).map((Replica) null);
+          }));
         } else {
           LOG.log(Level.INFO, "removing stopped replica container {0}", id.substring(0, 12));
           adopted.add(engine.stopAndRemove(id, 0).map((Replica) null));
@@ -136,101 +107,85 @@ final class DockerBackend implements ReplicaBackend {
   }
 
   @Override
-  public Future<Replica> start(String name, int ringId) {
-    String container = owner + "-" + ReplicaNames.safe(name);
+  protected Future<Replica> launch(String name, int ringId) {
+    String container = docker.owner() + "-" + ReplicaNames.safe(name);
     return ready()
         .compose(v -> engine.create(container, spec(name, ringId, container)))
-        .compose(id -> closedMeanwhile(id))
         .compose(id -> engine.start(id).compose(v -> engine.inspect(id))
-            .map(info -> track(new Replica(name, ringId, host(info), port(info), id)))
-            .compose(replica -> readiness.await(name, replica.host(), replica.port(), startTimeoutMs,
-                    () -> byContainer.containsKey(id)).map(replica))
-            .recover(err -> stop(new Replica(name, ringId, "", 0, id)).transform(x -> Future.failedFuture(err))))
-        .onSuccess(r -> LOG.log(Level.INFO, "started replica ''{0}'' (ring id {1}) as container {2} at {3}:{4,number,#}",
-            name, ringId, container, r.host(), r.port()));
-  }
-
-  /** A container created after {@link #close()} began would belong to nobody: remove it and fail the start. */
-  private Future<String> closedMeanwhile(String id) {
-    if (!closed) {
-      return Future.succeededFuture(id);
-    }
-    return engine.stopAndRemove(id, 0).transform(ar -> Future.failedFuture("the backend is closing"));
+            .map(info -> new Replica(name, ringId, host(info), port(info), id))
+            .recover(err -> engine.stopAndRemove(id, 0).transform(x -> Future.failedFuture(err))))
+        .onSuccess(r -> LOG.log(Level.INFO, "started replica ''{0}'' (ring id {1}) as container {2} at {3}",
+            name, ringId, container, r.address()));
   }
 
   private JsonObject spec(String name, int ringId, String container) {
-    JsonObject hostConfig = new JsonObject().put("NetworkMode", network).put("RestartPolicy", new JsonObject().put("Name", "no"));
-    if (addressing == Addressing.PUBLISHED) {
-      hostConfig.put("PortBindings", new JsonObject().put(PORT + "/tcp",
+    String port = docker.port() + "/tcp";
+    JsonObject hostConfig = new JsonObject().put("NetworkMode", docker.network())
+        .put("RestartPolicy", new JsonObject().put("Name", "no"))
+        // a leased replica that ends by itself leaves no stopped container behind
+        .put("AutoRemove", settings.leased());
+    if (docker.addressing() == ReplicaSettings.Addressing.PUBLISHED) {
+      hostConfig.put("PortBindings", new JsonObject().put(port,
           new JsonArray().add(new JsonObject().put("HostIp", "127.0.0.1").put("HostPort", ""))));
     }
-    return new JsonObject()
-        .put("Image", image)
-        .put("Cmd", new JsonArray().add("server"))
+    JsonArray env = new JsonArray().add("SERVER_ID=" + ringId).add("PORT=" + docker.port());
+    if (!replicaCommand.isEmpty()) {
+      env.add("JAVA_TOOL_OPTIONS=" + String.join(" ", settings.jvmOptions()));
+      if (settings.leased()) {
+        env.add("LEASE_MS=" + settings.leaseMs());
+      }
+    }
+    docker.env().forEach(env::add);
+    JsonObject spec = new JsonObject()
+        .put("Image", docker.image())
         .put("Hostname", container)
-        .put("User", "65534:65534")
-        .put("Env", new JsonArray().add("SERVER_ID=" + name).add("PORT=" + PORT).add("JAVA_TOOL_OPTIONS=" + jvmOptions))
-        .put("Labels", new JsonObject().put(OWNER, owner).put(REPLICA, name).put(RING_ID, String.valueOf(ringId)))
-        .put("ExposedPorts", new JsonObject().put(PORT + "/tcp", new JsonObject()))
+        .put("Env", env)
+        .put("Labels", new JsonObject().put(OWNER, docker.owner()).put(REPLICA, name).put(RING_ID, String.valueOf(ringId)))
+        .put("ExposedPorts", new JsonObject().put(port, new JsonObject()))
         .put("HostConfig", hostConfig)
         .put("NetworkingConfig", new JsonObject().put("EndpointsConfig",
-            new JsonObject().put(network, new JsonObject().put("Aliases", new JsonArray().add(container)))));
+            new JsonObject().put(docker.network(), new JsonObject().put("Aliases", new JsonArray().add(container)))));
+    if (!replicaCommand.isEmpty()) {
+      // the project's image runs as nobody; an image of the user's own runs as it was built to
+      spec.put("Cmd", new JsonArray(replicaCommand)).put("User", "65534:65534");
+    }
+    return spec;
   }
 
   private String host(JsonObject info) {
-    return switch (addressing) {
+    return switch (docker.addressing()) {
       case NAME -> info.getJsonObject("Config").getString("Hostname");
-      case IP -> info.getJsonObject("NetworkSettings").getJsonObject("Networks").getJsonObject(network).getString("IPAddress");
+      case IP -> info.getJsonObject("NetworkSettings").getJsonObject("Networks").getJsonObject(docker.network())
+          .getString("IPAddress");
       case PUBLISHED -> "127.0.0.1";
     };
   }
 
   private int port(JsonObject info) {
-    if (addressing != Addressing.PUBLISHED) {
-      return PORT;
+    if (docker.addressing() != ReplicaSettings.Addressing.PUBLISHED) {
+      return docker.port();
     }
-    JsonArray bindings = info.getJsonObject("NetworkSettings").getJsonObject("Ports").getJsonArray(PORT + "/tcp");
+    JsonArray bindings = info.getJsonObject("NetworkSettings").getJsonObject("Ports").getJsonArray(docker.port() + "/tcp");
     return Integer.parseInt(bindings.getJsonObject(0).getString("HostPort"));
   }
 
-  private Replica track(Replica replica) {
-    byContainer.put(replica.instance(), replica);
-    return replica;
+  /** Stops the container (SIGKILL after the grace period) and removes it. */
+  @Override
+  protected Future<Void> terminate(Replica replica, long graceMs) {
+    return engine.stopAndRemove(replica.instance(), (int) Math.ceil(graceMs / 1000.0));
   }
 
   @Override
-  public Future<Void> stop(Replica replica) {
-    return end(replica, STOP_GRACE_S);
+  public void release() {
+    watching = false;
+    super.release();
   }
 
+  /** A network this backend created goes with its replicas, unless something else still uses it. */
   @Override
-  public Future<Void> kill(Replica replica) {
-    return end(replica, 0);
-  }
-
-  /** Stops the container (SIGKILL after {@code graceSeconds}) and removes it; its death is no news then. */
-  private Future<Void> end(Replica replica, int graceSeconds) {
-    String id = replica.instance();
-    stopping.add(id);
-    return engine.stopAndRemove(id, graceSeconds).onComplete(ar -> {
-      byContainer.remove(id);
-      stopping.remove(id);
-    });
-  }
-
-  @Override
-  public void exitHandler(Handler<Replica> handler) {
-    this.exitHandler = handler;
-  }
-
-  @Override
-  public Future<Void> close() {
-    closed = true;
-    List<Future<Void>> stops = new ArrayList<>();
-    List.copyOf(byContainer.values()).forEach(r -> stops.add(stop(r)));
-    // a network this backend created goes with its replicas, unless something else still uses it
-    return Future.join(stops).<Void>mapEmpty()
-        .compose(v -> createdNetwork ? engine.removeNetwork(network) : Future.<Void>succeededFuture())
+  protected Future<Void> closed() {
+    watching = false;
+    return (createdNetwork ? engine.removeNetwork(docker.network()) : Future.<Void>succeededFuture())
         .onComplete(ar -> engine.close());
   }
 }

@@ -4,31 +4,34 @@ import dev.lb.config.ConfigKeys;
 import dev.lb.server.ServerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
+import io.vertx.ext.web.client.WebClient;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /** Each replica is a {@link ServerVerticle} in this JVM, on its own port of 127.0.0.1: for tests and embedding. */
-public final class InProcessBackend implements ReplicaBackend {
+public final class InProcessBackend extends TrackedBackend {
 
   private static final String HOST = "127.0.0.1";
 
-  private final Vertx vertx;
+  private final WebClient client;
   private final Map<String, Replica> byName = new HashMap<>();
 
   public InProcessBackend(Vertx vertx) {
-    this.vertx = vertx;
+    this(vertx, WebClient.create(vertx));
+  }
+
+  private InProcessBackend(Vertx vertx, WebClient client) {
+    super(vertx, ReplicaSettings.from(new JsonObject().put(ConfigKeys.REPLICA_HOST, HOST)), client);
+    this.client = client;
   }
 
   @Override
-  public Future<Replica> start(String name, int ringId) {
+  protected Future<Replica> launch(String name, int ringId) {
     ServerVerticle server = new ServerVerticle();
     JsonObject conf = new JsonObject()
-        .put(ConfigKeys.SERVER_ID, name).put(ConfigKeys.HTTP_HOST, HOST).put(ConfigKeys.HTTP_PORT, 0);
+        .put(ConfigKeys.SERVER_ID, String.valueOf(ringId)).put(ConfigKeys.HTTP_HOST, HOST).put(ConfigKeys.HTTP_PORT, 0);
     return vertx.deployVerticle(server, new DeploymentOptions().setConfig(conf)).map(id -> {
       Replica replica = new Replica(name, ringId, HOST, server.actualPort(), id);
       byName.put(name, replica);
@@ -37,9 +40,15 @@ public final class InProcessBackend implements ReplicaBackend {
   }
 
   @Override
-  public Future<Void> stop(Replica replica) {
+  protected Future<Void> terminate(Replica replica, long graceMs) {
     byName.remove(replica.name());
     return vertx.deploymentIDs().contains(replica.instance()) ? vertx.undeploy(replica.instance()) : Future.succeededFuture();
+  }
+
+  @Override
+  protected Future<Void> closed() {
+    client.close();
+    return Future.succeededFuture();
   }
 
   /**
@@ -54,17 +63,5 @@ public final class InProcessBackend implements ReplicaBackend {
   /** The replicas it runs now, by name. */
   public Map<String, Replica> running() {
     return Map.copyOf(byName);
-  }
-
-  @Override
-  public void exitHandler(Handler<Replica> handler) {
-    // An in-JVM replica has no process to exit; only crash() ends one unexpectedly, and the heartbeat sees it.
-  }
-
-  @Override
-  public Future<Void> close() {
-    List<Future<Void>> stops = new ArrayList<>();
-    List.copyOf(byName.values()).forEach(r -> stops.add(stop(r)));
-    return Future.join(stops).mapEmpty();
   }
 }

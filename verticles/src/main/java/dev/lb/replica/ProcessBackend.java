@@ -1,102 +1,89 @@
 package dev.lb.replica;
 
-import dev.lb.config.ConfigKeys;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import java.io.File;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Each replica is a child JVM running this program's {@code server} command on its own port of {@code replica.host}.
+ * Each replica is a child process on its own port of {@code replica.host}: this program's {@code server} command, or
+ * the user's own {@code replica.command}.
  *
- * <p>A child reads its standard input, which is a pipe from this process, and exits when it closes: so a replica
- * never outlives its balancer, even one killed with {@code kill -9}.
+ * <p>Without a lease, a replica ends with this process however it ends, even by {@code kill -9}: the built-in server
+ * exits when its standard input (a pipe from here) closes, and a command of the user's own is started through
+ * {@code setpriv --pdeathsig KILL}, so the kernel kills it when its parent goes. With a lease (clustered), replicas
+ * outlive this process, so that another node's manager can adopt them; the built-in server then exits by itself once
+ * no manager has probed it for the lease period.
  */
-final class ProcessBackend implements ReplicaBackend {
+final class ProcessBackend extends TrackedBackend {
 
   static final String LAUNCHER = "dev.lb.launcher.Main";
   private static final System.Logger LOG = System.getLogger(ProcessBackend.class.getName());
-  private static final long STOP_GRACE_MS = 2000;
+  private static final String SETPRIV = "/usr/bin/setpriv";
+  private static final File NO_INPUT = new File("/dev/null");
 
-  private final Vertx vertx;
-  private final Context context;
-  private final JsonObject config;
-  private final Readiness readiness;
-  private final Map<String, Running> running = new HashMap<>();
-  private Handler<Replica> exitHandler = r -> { };
-  private boolean closed;
+  /** A replica process this backend can signal; {@code gone} completes when it has exited. */
+  private record Running(ProcessHandle handle, Future<Void> gone) { }
 
-  /** A child process this backend started; {@code stopping} tells an expected exit from a crash. */
-  private static final class Running {
-    final Replica replica;
-    final Process process;
-    final Future<Integer> exit;
-    boolean stopping;
+  private final Map<String, Running> processes = new HashMap<>();
 
-    Running(Replica replica, Process process, Future<Integer> exit) {
-      this.replica = replica;
-      this.process = process;
-      this.exit = exit;
-    }
-  }
-
-  ProcessBackend(Vertx vertx, JsonObject config, WebClient client) {
-    this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
-    this.config = config;
-    this.readiness = new Readiness(vertx, client);
+  ProcessBackend(Vertx vertx, ReplicaSettings settings, WebClient client) {
+    super(vertx, settings, client);
   }
 
   @Override
-  public Future<Replica> start(String name, int ringId) {
-    String host = config.getString(ConfigKeys.REPLICA_HOST, "127.0.0.1");
-    long timeout = config.getLong(ConfigKeys.REPLICA_START_TIMEOUT_MS, 30_000L);
-    return vertx.executeBlocking(() -> spawn(name, host)).compose(spawned -> {
-      Replica replica = new Replica(name, ringId, host, spawned.port, String.valueOf(spawned.process.pid()));
-      Running run = track(replica, spawned.process);
-      if (closed) {
-        // spawned while close() ran: nobody would own it
-        return stop(replica).transform(ar -> Future.failedFuture("the backend is closing"));
-      }
-      LOG.log(Level.INFO, "started replica ''{0}'' (ring id {1}) as pid {2} on {3}:{4,number,#}", name, ringId,
-          replica.instance(), host, spawned.port);
-      return readiness.await(name, host, spawned.port, timeout, spawned.process::isAlive)
-          .map(replica)
-          .recover(err -> stop(run.replica).transform(ignored -> Future.failedFuture(err)));
+  protected Future<Replica> launch(String name, int ringId) {
+    return vertx.executeBlocking(() -> spawn(ringId)).map(process -> {
+      String port = process.port;
+      Replica replica = new Replica(name, ringId, settings.host(), Integer.parseInt(port), String.valueOf(process.child.pid()));
+      watch(replica, process.child.toHandle(), process.child.onExit().thenApply(p -> "exited with code " + p.exitValue()));
+      LOG.log(Level.INFO, "started replica ''{0}'' (ring id {1}) as pid {2} on {3}", name, ringId, replica.instance(),
+          replica.address());
+      return replica;
     });
   }
 
-  private record Spawned(Process process, int port) { }
+  private record Spawned(Process child, String port) { }
 
-  private Spawned spawn(String name, String host) throws IOException {
-    int port = freePort(host);
+  private Spawned spawn(int ringId) throws IOException {
+    String port = String.valueOf(freePort(settings.host()));
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(options(config.getString(ConfigKeys.REPLICA_JVM_OPTIONS, "")));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), LAUNCHER, "server",
-        "--host", host, "--port", String.valueOf(port), "--exit-with-parent"));
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.INHERIT);
-    builder.environment().put("SERVER_ID", name);
+    if (settings.builtIn()) {
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(settings.jvmOptions());
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), LAUNCHER, "server",
+          "--host", settings.host(), "--port", port, "--id", String.valueOf(ringId)));
+      if (settings.leased()) {
+        command.addAll(List.of("--lease-ms", String.valueOf(settings.leaseMs())));
+        builder.redirectInput(NO_INPUT);
+      } else {
+        command.add("--exit-with-parent");
+      }
+    } else {
+      if (!settings.leased() && Files.isExecutable(Path.of(SETPRIV))) {
+        command.addAll(List.of(SETPRIV, "--pdeathsig", "KILL", "--"));
+      }
+      settings.command().forEach(word -> command.add(word.replace("{port}", port).replace("{id}", String.valueOf(ringId))
+          .replace("{host}", settings.host())));
+      builder.redirectInput(NO_INPUT);
+    }
+    builder.environment().put("PORT", port);
+    builder.environment().put("SERVER_ID", String.valueOf(ringId));
     return new Spawned(builder.start(), port);
-  }
-
-  private static List<String> options(String options) {
-    return Arrays.stream(options.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
   }
 
   private static int freePort(String host) throws IOException {
@@ -105,62 +92,74 @@ final class ProcessBackend implements ReplicaBackend {
     }
   }
 
-  private Running track(Replica replica, Process process) {
-    Promise<Integer> exit = Promise.promise();
-    Running run = new Running(replica, process, exit.future());
-    running.put(replica.instance(), run);
-    process.onExit().thenAccept(p -> context.runOnContext(v -> {
-      running.remove(replica.instance());
-      exit.complete(p.exitValue());
-      if (!run.stopping) {
-        LOG.log(Level.WARNING, "replica ''{0}'' (pid {1}) exited unexpectedly with code {2,number,#}", replica.name(),
-            replica.instance(), p.exitValue());
-        exitHandler.handle(replica);
-      }
+  /** Tracks {@code replica}, whose process {@code handle} ends with {@code exit} (how it ended, for the log). */
+  private void watch(Replica replica, ProcessHandle handle, java.util.concurrent.CompletionStage<String> exit) {
+    Promise<Void> gone = Promise.promise();
+    processes.put(replica.instance(), new Running(handle, gone.future()));
+    track(replica);
+    exit.whenComplete((how, err) -> context.runOnContext(v -> {
+      processes.remove(replica.instance());
+      gone.complete();
+      exited(replica.instance(), how != null ? how : "exited");
     }));
-    return run;
   }
 
+  /**
+   * With a lease, the replicas of {@code previous} that still answer: the ones on this host are watched and can be
+   * stopped as if started here; others (started by a node on another host) are reached, probed and routed to, and
+   * end by their lease once no manager claims them.
+   */
   @Override
-  public Future<Void> stop(Replica replica) {
-    return end(replica, STOP_GRACE_MS);
+  public Future<List<Replica>> adopt(List<Replica> previous) {
+    if (!settings.leased() || previous.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    Readiness probe = readiness();
+    List<Future<Replica>> checks = new ArrayList<>();
+    for (Replica replica : previous) {
+      checks.add(probe.answers(replica.host(), replica.port()).map(ok -> ok ? adopted(replica) : null));
+    }
+    return Future.join(checks).map(all -> checks.stream().map(Future::result).filter(r -> r != null).toList());
   }
 
-  @Override
-  public Future<Void> kill(Replica replica) {
-    return end(replica, 0);
+  private Replica adopted(Replica replica) {
+    Optional<ProcessHandle> local = replica.host().equals(settings.host())
+        ? parsePid(replica.instance()).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive) : Optional.empty();
+    if (local.isPresent()) {
+      watch(replica, local.get(), local.get().onExit().thenApply(p -> "exited"));
+    } else {
+      track(replica);
+    }
+    LOG.log(Level.INFO, "adopted replica ''{0}'' (ring id {1}, pid {2}) on {3}{4}", replica.name(), replica.ringId(),
+        replica.instance(), replica.address(), local.isPresent() ? "" : " (another host's process: left to its lease)");
+    return replica;
+  }
+
+  private static Optional<Long> parsePid(String instance) {
+    try {
+      return Optional.of(Long.parseLong(instance));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
   }
 
   /** SIGTERM, then SIGKILL after {@code graceMs} (at once if 0); completes when the process has exited. */
-  private Future<Void> end(Replica replica, long graceMs) {
-    Running run = running.get(replica.instance());
+  @Override
+  protected Future<Void> terminate(Replica replica, long graceMs) {
+    Running run = processes.get(replica.instance());
     if (run == null) {
       return Future.succeededFuture();
     }
-    run.stopping = true;
     if (graceMs == 0) {
-      run.process.destroyForcibly();
-      return run.exit.mapEmpty();
+      run.handle.destroyForcibly();
+      return run.gone;
     }
-    run.process.destroy();
+    run.handle.destroy();
     long force = vertx.setTimer(graceMs, t -> {
       LOG.log(Level.WARNING, "replica ''{0}'' (pid {1}) ignored SIGTERM for {2} ms; killing it", replica.name(),
           replica.instance(), graceMs);
-      run.process.destroyForcibly();
+      run.handle.destroyForcibly();
     });
-    return run.exit.onComplete(ar -> vertx.cancelTimer(force)).mapEmpty();
-  }
-
-  @Override
-  public void exitHandler(Handler<Replica> handler) {
-    this.exitHandler = handler;
-  }
-
-  @Override
-  public Future<Void> close() {
-    closed = true;
-    List<Future<Void>> stops = new ArrayList<>();
-    List.copyOf(running.values()).forEach(run -> stops.add(stop(run.replica)));
-    return Future.join(stops).mapEmpty();
+    return run.gone.onComplete(ar -> vertx.cancelTimer(force));
   }
 }

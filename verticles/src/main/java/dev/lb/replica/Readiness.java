@@ -7,7 +7,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
-/** Waits until a freshly started replica answers {@code GET /heartbeat} with 200. */
+/** Waits until a freshly started replica answers its health path with a 2xx status. */
 final class Readiness {
 
   private static final long RETRY_MS = 40;
@@ -15,10 +15,12 @@ final class Readiness {
 
   private final Vertx vertx;
   private final WebClient client;
+  private final String path;
 
-  Readiness(Vertx vertx, WebClient client) {
+  Readiness(Vertx vertx, WebClient client, String path) {
     this.vertx = vertx;
     this.client = client;
+    this.path = path;
   }
 
   /** Completes when the replica is ready; fails if {@code alive} turns false or {@code timeoutMs} passes. */
@@ -28,16 +30,22 @@ final class Readiness {
     return ready.future();
   }
 
+  /** One probe: whether the replica answers its health path with a 2xx now. */
+  Future<Boolean> answers(String host, int port) {
+    return client.get(port, host, path).timeout(PROBE_TIMEOUT_MS).send()
+        .map(resp -> resp.statusCode() / 100 == 2).otherwise(false);
+  }
+
   private void poll(String name, String host, int port, long deadline, long timeoutMs, BooleanSupplier alive,
       Promise<Void> ready) {
-    client.get(port, host, "/heartbeat").timeout(PROBE_TIMEOUT_MS).send().onComplete(ar -> {
-      if (ar.succeeded() && ar.result().statusCode() == 200) {
+    answers(host, port).onSuccess(ok -> {
+      if (ok) {
         ready.complete();
       } else if (!alive.getAsBoolean()) {
         ready.fail(new IllegalStateException("replica '" + name + "' exited before it was ready"));
       } else if (System.nanoTime() > deadline) {
-        ready.fail(new TimeoutException("replica '" + name + "' did not answer /heartbeat on " + host + ":" + port
-            + " within " + timeoutMs + " ms"));
+        ready.fail(new TimeoutException("replica '" + name + "' did not answer " + path + " on " + host + ":" + port
+            + " with 2xx within " + timeoutMs + " ms"));
       } else {
         vertx.setTimer(RETRY_MS, t -> poll(name, host, port, deadline, timeoutMs, alive, ready));
       }

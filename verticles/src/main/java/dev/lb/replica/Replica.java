@@ -6,7 +6,7 @@ import dev.lb.bus.ReplicaInfo;
  * A running replica, as a backend started it.
  *
  * @param name     its name in {@code /rep}
- * @param ringId   the ring id placing its virtual nodes
+ * @param ringId   the ring id placing its virtual nodes, and its server id
  * @param host     where it is reached
  * @param port     its HTTP port there
  * @param instance the backend's handle: a process id, a container id or a deployment id
@@ -14,6 +14,15 @@ import dev.lb.bus.ReplicaInfo;
 public record Replica(String name, int ringId, String host, int port, String instance) {
 
   public ReplicaInfo info() {
-    return new ReplicaInfo(name, ringId, host, port);
+    return new ReplicaInfo(name, ringId, host, port, instance);
+  }
+
+  public static Replica of(ReplicaInfo info) {
+    return new Replica(info.name(), info.ringId(), info.host(), info.port(), info.instance());
+  }
+
+  /** Where it is reached, as {@code host:port}. */
+  public String address() {
+    return host + ":" + port;
   }
 }

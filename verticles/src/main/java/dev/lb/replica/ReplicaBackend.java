@@ -10,15 +10,18 @@ import java.util.List;
  */
 public interface ReplicaBackend {
 
-  /** Replicas of this backend left running by an earlier balancer, now taken over; none for most backends. */
-  default Future<List<Replica>> adopt() {
+  /**
+   * Takes over replicas left running by an earlier manager: those of {@code previous} (the set it last recorded)
+   * that still answer, plus any the backend can find by itself (labelled containers). None for most backends.
+   */
+  default Future<List<Replica>> adopt(List<Replica> previous) {
     return Future.succeededFuture(List.of());
   }
 
-  /** Starts a replica and completes once it answers {@code /heartbeat}. */
+  /** Starts a replica and completes once it answers its health path. */
   Future<Replica> start(String name, int ringId);
 
-  /** Stops a replica and completes once it is gone. */
+  /** Stops a replica (asked first, forced after a grace period) and completes once it is gone. */
   Future<Void> stop(Replica replica);
 
   /** Ends a replica already announced down, without a grace period: a hung one would only make it wait. */
@@ -28,6 +31,13 @@ public interface ReplicaBackend {
 
   /** {@code handler} is called on the manager's event loop when a replica exits without being stopped. */
   void exitHandler(Handler<Replica> handler);
+
+  /**
+   * Forgets every replica without stopping it, for a manager that hands its role to another: they run on, and the
+   * next manager adopts them.
+   */
+  default void release() {
+  }
 
   /** Stops every replica this backend started or adopted. */
   Future<Void> close();

@@ -18,9 +18,10 @@ public final class ReplicaBackends {
 
   static ReplicaBackend create(Vertx vertx, JsonObject config, WebClient client) {
     String name = config.getString(ConfigKeys.BACKEND, PROCESS);
+    ReplicaSettings settings = ReplicaSettings.from(config);
     return switch (name) {
-      case PROCESS -> new ProcessBackend(vertx, config, client);
-      case DOCKER -> new DockerBackend(vertx, config, client);
+      case PROCESS -> new ProcessBackend(vertx, settings, client);
+      case DOCKER -> new DockerBackend(vertx, settings, client);
       case INPROC -> new InProcessBackend(vertx);
       default -> throw new IllegalArgumentException("unknown replica backend '" + name + "'; choose one of " + NAMES);
     };

@@ -4,6 +4,8 @@ import dev.lb.bus.Addresses;
 import dev.lb.bus.BadRequestException;
 import dev.lb.bus.Failures;
 import dev.lb.bus.ReplicaMessages;
+import dev.lb.bus.ReplicaStore;
+import dev.lb.bus.Stamp;
 import dev.lb.config.ConfigKeys;
 import dev.lb.config.RingSettings;
 import io.vertx.core.Future;
@@ -11,21 +13,28 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The only owner of the replica set. It starts the initial replicas, serves {@code /add} and {@code /rm} one at a
- * time, replaces a replica announced down (with a random name, on the same ring id), and publishes the set after
- * every change.
+ * The only owner of the replica set. It takes over the replicas its predecessor recorded (or starts the initial
+ * ones), serves {@code /add} and {@code /rm} one at a time, replaces a replica announced down (with a random name, on
+ * the same ring id), and records and publishes the set after every change.
+ *
+ * <p>It acts for the epoch it was deployed with ({@code manager.epoch}): every snapshot and event it sends carries
+ * it, and once it sees a newer epoch it stops acting, leaving its replicas to the newer manager.
  */
 public class ReplicaManagerVerticle extends VerticleBase {
 
@@ -36,11 +45,15 @@ public class ReplicaManagerVerticle extends VerticleBase {
   private final Function<Vertx, ReplicaBackend> backendFactory;
   private final ReplicaSet replicas = new ReplicaSet(new SecureRandom());
   private final Set<String> replacing = new HashSet<>();
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private ReplicaBackend backend;
+  private ReplicaStore store;
   private WebClient client;
   private Future<?> queue = Future.succeededFuture();
+  private long epoch;
   private int maxReplicas;
   private boolean stopping;
+  private boolean acting = true;
 
   /** A manager whose backend is the one {@code backend} names in its configuration. */
   public ReplicaManagerVerticle() {
@@ -54,18 +67,25 @@ public class ReplicaManagerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    epoch = config().getLong(ConfigKeys.MANAGER_EPOCH, 1L);
     client = WebClient.create(vertx);
+    store = new ReplicaStore(vertx);
     backend = backendFactory != null ? backendFactory.apply(vertx) : ReplicaBackends.create(vertx, config(), client);
     backend.exitHandler(r -> vertx.eventBus().publish(Addresses.REPLICA_DOWN,
-        ReplicaMessages.replicaEvent(r.name(), "it exited")));
+        ReplicaMessages.replicaEvent(r.name(), "it exited", epoch)));
     maxReplicas = Math.min(config().getInteger(ConfigKeys.REPLICAS_MAX, 32), RingSettings.capacity(config()));
     EventBus bus = vertx.eventBus();
-    return Future.all(List.of(
-        bus.<JsonObject>consumer(Addresses.REPLICAS_ADD, msg -> answer(msg, serialized(() -> add(msg.body())))).completion(),
-        bus.<JsonObject>consumer(Addresses.REPLICAS_REMOVE, msg -> answer(msg, serialized(() -> remove(msg.body())))).completion(),
-        bus.<JsonObject>consumer(Addresses.REPLICAS_GET, msg -> msg.reply(replicas.snapshot())).completion(),
-        bus.<JsonObject>consumer(Addresses.REPLICA_DOWN, msg -> replicaDown(msg.body())).completion()))
-      .compose(v -> serialized(this::startInitial));
+    consumers.add(bus.<JsonObject>consumer(Addresses.REPLICAS_ADD, msg -> answer(msg, serialized(() -> add(msg.body())))));
+    consumers.add(bus.<JsonObject>consumer(Addresses.REPLICAS_REMOVE, msg -> answer(msg, serialized(() -> remove(msg.body())))));
+    consumers.add(bus.<JsonObject>consumer(Addresses.REPLICAS_GET, msg -> msg.reply(replicas.snapshot(epoch))));
+    consumers.add(bus.<JsonObject>consumer(Addresses.REPLICA_DOWN, msg -> replicaDown(msg.body())));
+    consumers.add(bus.<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> newerManager(Stamp.of(msg.body()))));
+    consumers.add(bus.<JsonObject>localConsumer(Addresses.MANAGER_RELEASE, msg -> {
+      stepDown("it hands its role over");
+      msg.reply(new JsonObject());
+    }));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+        .compose(v -> serialized(this::takeOver));
   }
 
   @Override
@@ -74,16 +94,46 @@ public class ReplicaManagerVerticle extends VerticleBase {
     return backend.close().onComplete(ar -> client.close());
   }
 
-  private Future<JsonObject> startInitial() {
-    return backend.adopt().compose(adopted -> {
-      adopted.forEach(replicas::add);
-      if (!adopted.isEmpty()) {
-        LOG.log(Level.INFO, "adopted {0} running replicas", adopted.size());
-      }
-      int missing = config().getInteger(ConfigKeys.REPLICAS, 3) - replicas.size();
-      return missing > 0 ? startAll(replicas.planAdd(new ScaleRequest(missing, List.of()), maxReplicas))
-          : Future.succeededFuture(published());
+  /**
+   * Adopts the replicas the last manager recorded that still answer, replaces the others as if they had gone down,
+   * and starts the initial ones if there was no manager before.
+   */
+  private Future<JsonObject> takeOver() {
+    return store.load().compose(recorded -> {
+      List<Replica> previous = recorded == null ? List.of()
+          : ReplicaMessages.replicas(recorded).stream().map(Replica::of).toList();
+      return backend.adopt(previous).compose(adopted -> {
+        List<Replica> lost = placeInOrder(previous, adopted);
+        if (recorded != null) {
+          LOG.log(Level.INFO, "manager of epoch {0} took over: {1} replicas adopted, {2} lost with their node",
+              epoch, adopted.size(), lost.size());
+        } else if (!adopted.isEmpty()) {
+          LOG.log(Level.INFO, "adopted {0} running replicas", adopted.size());
+        }
+        int missing = recorded == null ? config().getInteger(ConfigKeys.REPLICAS, 3) - replicas.size() : 0;
+        Future<JsonObject> started = missing > 0
+            ? startAll(replicas.planAdd(new ScaleRequest(missing, List.of()), maxReplicas)) : published();
+        // lost ones are announced down like any other: balancers route around them, and this manager replaces them
+        return started.onSuccess(s -> lost.forEach(r -> vertx.eventBus().publish(Addresses.REPLICA_DOWN,
+            ReplicaMessages.replicaEvent(r.name(), "it no longer answered when this manager took over", epoch))));
+      });
     });
+  }
+
+  /** Puts the adopted replicas and the lost ones (to be replaced) into the set, in the recorded order; returns the lost. */
+  private List<Replica> placeInOrder(List<Replica> previous, List<Replica> adopted) {
+    Map<String, Replica> byName = new HashMap<>();
+    adopted.forEach(r -> byName.put(r.name(), r));
+    List<Replica> lost = new ArrayList<>();
+    for (Replica recorded : previous) {
+      Replica live = byName.remove(recorded.name());
+      replicas.add(live != null ? live : recorded);
+      if (live == null) {
+        lost.add(recorded);
+      }
+    }
+    byName.values().stream().sorted(Comparator.comparingInt(Replica::ringId)).forEach(replicas::add);
+    return lost;
   }
 
   private Future<JsonObject> add(JsonObject body) {
@@ -98,7 +148,7 @@ public class ReplicaManagerVerticle extends VerticleBase {
     return Future.join(starts).transform(ar -> {
       if (ar.succeeded()) {
         starts.forEach(f -> replicas.add(f.result()));
-        return Future.succeededFuture(published());
+        return published();
       }
       List<Future<Void>> undo = new ArrayList<>();
       starts.stream().filter(Future::succeeded).forEach(f -> undo.add(backend.stop(f.result())));
@@ -111,16 +161,18 @@ public class ReplicaManagerVerticle extends VerticleBase {
   private Future<JsonObject> remove(JsonObject body) {
     List<Replica> chosen = replicas.planRemove(ScaleRequest.parse(body, ScaleRequest.REMOVE_TOO_MANY_NAMES));
     chosen.forEach(replicas::remove);
-    JsonObject snapshot = published();
-    List<Future<Void>> stops = new ArrayList<>();
-    chosen.forEach(r -> stops.add(backend.stop(r).onFailure(err ->
-        LOG.log(Level.ERROR, "could not stop removed replica '" + r.name() + "' (" + r.instance() + ")", err))));
-    return Future.join(stops).transform(ar -> Future.succeededFuture(snapshot));
+    return published().compose(snapshot -> {
+      List<Future<Void>> stops = new ArrayList<>();
+      chosen.forEach(r -> stops.add(backend.stop(r)
+          .onSuccess(v -> LOG.log(Level.INFO, "removed replica ''{0}'' (ring id {1}, {2})", r.name(), r.ringId(), r.address()))
+          .onFailure(err -> LOG.log(Level.ERROR, "could not stop removed replica '" + r.name() + "' (" + r.instance() + ")", err))));
+      return Future.join(stops).transform(ar -> Future.succeededFuture(snapshot));
+    });
   }
 
   private void replicaDown(JsonObject event) {
     String name = ReplicaMessages.replica(event);
-    if (!stopping && replicas.get(name) != null && replacing.add(name)) {
+    if (acting && !stopping && Stamp.epochOf(event) == epoch && replicas.get(name) != null && replacing.add(name)) {
       LOG.log(Level.WARNING, "replica ''{0}'' is down: {1}", name, ReplicaMessages.reason(event));
       replaceLater(name, 0);
     }
@@ -128,7 +180,7 @@ public class ReplicaManagerVerticle extends VerticleBase {
 
   private void replaceLater(String name, long delayMs) {
     Runnable attempt = () -> serialized(() -> replace(name)).onComplete(ar -> {
-      if (ar.succeeded() || stopping) {
+      if (ar.succeeded() || stopping || !acting) {
         replacing.remove(name);
       } else {
         long next = Math.min(RETRY_MAX_MS, Math.max(RETRY_FIRST_MS, delayMs * 2));
@@ -160,23 +212,57 @@ public class ReplicaManagerVerticle extends VerticleBase {
           return Future.succeededFuture();
         })
         .compose(v -> backend.start(fresh, failed.ringId()))
-        .map(started -> {
+        .compose(started -> {
           replicas.replace(failed, started);
-          published();
-          LOG.log(Level.INFO, "replaced ''{0}'' with ''{1}'' on ring id {2}", name, fresh, failed.ringId());
-          return null;
+          LOG.log(Level.INFO, "replaced ''{0}'' with ''{1}'' on ring id {2} ({3})", name, fresh, failed.ringId(),
+              started.address());
+          return published();
+        })
+        .mapEmpty();
+  }
+
+  /** Records the set, then publishes it; a manager that finds a newer one recorded steps down instead. */
+  private Future<JsonObject> published() {
+    JsonObject snapshot = replicas.snapshot(epoch);
+    return store.save(snapshot)
+        .recover(err -> {
+          if (err instanceof ReplicaStore.Deposed) {
+            stepDown(err.getMessage());
+            return Future.failedFuture(err);
+          }
+          // the set changed either way: followers must hear of it even if it could not be recorded
+          LOG.log(Level.ERROR, "could not record replica set " + Stamp.of(snapshot), err);
+          return Future.succeededFuture();
+        })
+        .map(v -> {
+          vertx.eventBus().publish(Addresses.REPLICAS_CHANGED, snapshot);
+          return snapshot;
         });
   }
 
-  private JsonObject published() {
-    JsonObject snapshot = replicas.snapshot();
-    vertx.eventBus().publish(Addresses.REPLICAS_CHANGED, snapshot);
-    return snapshot;
+  private void newerManager(Stamp seen) {
+    if (seen.epoch() > epoch) {
+      stepDown("a manager of epoch " + seen.epoch() + " is active");
+    }
+  }
+
+  /** Stops acting for good: no more answers, changes or replacements; the replicas run on for the next manager. */
+  private void stepDown(String why) {
+    if (!acting) {
+      return;
+    }
+    acting = false;
+    LOG.log(Level.WARNING, "replica manager of epoch {0} steps down: {1}", epoch, why);
+    consumers.forEach(MessageConsumer::unregister);
+    backend.release();
   }
 
   /** Runs {@code op} after every operation queued before it, so changes of the set never interleave. */
   private <T> Future<T> serialized(Supplier<Future<T>> op) {
     Future<T> result = queue.transform(ignored -> {
+      if (!acting) {
+        return Future.failedFuture(new IllegalStateException("<Error> This replica manager is no longer active"));
+      }
       try {
         return op.get();
       } catch (RuntimeException e) {

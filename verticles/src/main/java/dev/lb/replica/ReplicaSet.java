@@ -2,6 +2,7 @@ package dev.lb.replica;
 
 import dev.lb.bus.BadRequestException;
 import dev.lb.bus.ReplicaMessages;
+import dev.lb.bus.Stamp;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -60,8 +61,9 @@ final class ReplicaSet {
     version++;
   }
 
-  JsonObject snapshot() {
-    return ReplicaMessages.snapshot(version, byName.values().stream().map(Replica::info).toList());
+  /** The set as the manager of {@code epoch} publishes it. */
+  JsonObject snapshot(long epoch) {
+    return ReplicaMessages.snapshot(new Stamp(epoch, version), byName.values().stream().map(Replica::info).toList());
   }
 
   /** Names and ring ids for {@code request}: the given names first, then {@code Server k} for the smallest free k. */

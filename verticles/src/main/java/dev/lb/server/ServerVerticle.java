@@ -8,18 +8,37 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.lang.System.Logger.Level;
 
 /**
- * A server replica: {@code GET /home} says who it is, {@code GET /heartbeat} says it is alive, anything else is 404.
+ * A server replica: {@code GET /home} says who it is (its numeric server id), {@code GET /heartbeat} says it is alive,
+ * anything else is 404. With a lease ({@code replica.lease.ms} above 0), it closes its Vert.x, and so ends its process,
+ * once no manager's heartbeat has claimed it for that long.
  */
 public class ServerVerticle extends VerticleBase {
 
+  private static final System.Logger LOG = System.getLogger(ServerVerticle.class.getName());
+
   private HttpServer server;
   private Buffer homeBody;
+  private Lease lease;
+  private long leaseTimer = -1;
 
   @Override
   public Future<?> start() {
-    homeBody = Replies.successBody("Hello from Server: " + config().getString(ConfigKeys.SERVER_ID, "Unknown"));
+    String id = config().getString(ConfigKeys.SERVER_ID, "1");
+    homeBody = Replies.successBody("Hello from Server: " + id);
+    long leaseMs = config().getLong(ConfigKeys.REPLICA_LEASE_MS, 0L);
+    if (leaseMs > 0) {
+      lease = new Lease(leaseMs, System.nanoTime());
+      leaseTimer = vertx.setPeriodic(Math.max(10, leaseMs / 4), t -> {
+        if (lease.expired(System.nanoTime())) {
+          LOG.log(Level.WARNING, "server {0}: no replica manager claimed it for {1} ms; exiting", id, leaseMs);
+          vertx.cancelTimer(leaseTimer);
+          vertx.close();
+        }
+      });
+    }
     server = vertx.createHttpServer().requestHandler(router());
     return server.listen(config().getInteger(ConfigKeys.HTTP_PORT, 5000), config().getString(ConfigKeys.HTTP_HOST, "0.0.0.0"));
   }
@@ -37,7 +56,21 @@ public class ServerVerticle extends VerticleBase {
   }
 
   private void heartbeat(RoutingContext ctx) {
+    String claim = ctx.request().getHeader(Lease.HEADER);
+    if (claim != null && lease != null && !lease.claim(epoch(claim), System.nanoTime())) {
+      Replies.failure(ctx.response(), 409, "<Error> This replica is claimed by a newer manager (epoch "
+          + lease.newestEpoch() + ")");
+      return;
+    }
     ctx.response().setStatusCode(200).end();
+  }
+
+  private static long epoch(String claim) {
+    try {
+      return Long.parseLong(claim.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private void notFound(RoutingContext ctx) {

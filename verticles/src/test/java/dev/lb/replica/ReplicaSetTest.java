@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lb.bus.BadRequestException;
 import dev.lb.bus.ReplicaInfo;
 import dev.lb.bus.ReplicaMessages;
+import dev.lb.bus.Stamp;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,13 +72,13 @@ class ReplicaSetTest {
 
   @Test
   void replacementKeepsThePlaceAndRingIdAndTheSnapshotVersionGrows() {
-    long before = ReplicaMessages.version(set.snapshot());
+    Stamp before = ReplicaMessages.stamp(set.snapshot(1));
     String fresh = set.randomName();
     assertTrue(fresh.matches("replica-[0-9a-f]{6}"), fresh);
     set.replace(set.get("Server 2"), replica(fresh, 2));
     assertEquals(List.of("Server 1", fresh, "Server 3"), names());
-    List<ReplicaInfo> published = ReplicaMessages.replicas(set.snapshot());
+    List<ReplicaInfo> published = ReplicaMessages.replicas(set.snapshot(1));
     assertEquals(2, published.get(1).ringId());
-    assertNotEquals(before, ReplicaMessages.version(set.snapshot()));
+    assertTrue(ReplicaMessages.stamp(set.snapshot(1)).newerThan(before));
   }
 }

@@ -1,0 +1,62 @@
+package dev.lb.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import dev.lb.config.ConfigKeys;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A node's place in the cluster, and the Hazelcast configuration made of it: the address the node binds and announces
+ * (for Hazelcast and the event bus), the members to join over TCP/IP, and the first port to try. These three are the
+ * only knobs; the rest is fixed here: no multicast, no discovery, no phone-home, and a member that stops answering
+ * is declared dead after {@value #MEMBER_TIMEOUT_S} s (heartbeats every {@value #HEARTBEAT_S} s) instead of
+ * Hazelcast's default of 60 s.
+ *
+ * @param host    the address this node binds and announces
+ * @param members the members to join, {@code host} or {@code host:port}
+ * @param port    Hazelcast's port; the next free one is taken if it is in use
+ */
+public record ClusterSettings(String host, List<String> members, int port) {
+
+  /** Seconds between Hazelcast's heartbeats. */
+  static final int HEARTBEAT_S = 1;
+  /** Seconds without a heartbeat after which a member is declared dead and its locks and subscriptions go. */
+  static final int MEMBER_TIMEOUT_S = 4;
+
+  public static ClusterSettings from(JsonObject config) {
+    List<String> members = Arrays.stream(config.getString(ConfigKeys.CLUSTER_MEMBERS, "127.0.0.1").split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).toList();
+    return new ClusterSettings(config.getString(ConfigKeys.CLUSTER_HOST, "127.0.0.1").trim(),
+        members.isEmpty() ? List.of("127.0.0.1") : members, config.getInteger(ConfigKeys.CLUSTER_PORT, 5701));
+  }
+
+  /** Vert.x's own Hazelcast configuration (its maps and multimaps), joined and bound as these settings say. */
+  public Config hazelcast() {
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName("customized-lb");
+    NetworkConfig network = config.getNetworkConfig().setPort(port).setPortAutoIncrement(true);
+    network.getInterfaces().setEnabled(true).setInterfaces(List.of(host));
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(members);
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    config.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(HEARTBEAT_S));
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(MEMBER_TIMEOUT_S));
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.logging.type", "jdk");
+    return config;
+  }
+
+  /** Vert.x options whose event bus binds and announces this node's address, on a port the system picks. */
+  public VertxOptions vertxOptions(VertxOptions options) {
+    options.getEventBusOptions().setHost(host).setClusterPublicHost(host).setPort(0);
+    return options;
+  }
+}
