@@ -30,10 +30,16 @@ public final class BalancerProcess {
 
   /** Starts {@code java -cp <test class path> dev.lb.launcher.Main} with {@code env} added to the environment. */
   public static BalancerProcess start(Map<String, String> env) throws IOException {
+    return start(env, null);
+  }
+
+  /** Like {@link #start(Map)}, writing the balancer's log (and its replicas') to {@code log} if not null. */
+  public static BalancerProcess start(Map<String, String> env, Path log) throws IOException {
     int port = freePort();
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "dev.lb.launcher.Main")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        .redirectErrorStream(true)
+        .redirectOutput(log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(Map.of("LB_PORT", String.valueOf(port), "LB_HOST", "127.0.0.1", "LB_INSTANCES", "1"));
     builder.environment().putAll(env);
     return new BalancerProcess(builder.start(), port);

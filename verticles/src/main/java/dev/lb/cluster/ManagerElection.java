@@ -97,8 +97,8 @@ public final class ManagerElection extends VerticleBase {
               })
               .map(id -> deployments.add(id));
         })
-        .onSuccess(v -> LOG.log(Level.INFO, "this node ({0}) is the active replica manager, epoch {1}, after {2} ms as "
-            + "a candidate", config().getString(ConfigKeys.CLUSTER_HOST), epoch, waitedMs))
+        .onSuccess(v -> LOG.log(Level.INFO, "this node ({0}) is the active replica manager, epoch {1} (a standby for {2} ms "
+            + "before)", config().getString(ConfigKeys.CLUSTER_HOST), epoch, waitedMs))
         .onFailure(err -> {
           LOG.log(Level.ERROR, "could not start the replica manager of epoch " + epoch + "; standing down", err);
           resign().onComplete(ar -> vertx.setTimer(RETRY_MS, t -> campaign()));

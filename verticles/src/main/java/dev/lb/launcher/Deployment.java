@@ -17,6 +17,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.lang.System.Logger.Level;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One node of the system: a plain Vert.x, or a clustered one (Hazelcast) when {@code cluster.enabled}; and on it, in
@@ -83,17 +85,20 @@ public final class Deployment {
 
   /**
    * Stops the node: in a cluster, first hands the replicas to another manager candidate (or stops them, if this
-   * node was the last one); then closes Vert.x, which stops what is left.
+   * node was the last one); then closes Vert.x, which stops what is left. Blocks, so call it from a thread of one's
+   * own (a shutdown hook, a test): a future of this Vert.x could not complete once it is closed.
    */
-  public Future<Void> stop() {
-    Future<Void> leaving = !clustered ? Future.succeededFuture()
-        : vertx.eventBus().request(Addresses.NODE_LEAVING, new JsonObject(), ReplicaMessages.within(LEAVE_TIMEOUT_MS))
-            .<Void>mapEmpty()
-            .recover(err -> {
-              LOG.log(Level.WARNING, "leaving the cluster without a handover: {0}", err.getMessage());
-              return Future.succeededFuture();
-            });
-    return leaving.transform(ar -> vertx.close());
+  public void stop(long timeout, TimeUnit unit) throws TimeoutException {
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    if (clustered) {
+      try {
+        vertx.eventBus().request(Addresses.NODE_LEAVING, new JsonObject(), ReplicaMessages.within(LEAVE_TIMEOUT_MS))
+            .await(LEAVE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      } catch (RuntimeException | TimeoutException e) {
+        LOG.log(Level.WARNING, "leaving the cluster without a handover: {0}", e.getMessage());
+      }
+    }
+    vertx.close().await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   public Vertx vertx() {

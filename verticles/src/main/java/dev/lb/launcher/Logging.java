@@ -13,6 +13,10 @@ final class Logging {
    * yet ready), so this duplicate is silenced. Held here: java.util.logging keeps loggers only weakly.
    */
   private static Logger connectionNoise;
+  /** Hazelcast logs every step of joining and leaving at INFO; its warnings and errors are kept. */
+  private static Logger hazelcast;
+  /** Hazelcast warns that its CP subsystem is off at every start; this system uses none of its CP structures. */
+  private static Logger hazelcastCp;
 
   private Logging() {}
 
@@ -23,6 +27,10 @@ final class Logging {
       }
       connectionNoise = Logger.getLogger("io.vertx.core.net.impl.ConnectionBase");
       connectionNoise.setLevel(Level.OFF);
+      hazelcast = Logger.getLogger("com.hazelcast");
+      hazelcast.setLevel(Level.WARNING);
+      hazelcastCp = Logger.getLogger("com.hazelcast.cp.CPSubsystem");
+      hazelcastCp.setLevel(Level.SEVERE);
     }
   }
 }

@@ -42,7 +42,7 @@ final class ServerCommand implements Callable<Integer> {
   public Integer call() {
     // A replica serves two tiny endpoints: one event loop and small pools keep its footprint and start time low.
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
-    Shutdown.onExit(vertx);
+    Shutdown.onExit((timeout, unit) -> vertx.close().await(timeout, unit));
     JsonObject conf = new JsonObject().put(ConfigKeys.SERVER_ID, String.valueOf(id)).put(ConfigKeys.HTTP_PORT, port)
         .put(ConfigKeys.HTTP_HOST, host).put(ConfigKeys.REPLICA_LEASE_MS, leaseMs);
     try {
