@@ -6,7 +6,7 @@ OWNER ?= lb
 
 export IMAGE BASE_IMAGE
 
-.PHONY: help jar build up down logs test analysis clean
+.PHONY: help jar build up down logs cluster-up cluster-down test analysis clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  %-9s %s\n", $$1, $$2 }'
@@ -26,6 +26,13 @@ down: ## stop everything; the balancer removes its replicas, and any left by a c
 
 logs: ## follow the balancer's log
 	$(COMPOSE) logs -f lb
+
+cluster-up: build ## start two clustered balancers (ports 5000 and 5001) sharing 3 replica containers on net1
+	$(COMPOSE) -f docker-compose.cluster.yml up -d --no-build
+
+cluster-down: ## stop the cluster: the last balancer removes the replicas; any left by a crash are removed here
+	$(COMPOSE) -f docker-compose.cluster.yml down
+	@ids=$$(docker ps -aq --filter label=dev.lb.owner=$(OWNER)); [ -z "$$ids" ] || docker rm -f $$ids > /dev/null
 
 test: ## run every test (what CI runs)
 	mvn -B verify

@@ -7,8 +7,10 @@
 set -euo pipefail
 
 image=${1:-customized-lb-jre:17}
-# What `jdeps --print-module-deps` lists for the fat jar, plus JMX (clustering) and EC crypto (TLS).
-modules=java.base,java.compiler,java.logging,java.management,java.naming,jdk.crypto.ec,jdk.jfr,jdk.unsupported
+# What `jdeps --print-module-deps` lists for the fat jar, plus what Hazelcast loads by reflection (XML configuration,
+# JMX and its platform metrics; clustered mode), and EC crypto (TLS).
+modules=java.base,java.compiler,java.logging,java.management,java.naming,java.scripting,java.sql,java.xml,\
+jdk.crypto.ec,jdk.jfr,jdk.management,jdk.unsupported
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -17,7 +17,8 @@ fi
 image=${IMAGE:-customized-lb:latest}
 base=${BASE_IMAGE:-eclipse-temurin:17-jre}
 if [ "$base" = local ]; then
-  base=customized-lb-jre:17
+  # tagged by the script that makes it, so a change of its modules makes a new base
+  base=customized-lb-jre:17-$(sha1sum docker/build-base-image.sh | cut -c1-8)
   docker image inspect "$base" > /dev/null 2>&1 || docker/build-base-image.sh "$base"
 fi
 if [ ! -f verticles/target/load-balancer.jar ]; then

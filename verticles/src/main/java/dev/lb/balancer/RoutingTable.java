@@ -33,7 +33,7 @@ final class RoutingTable {
   private boolean[] usable = new boolean[0];
   private int usableCount;
   private List<ReplicaInfo> replicas = List.of();
-  private JsonObject snapshot = ReplicaMessages.snapshot(Stamp.NONE, List.of());
+  private JsonObject snapshot = ReplicaMessages.snapshot(Stamp.NONE, "", List.of());
   private Stamp applied = Stamp.NONE;
   private final IntPredicate up = id -> id < usable.length && usable[id];
   private final IntPredicate routable = id -> up.test(id) && ejectedUntil[id] <= now;

@@ -11,6 +11,7 @@ public final class ReplicaMessages {
   public static final String N = "n";
   public static final String HOSTNAMES = "hostnames";
   public static final String REPLICAS = "replicas";
+  public static final String MANAGER = "manager";
   public static final String REPLICA = "replica";
   public static final String REASON = "reason";
 
@@ -21,11 +22,19 @@ public final class ReplicaMessages {
     return new JsonObject().put(N, n).put(HOSTNAMES, new JsonArray(List.copyOf(hostnames)));
   }
 
-  /** The replica set as of {@code stamp}: {"epoch", "version", "replicas": [...]}; see {@link Stamp}. */
-  public static JsonObject snapshot(Stamp stamp, List<ReplicaInfo> replicas) {
+  /**
+   * The replica set as of {@code stamp}, by the manager {@code manager} (its node's id):
+   * {"epoch", "version", "manager", "replicas": [...]}; see {@link Stamp}.
+   */
+  public static JsonObject snapshot(Stamp stamp, String manager, List<ReplicaInfo> replicas) {
     JsonArray list = new JsonArray();
     replicas.forEach(r -> list.add(r.toJson()));
-    return stamp.writeTo(new JsonObject()).put(REPLICAS, list);
+    return stamp.writeTo(new JsonObject()).put(MANAGER, manager).put(REPLICAS, list);
+  }
+
+  /** The manager that published {@code snapshot}. */
+  public static String manager(JsonObject snapshot) {
+    return snapshot.getString(MANAGER, "");
   }
 
   public static Stamp stamp(JsonObject snapshot) {

@@ -7,6 +7,8 @@ import dev.lb.config.ConfigKeys;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -29,11 +31,32 @@ public record ClusterSettings(String host, List<String> members, int port) {
   /** Seconds without a heartbeat after which a member is declared dead and its locks and subscriptions go. */
   static final int MEMBER_TIMEOUT_S = 5;
 
+  /** The settings of {@code config}; a host given by name (a container's own, in Compose) is resolved here. */
   public static ClusterSettings from(JsonObject config) {
     List<String> members = Arrays.stream(config.getString(ConfigKeys.CLUSTER_MEMBERS, "127.0.0.1").split(","))
-        .map(String::trim).filter(s -> !s.isEmpty()).toList();
-    return new ClusterSettings(config.getString(ConfigKeys.CLUSTER_HOST, "127.0.0.1").trim(),
-        members.isEmpty() ? List.of("127.0.0.1") : members, config.getInteger(ConfigKeys.CLUSTER_PORT, 5701));
+        .map(String::trim).filter(s -> !s.isEmpty()).map(ClusterSettings::resolved).toList();
+    String host = config.getString(ConfigKeys.CLUSTER_HOST, "127.0.0.1").trim();
+    try {
+      host = InetAddress.getByName(host).getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("cluster.host '" + host + "' does not resolve to an address of this host", e);
+    }
+    return new ClusterSettings(host, members.isEmpty() ? List.of("127.0.0.1") : members,
+        config.getInteger(ConfigKeys.CLUSTER_PORT, 5701));
+  }
+
+  /**
+   * A member given by name as its address ({@code lb2:5701} as {@code 172.18.0.3:5701}): Hazelcast joins members
+   * named by host name unreliably. A name that does not resolve yet (a node not started) is kept as it is.
+   */
+  private static String resolved(String member) {
+    int colon = member.lastIndexOf(':');
+    String host = colon < 0 ? member : member.substring(0, colon);
+    try {
+      return InetAddress.getByName(host).getHostAddress() + (colon < 0 ? "" : member.substring(colon));
+    } catch (UnknownHostException e) {
+      return member;
+    }
   }
 
   /** Vert.x's own Hazelcast configuration (its maps and multimaps), joined and bound as these settings say. */
@@ -49,7 +72,9 @@ public record ClusterSettings(String host, List<String> members, int port) {
     config.setProperty("hazelcast.socket.bind.any", "false");
     config.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(HEARTBEAT_S));
     config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(MEMBER_TIMEOUT_S));
-    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    // two parts of a cluster split by the network (or started apart) merge within seconds instead of minutes
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "jdk");
     return config;

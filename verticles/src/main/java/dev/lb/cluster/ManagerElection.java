@@ -1,6 +1,7 @@
 package dev.lb.cluster;
 
 import dev.lb.bus.Addresses;
+import dev.lb.bus.ReplicaMessages;
 import dev.lb.bus.Stamp;
 import dev.lb.config.ConfigKeys;
 import dev.lb.heartbeat.HeartbeatVerticle;
@@ -54,8 +55,10 @@ public final class ManagerElection extends VerticleBase {
     vertx.eventBus().<JsonObject>localConsumer(Addresses.NODE_LEAVING, msg -> leave().onComplete(ar -> msg.reply(null)));
     vertx.eventBus().<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> {
       long seen = Stamp.of(msg.body()).epoch();
-      if (lock != null && seen > epoch) {
-        LOG.log(Level.WARNING, "a manager of epoch {0} is active; this node (epoch {1}) steps down", seen, epoch);
+      String by = ReplicaMessages.manager(msg.body());
+      if (lock != null && epoch > 0 && (seen > epoch || seen == epoch && !by.equals(cluster.getNodeId()))) {
+        LOG.log(Level.WARNING, "a manager of epoch {0} ({1}) is active; this node (epoch {2}) steps down and stands again",
+            seen, by, epoch);
         resign().onComplete(ar -> campaign());
       }
     });
@@ -88,7 +91,7 @@ public final class ManagerElection extends VerticleBase {
     vertx.sharedData().getCounter(EPOCH).compose(counter -> counter.incrementAndGet())
         .compose(next -> {
           epoch = next;
-          JsonObject conf = config().copy().put(ConfigKeys.MANAGER_EPOCH, epoch);
+          JsonObject conf = config().copy().put(ConfigKeys.MANAGER_EPOCH, epoch).put(ConfigKeys.MANAGER_ID, cluster.getNodeId());
           DeploymentOptions options = new DeploymentOptions().setConfig(conf);
           return vertx.deployVerticle(new ReplicaManagerVerticle(), options)
               .compose(id -> {
@@ -124,6 +127,7 @@ public final class ManagerElection extends VerticleBase {
   }
 
   private void releaseLock() {
+    epoch = 0;
     if (lock != null) {
       lock.release();
       lock = null;

@@ -79,6 +79,8 @@ public final class ConfigKeys {
 
   /** The epoch of an active replica manager, set by the launcher (1 when not clustered). */
   public static final String MANAGER_EPOCH = "manager.epoch";
+  /** Who the active replica manager is (its node's cluster id), set by the launcher ({@code local} when not clustered). */
+  public static final String MANAGER_ID = "manager.id";
 
   /** Whether this node joins a Vert.x cluster (Hazelcast). */
   public static final String CLUSTER_ENABLED = "cluster.enabled";

@@ -51,6 +51,7 @@ public class ReplicaManagerVerticle extends VerticleBase {
   private WebClient client;
   private Future<?> queue = Future.succeededFuture();
   private long epoch;
+  private String managerId;
   private int maxReplicas;
   private boolean stopping;
   private boolean acting = true;
@@ -68,6 +69,7 @@ public class ReplicaManagerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     epoch = config().getLong(ConfigKeys.MANAGER_EPOCH, 1L);
+    managerId = config().getString(ConfigKeys.MANAGER_ID, "local");
     client = WebClient.create(vertx);
     store = new ReplicaStore(vertx);
     backend = backendFactory != null ? backendFactory.apply(vertx) : ReplicaBackends.create(vertx, config(), client);
@@ -77,9 +79,9 @@ public class ReplicaManagerVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     consumers.add(bus.<JsonObject>consumer(Addresses.REPLICAS_ADD, msg -> answer(msg, serialized(() -> add(msg.body())))));
     consumers.add(bus.<JsonObject>consumer(Addresses.REPLICAS_REMOVE, msg -> answer(msg, serialized(() -> remove(msg.body())))));
-    consumers.add(bus.<JsonObject>consumer(Addresses.REPLICAS_GET, msg -> msg.reply(replicas.snapshot(epoch))));
+    consumers.add(bus.<JsonObject>consumer(Addresses.REPLICAS_GET, msg -> msg.reply(replicas.snapshot(epoch, managerId))));
     consumers.add(bus.<JsonObject>consumer(Addresses.REPLICA_DOWN, msg -> replicaDown(msg.body())));
-    consumers.add(bus.<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> newerManager(Stamp.of(msg.body()))));
+    consumers.add(bus.<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> otherManager(msg.body())));
     consumers.add(bus.<JsonObject>localConsumer(Addresses.MANAGER_RELEASE, msg -> {
       stepDown("it hands its role over");
       msg.reply(new JsonObject());
@@ -223,7 +225,7 @@ public class ReplicaManagerVerticle extends VerticleBase {
 
   /** Records the set, then publishes it; a manager that finds a newer one recorded steps down instead. */
   private Future<JsonObject> published() {
-    JsonObject snapshot = replicas.snapshot(epoch);
+    JsonObject snapshot = replicas.snapshot(epoch, managerId);
     return store.save(snapshot)
         .recover(err -> {
           if (err instanceof ReplicaStore.Deposed) {
@@ -240,9 +242,15 @@ public class ReplicaManagerVerticle extends VerticleBase {
         });
   }
 
-  private void newerManager(Stamp seen) {
-    if (seen.epoch() > epoch) {
-      stepDown("a manager of epoch " + seen.epoch() + " is active");
+  /**
+   * Steps down on a snapshot of a newer epoch, or of this epoch by another manager: two parts of a cluster that ran
+   * apart and merged again each had a manager of their own, and neither may go on; a new election settles it.
+   */
+  private void otherManager(JsonObject snapshot) {
+    long seen = Stamp.of(snapshot).epoch();
+    String by = ReplicaMessages.manager(snapshot);
+    if (seen > epoch || seen == epoch && !by.equals(managerId)) {
+      stepDown("a manager of epoch " + seen + " (" + by + ") is active");
     }
   }
 

@@ -61,9 +61,9 @@ final class ReplicaSet {
     version++;
   }
 
-  /** The set as the manager of {@code epoch} publishes it. */
-  JsonObject snapshot(long epoch) {
-    return ReplicaMessages.snapshot(new Stamp(epoch, version), byName.values().stream().map(Replica::info).toList());
+  /** The set as the manager {@code manager} of {@code epoch} publishes it. */
+  JsonObject snapshot(long epoch, String manager) {
+    return ReplicaMessages.snapshot(new Stamp(epoch, version), manager, byName.values().stream().map(Replica::info).toList());
   }
 
   /** Names and ring ids for {@code request}: the given names first, then {@code Server k} for the smallest free k. */

@@ -11,12 +11,10 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.io.File;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,56 +27,23 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 240, timeUnit = TimeUnit.SECONDS)
 class ComposeIT {
 
-  private static List<String> compose;
   private final String owner = DockerTestSupport.uniqueOwner("lbco");
   private int port;
+  private Compose compose;
 
   @BeforeAll
   static void dockerAndCompose() throws Exception {
     DockerTestSupport.assumeDockerAndImage();
-    for (List<String> candidate : List.of(List.of("docker", "compose"), List.of("docker-compose"))) {
-      if (run(candidate, List.of("version"), 30) == 0) {
-        compose = candidate;
-        return;
-      }
-    }
-    if ("required".equals(System.getenv("LB_DOCKER_TESTS"))) {
-      throw new AssertionError("neither 'docker compose' nor 'docker-compose' runs (LB_DOCKER_TESTS=required)");
-    }
-    Assumptions.abort("no docker compose command");
-  }
-
-  private static int run(List<String> command, List<String> args, long timeoutS) {
-    List<String> all = new ArrayList<>(command);
-    all.addAll(args);
-    try {
-      Process p = new ProcessBuilder(all).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return -1;
-      }
-      return p.exitValue();
-    } catch (Exception e) {
-      return -1;
-    }
+    Compose.assumeCompose();
   }
 
   /** Runs compose with this test's project, port, owner and image; returns its exit code. */
   private int compose(String... args) throws Exception {
-    List<String> all = new ArrayList<>(compose);
-    all.addAll(List.of("-p", owner, "-f", "docker-compose.yml"));
-    all.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(all).directory(new File(System.getProperty("lb.repository", "..")))
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT);
-    builder.environment().put("LB_PUBLISHED_PORT", String.valueOf(port));
-    builder.environment().put("LB_DOCKER_OWNER", owner);
-    builder.environment().put("IMAGE", DockerTestSupport.IMAGE);
-    Process p = builder.start();
-    if (!p.waitFor(180, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return -1;
+    if (compose == null) {
+      compose = new Compose(owner, "docker-compose.yml",
+          Map.of("LB_PUBLISHED_PORT", String.valueOf(port), "LB_DOCKER_OWNER", owner, "IMAGE", DockerTestSupport.IMAGE));
     }
-    return p.exitValue();
+    return compose.run(args);
   }
 
   @AfterEach
