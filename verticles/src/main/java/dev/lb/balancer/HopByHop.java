@@ -2,39 +2,45 @@ package dev.lb.balancer;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
-import java.util.Locale;
-import java.util.Set;
 
-/** Headers that belong to one connection (RFC 9110 §7.6.1) and never cross a proxy, plus those the proxy sets. */
+/**
+ * Headers that belong to one connection (RFC 9110 §7.6.1) and never cross a proxy, plus those the proxy sets itself,
+ * removed in place from a copy of the message's headers: nothing is built per request but what is removed.
+ */
 final class HopByHop {
 
-  private static final Set<String> DROPPED = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
-      "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization", "host", "content-length");
+  private static final CharSequence KEEP_ALIVE = HttpHeaders.createOptimized("keep-alive");
+  private static final CharSequence PROXY_CONNECTION = HttpHeaders.createOptimized("proxy-connection");
+  private static final CharSequence TRAILER = HttpHeaders.createOptimized("trailer");
+  private static final CharSequence PROXY_AUTHENTICATE = HttpHeaders.createOptimized("proxy-authenticate");
+  private static final CharSequence PROXY_AUTHORIZATION = HttpHeaders.createOptimized("proxy-authorization");
+  private static final CharSequence TE = HttpHeaders.createOptimized("te");
+
+  /** Dropped both ways; the proxy frames each message itself (length or chunks) and sets its own Host. */
+  private static final CharSequence[] DROPPED = {HttpHeaders.CONNECTION, KEEP_ALIVE, PROXY_CONNECTION, TE, TRAILER,
+      HttpHeaders.TRANSFER_ENCODING, HttpHeaders.UPGRADE, PROXY_AUTHENTICATE, PROXY_AUTHORIZATION, HttpHeaders.HOST,
+      HttpHeaders.CONTENT_LENGTH};
 
   private HopByHop() {}
 
-  /** {@code headers} without hop-by-hop ones, nor any that their {@code Connection} header names. */
-  static MultiMap filtered(MultiMap headers) {
+  /** Removes from {@code headers} the hop-by-hop ones and any that their {@code Connection} header names. */
+  static void strip(MultiMap headers) {
     String connection = headers.get(HttpHeaders.CONNECTION);
-    MultiMap out = MultiMap.caseInsensitiveMultiMap();
-    for (var entry : headers) {
-      String name = entry.getKey().toLowerCase(Locale.ROOT);
-      if (!DROPPED.contains(name) && !namedIn(connection, name)) {
-        out.add(entry.getKey(), entry.getValue());
+    if (connection != null && !isStandardToken(connection.trim())) {
+      for (String token : connection.split(",")) {
+        String name = token.trim();
+        if (!name.isEmpty()) {
+          headers.remove(name);
+        }
       }
     }
-    return out;
+    for (CharSequence name : DROPPED) {
+      headers.remove(name);
+    }
   }
 
-  private static boolean namedIn(String connection, String name) {
-    if (connection == null) {
-      return false;
-    }
-    for (String token : connection.split(",")) {
-      if (token.trim().equalsIgnoreCase(name)) {
-        return true;
-      }
-    }
-    return false;
+  /** {@code keep-alive}, {@code close} and {@code upgrade} name no other header worth a lookup. */
+  private static boolean isStandardToken(String token) {
+    return token.equalsIgnoreCase("keep-alive") || token.equalsIgnoreCase("close") || token.equalsIgnoreCase("upgrade");
   }
 }

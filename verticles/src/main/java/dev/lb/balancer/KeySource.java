@@ -1,14 +1,17 @@
 package dev.lb.balancer;
 
 import dev.lb.ring.RequestKeys;
+import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import java.util.function.Function;
 
 /**
  * Where a request's key comes from: {@code random} (a random 6-digit id per request, as the assignment asks),
- * {@code header:NAME}, {@code query:NAME} or {@code client} (the client's address). With an affinity source, one
- * key always reaches one replica while the set is unchanged; a request without the key gets a random one.
+ * {@code path} (the path, for cache affinity, as HAProxy's {@code balance uri}), {@code uri} (path and query),
+ * {@code header:NAME}, {@code query:NAME}, {@code cookie:NAME} or {@code client} (the client's address). With an
+ * affinity source, one key always reaches one replica while the set is unchanged; a request without the key gets a
+ * random one.
  */
 final class KeySource {
 
@@ -28,10 +31,13 @@ final class KeySource {
     return switch (kind) {
       case "random" -> new KeySource("random", req -> null);
       case "client" -> new KeySource("client address", KeySource::clientAddress);
+      case "path" -> new KeySource("path", HttpServerRequest::path);
+      case "uri" -> new KeySource("path and query", HttpServerRequest::uri);
+      case "cookie" -> new KeySource("cookie " + required(name, spec), req -> cookie(req, name));
       case "header" -> new KeySource("header " + required(name, spec), req -> req.getHeader(name));
       case "query" -> new KeySource("query parameter " + required(name, spec), req -> req.getParam(name));
       default -> throw new IllegalArgumentException("unknown key source '" + spec
-          + "'; use random, client, header:NAME or query:NAME");
+          + "'; use random, path, uri, client, header:NAME, query:NAME or cookie:NAME");
     };
   }
 
@@ -40,6 +46,11 @@ final class KeySource {
       throw new IllegalArgumentException("key source '" + spec + "' needs a name, as in header:X-User-Id");
     }
     return name;
+  }
+
+  private static String cookie(HttpServerRequest req, String name) {
+    Cookie cookie = req.getCookie(name);
+    return cookie == null ? null : cookie.getValue();
   }
 
   private static String clientAddress(HttpServerRequest req) {

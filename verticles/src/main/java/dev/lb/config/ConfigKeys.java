@@ -57,7 +57,12 @@ public final class ConfigKeys {
   public static final String PROXY_CONNECT_TIMEOUT_MS = "proxy.connect.timeout.ms";
   public static final String PROXY_RETRIES = "proxy.retries";
   public static final String PROXY_POOL_SIZE = "proxy.pool.size";
+  /** Largest request body forwarded to a replica, in bytes; 0: no limit (bodies stream, whatever their size). */
   public static final String PROXY_BODY_LIMIT = "proxy.body.limit";
+  /** An idempotent request's body up to this many bytes is kept, so that the request can be retried after a reset. */
+  public static final String PROXY_RETRY_BODY_BYTES = "proxy.retry.body.bytes";
+  /** Whether a replica's 404 becomes the assignment's 400 ({@code '<path>' endpoint does not exist ...}). */
+  public static final String PROXY_REWRITE_404 = "proxy.rewrite.404";
 
   public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
   public static final String HEARTBEAT_TIMEOUT_MS = "heartbeat.timeout.ms";

@@ -51,6 +51,8 @@ public final class Settings {
     env.put("LB_IDLE_TIMEOUT_S", ConfigKeys.HTTP_IDLE_TIMEOUT_S);
     env.put("LB_RETRIES", ConfigKeys.PROXY_RETRIES);
     env.put("LB_BODY_LIMIT", ConfigKeys.PROXY_BODY_LIMIT);
+    env.put("LB_RETRY_BODY_BYTES", ConfigKeys.PROXY_RETRY_BODY_BYTES);
+    env.put("LB_REWRITE_404", ConfigKeys.PROXY_REWRITE_404);
     env.put("LB_HEARTBEAT_INTERVAL_MS", ConfigKeys.HEARTBEAT_INTERVAL_MS);
     env.put("LB_HEARTBEAT_TIMEOUT_MS", ConfigKeys.HEARTBEAT_TIMEOUT_MS);
     env.put("LB_HEARTBEAT_FALL", ConfigKeys.HEARTBEAT_FALL);

@@ -1,0 +1,168 @@
+package dev.lb.balancer;
+
+import dev.lb.bus.Addresses;
+import dev.lb.bus.BadRequestException;
+import dev.lb.bus.Failures;
+import dev.lb.bus.ReplicaMessages;
+import dev.lb.bus.Stamp;
+import dev.lb.http.Replies;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * The assignment's API on the balancer's port: {@code GET /rep}, {@code POST /add}, {@code DELETE /rm} (and
+ * {@code POST /rm}), answered by the replica manager over the event bus. The only routes that read a body whole.
+ */
+final class AdminApi {
+
+  private static final System.Logger LOG = System.getLogger(AdminApi.class.getName());
+  private static final String BODY_SHAPE = "Request body must be a JSON object like {\"n\": 1, \"hostnames\": [\"S5\"]}";
+  private static final String BEARER = "Bearer ";
+  /** Largest body of {@code /add} and {@code /rm}. */
+  private static final long BODY_LIMIT = 64 * 1024;
+  /** How long a query of the manager may take before a balancer answers from its own copy of the set. */
+  private static final long QUERY_TIMEOUT_MS = 3000;
+
+  private final Vertx vertx;
+  private final RoutingTable table;
+  private final byte[] adminToken;
+  private final long busTimeoutMs;
+  private final Router router;
+
+  AdminApi(Vertx vertx, RoutingTable table, String adminToken, long busTimeoutMs) {
+    this.vertx = vertx;
+    this.table = table;
+    this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
+    this.busTimeoutMs = busTimeoutMs;
+    this.router = router();
+  }
+
+  /** Whether {@code path} is one of the API's own, not a path of the replicas. */
+  static boolean owns(String path) {
+    return path.length() <= 4 && (path.equals("/rep") || path.equals("/add") || path.equals("/rm"));
+  }
+
+  void handle(HttpServerRequest req) {
+    router.handle(req);
+  }
+
+  private Router router() {
+    Router r = Router.router(vertx);
+    r.route("/add").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::authorized);
+    r.route("/rm").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::authorized);
+    r.get("/rep").handler(this::replicas);
+    r.post("/add").handler(ctx -> scale(ctx, Addresses.REPLICAS_ADD));
+    r.delete("/rm").handler(ctx -> scale(ctx, Addresses.REPLICAS_REMOVE));
+    r.post("/rm").handler(ctx -> scale(ctx, Addresses.REPLICAS_REMOVE));
+    r.route("/rep").handler(ctx -> wrongMethod(ctx, "GET"));
+    r.route("/add").handler(ctx -> wrongMethod(ctx, "POST"));
+    r.route("/rm").handler(ctx -> wrongMethod(ctx, "DELETE, POST"));
+    r.errorHandler(413, ctx -> Replies.failure(ctx.response(), 413, "<Error> Request body is larger than " + BODY_LIMIT + " bytes"));
+    r.errorHandler(400, ctx -> Replies.failure(ctx.response(), 400, "<Error> Malformed request"));
+    r.errorHandler(500, ctx -> {
+      LOG.log(Level.ERROR, "unexpected failure on " + ctx.request().method() + " " + ctx.request().path(), ctx.failure());
+      Replies.failure(ctx.response(), 500, "<Error> Internal error of the load balancer");
+    });
+    return r;
+  }
+
+  /** With an admin token configured, {@code /add} and {@code /rm} need {@code Authorization: Bearer <token>}. */
+  private void authorized(RoutingContext ctx) {
+    if (adminToken.length == 0) {
+      ctx.next();
+      return;
+    }
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    boolean bearer = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length());
+    byte[] given = bearer ? header.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+    if (MessageDigest.isEqual(given, adminToken)) {
+      ctx.next();
+      return;
+    }
+    ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"load-balancer admin\"");
+    Replies.failure(ctx.response(), 401, "<Error> '" + ctx.request().path() + "' needs the admin token: "
+        + (header == null ? "no Authorization header" : "the bearer token given is wrong"));
+  }
+
+  /**
+   * The set as the manager holds it now; if no manager answers (a takeover under way), the set this balancer routes
+   * with, which is the last one the manager published.
+   */
+  private void replicas(RoutingContext ctx) {
+    vertx.eventBus().<JsonObject>request(Addresses.REPLICAS_GET, new JsonObject(),
+            ReplicaMessages.within(Math.min(busTimeoutMs, QUERY_TIMEOUT_MS)))
+        .map(reply -> {
+          table.apply(reply.body());
+          return reply.body();
+        })
+        .recover(err -> {
+          LOG.log(Level.WARNING, "GET /rep: the replica manager did not answer ({0}); answered with the set this balancer "
+              + "routes with ({1})", err.getMessage(), Stamp.of(table.snapshot()));
+          return Future.succeededFuture(table.snapshot());
+        })
+        .onSuccess(snapshot -> Replies.success(ctx.response(), ReplicaMessages.replicaList(snapshot)));
+  }
+
+  private void scale(RoutingContext ctx, String address) {
+    JsonObject body;
+    try {
+      body = jsonObject(ctx.body().buffer());
+    } catch (BadRequestException e) {
+      Replies.failure(ctx.response(), 400, e.getMessage());
+      return;
+    }
+    vertx.eventBus().<JsonObject>request(address, body, ReplicaMessages.within(busTimeoutMs))
+        .onSuccess(reply -> {
+          table.apply(reply.body());
+          Replies.success(ctx.response(), ReplicaMessages.replicaList(reply.body()));
+        })
+        .onFailure(err -> failed(ctx, err));
+  }
+
+  private static JsonObject jsonObject(Buffer body) {
+    if (body == null || body.length() == 0) {
+      throw new BadRequestException(BODY_SHAPE);
+    }
+    Object value;
+    try {
+      value = Json.decodeValue(body);
+    } catch (DecodeException e) {
+      throw new BadRequestException("Malformed JSON body: " + firstLine(e.getMessage()));
+    }
+    if (!(value instanceof JsonObject object)) {
+      throw new BadRequestException(BODY_SHAPE);
+    }
+    return object;
+  }
+
+  private static String firstLine(String text) {
+    String line = text == null ? "" : text.lines().findFirst().orElse("");
+    return line.length() > 120 ? line.substring(0, 120) + "..." : line;
+  }
+
+  private static void failed(RoutingContext ctx, Throwable err) {
+    int status = Failures.statusFor(err);
+    if (status >= 500) {
+      LOG.log(Level.WARNING, "{0} {1} failed: {2}", ctx.request().method(), ctx.request().path(), err.getMessage());
+    }
+    Replies.failure(ctx.response(), status, Failures.messageFor(err));
+  }
+
+  private static void wrongMethod(RoutingContext ctx, String allowed) {
+    ctx.response().putHeader(HttpHeaders.ALLOW, allowed);
+    Replies.failure(ctx.response(), 405, "<Error> Method " + ctx.request().method() + " is not allowed on '"
+        + ctx.request().path() + "'; use " + allowed.replace(", ", " or "));
+  }
+}

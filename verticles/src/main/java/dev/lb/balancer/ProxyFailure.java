@@ -1,0 +1,47 @@
+package dev.lb.balancer;
+
+import dev.lb.http.Replies;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * Why a routed request got no reply from a replica, and the one place where that becomes a status and a message in
+ * the API's shape. Whether a failed try may be made again is decided where it failed (before or after anything was
+ * sent), never from the text of an exception.
+ */
+enum ProxyFailure {
+  /** No replica is up to take the request. */
+  NO_REPLICA(503),
+  /** Every replica tried failed: refused, reset, or answered with a server error that was not passed on. */
+  REPLICA_FAILED(502),
+  /** No replica answered within {@code proxy.timeout.ms}. */
+  TIMEOUT(504),
+  /** The request body is larger than {@code proxy.body.limit}. */
+  BODY_TOO_LARGE(413),
+  /** The replicas answered 404 for the path (the assignment's rule, {@code proxy.rewrite.404}). */
+  NO_SUCH_ENDPOINT(400);
+
+  final int status;
+
+  ProxyFailure(int status) {
+    this.status = status;
+  }
+
+  /** Ends the client's response with this failure; {@code detail} completes the message. */
+  void reply(HttpServerRequest req, String detail) {
+    HttpServerResponse response = req.response();
+    String path = req.path();
+    String message = switch (this) {
+      case NO_REPLICA -> "<Error> No live server replica can serve '" + path + "'";
+      case REPLICA_FAILED -> "<Error> Server replica " + detail + " failed to answer '" + path + "'";
+      case TIMEOUT -> "<Error> No server replica answered '" + path + "' within " + detail + " ms";
+      case BODY_TOO_LARGE -> "<Error> Request body is larger than " + detail + " bytes";
+      case NO_SUCH_ENDPOINT -> "<Error> '" + path + "' endpoint does not exist in server replicas";
+    };
+    if (this == BODY_TOO_LARGE) {
+      // the rest of the body will not be read: the connection cannot be reused
+      response.putHeader("Connection", "close");
+    }
+    Replies.failure(response, status, message);
+  }
+}
