@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -35,9 +37,16 @@ public final class BalancerProcess {
 
   /** Like {@link #start(Map)}, writing the balancer's log (and its replicas') to {@code log} if not null. */
   public static BalancerProcess start(Map<String, String> env, Path log) throws IOException {
+    return start(env, log, List.of());
+  }
+
+  /** Like {@link #start(Map, Path)}, with JVM options for the balancer (a small heap, say). */
+  public static BalancerProcess start(Map<String, String> env, Path log, List<String> jvmOptions) throws IOException {
     int port = freePort();
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "dev.lb.launcher.Main")
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.lb.launcher.Main"));
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(Map.of("LB_PORT", String.valueOf(port), "LB_HOST", "127.0.0.1", "LB_INSTANCES", "1"));

@@ -15,8 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * In-JVM replicas whose behaviour a test scripts: {@code /home} answers like a real replica, or 500 while the test
- * says so; {@code /echo} answers with the request headers it received; {@code /heartbeat} always answers 200.
- * Counts what each replica answered.
+ * says so; {@code /echo} answers with the request headers it received; {@code /body} answers the length of the body it
+ * read; {@code /reset} reads the body, then closes the connection without an answer on a failing replica;
+ * {@code /half} sends a reply's head and 10 of its 1,000 bytes, then closes, on a failing replica; {@code /heartbeat}
+ * always answers 200. Counts what each replica answered, and each path it was asked for.
  */
 public final class ScriptedReplicaBackend implements ReplicaBackend {
 
@@ -26,6 +28,8 @@ public final class ScriptedReplicaBackend implements ReplicaBackend {
   public final Set500 failing = new Set500();
   public final Map<String, AtomicLong> served200 = new ConcurrentHashMap<>();
   public final Map<String, AtomicLong> served500 = new ConcurrentHashMap<>();
+  /** Requests each replica got, by "name path". */
+  public final Map<String, AtomicLong> hits = new ConcurrentHashMap<>();
 
   /** A set shared with the replicas' event loops. */
   public static final class Set500 {
@@ -59,7 +63,24 @@ public final class ScriptedReplicaBackend implements ReplicaBackend {
     @Override
     public Future<?> start() {
       server = vertx.createHttpServer().requestHandler(req -> {
+        hits.computeIfAbsent(name + " " + req.path(), n -> new AtomicLong()).incrementAndGet();
         switch (req.path()) {
+          case "/body" -> req.body().onSuccess(b -> req.response().end(name + " " + b.length()));
+          case "/reset" -> req.body().onSuccess(b -> {
+            if (failing.contains(name)) {
+              req.connection().close();
+            } else {
+              req.response().end(name + " " + b.length());
+            }
+          });
+          case "/half" -> {
+            if (failing.contains(name)) {
+              req.response().putHeader("Content-Length", "1000").write("0123456789")
+                  .onComplete(ar -> req.connection().close());
+            } else {
+              req.response().end("x".repeat(1000));
+            }
+          }
           case "/heartbeat" -> req.response().end();
           case "/home" -> {
             if (failing.contains(name)) {
@@ -91,6 +112,12 @@ public final class ScriptedReplicaBackend implements ReplicaBackend {
       byName.put(name, r);
       return r;
     });
+  }
+
+  /** Makes replica {@code name} stop listening without telling anyone, as a crash would. */
+  public Future<Void> crash(String name) {
+    Replica replica = byName.get(name);
+    return replica == null ? Future.failedFuture("no replica " + name) : vertx.undeploy(replica.instance());
   }
 
   @Override
