@@ -3,10 +3,14 @@ package dev.lb.loadtest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.text.NumberFormat;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The report's charts, drawn from results.json alone, like REPORT.md: an experiment records its numbers, and this
@@ -14,6 +18,9 @@ import java.util.Map;
  * since they were added to results.json; older results draw no A-3 chart.
  */
 final class ResultCharts {
+
+  private static final NumberFormat PERCENT = ChartStyle.format("0.0");
+  private static final NumberFormat WHOLE_PERCENT = ChartStyle.format("0.#");
 
   private ResultCharts() {}
 
@@ -48,28 +55,30 @@ final class ResultCharts {
 
   private static String a1(Path dir, JsonObject a1) {
     JsonObject run = a1.getJsonObject("run");
+    JsonObject stats = a1.getJsonObject("stats");
+    JsonObject perReplica = run.getJsonObject("perReplica");
+    List<String> replicas = new ArrayList<>(perReplica.fieldNames());
+    // by ring id, so "Server 10" follows "Server 9"; a label without a number keeps its place after those with one
+    replicas.sort(Comparator.comparingInt(r -> Charts.ringIdOf(r, Integer.MAX_VALUE - 1)));
     Map<String, Long> counts = new LinkedHashMap<>();
-    run.getJsonObject("perReplica").forEach(e -> counts.put(e.getKey(), ((Number) e.getValue()).longValue()));
-    Charts.bars(dir.resolve("a1.png"), "A-1: " + run.getLong("requests") + " requests on N = "
-        + a1.getJsonObject("stats").getInteger("N") + " (" + a1.getString("description") + ")", "replica",
-        "requests handled", counts);
+    replicas.forEach(r -> counts.put(r, perReplica.getLong(r)));
+    double mean = stats.getDouble("mean");
+    Charts.replicaBars(dir.resolve("a1.png"), new Charts.Labels(
+        "A-1: requests handled by each replica, N = " + stats.getInteger("N"),
+        count(run.getLong("requests")) + " requests · " + a1.getString("description"), "replica", "requests"),
+        counts, new Charts.Reference(mean, "even share " + count(Math.round(mean))));
     return "a1.png";
   }
 
   private static String a2(Path dir, JsonObject a2, JsonObject settings) {
-    Map<String, List<double[]>> lines = new LinkedHashMap<>();
-    for (String s : List.of("mean", "min", "max")) {
-      lines.put(s, new ArrayList<>());
-    }
+    List<SpreadChart.Spread> points = new ArrayList<>();
     for (JsonObject row : objects(a2.getJsonArray("rows"))) {
-      double n = row.getInteger("N");
-      lines.get("mean").add(new double[] {n, row.getDouble("mean")});
-      lines.get("min").add(new double[] {n, row.getDouble("min")});
-      lines.get("max").add(new double[] {n, row.getDouble("max")});
+      points.add(new SpreadChart.Spread(row.getInteger("N"), row.getDouble("mean"), row.getDouble("min"),
+          row.getDouble("max")));
     }
-    Charts.lines(dir.resolve("a2.png"), "A-2: requests per replica, " + settings.getInteger("requests", 0)
-        + " requests per N (" + a2.getString("description") + ")", "N (replicas)", "requests handled per replica",
-        lines, true);
+    SpreadChart.draw(dir.resolve("a2.png"), new Charts.Labels("A-2: requests per replica as replicas are added",
+        count(settings.getLong("requests", 0L)) + " requests for each N · " + a2.getString("description"),
+        "replicas (N)", "requests per replica"), points);
     return "a2.png";
   }
 
@@ -82,16 +91,24 @@ final class ResultCharts {
     double at = timeline.getLong("disruptedAtMs") / 1000.0;
     Map<String, Double> marks = new LinkedHashMap<>();
     marks.put("kill".equals(kind) ? "killed" : "hung", at);
-    if (disruption.getValue("detectMs") != null) {
-      marks.put("detected", at + disruption.getLong("detectMs") / 1000.0);
-    }
-    if (disruption.getValue("replaceMs") != null) {
-      marks.put("replaced", at + disruption.getLong("replaceMs") / 1000.0);
-    }
+    mark(marks, "detected", at, disruption.getLong("detectMs"));
+    mark(marks, "replaced", at, disruption.getLong("replaceMs"));
     String file = "a3-" + kind + ".png";
-    Charts.timeline(dir.resolve(file), "A-3: a replica " + ("kill".equals(kind) ? "killed (SIGKILL)" : "hung (SIGSTOP)")
-        + " under load", series, marks);
+    JsonObject run = disruption.getJsonObject("run");
+    Charts.timeline(dir.resolve(file), new Charts.Labels(
+        "A-3: requests answered while a replica is " + ("kill".equals(kind) ? "killed (SIGKILL)" : "hung (SIGSTOP)"),
+        disruption.getInteger("concurrency", 0) + " requests in flight · " + count(run.getLong("failed")) + " of "
+            + count(run.getLong("requests")) + " failed · counted in " + timeline.getLong("bucketMs")
+            + " ms buckets, shown per second",
+        "time since the load started (s)", "requests / s"), series, marks);
     return file;
+  }
+
+  /** The mark of an event {@code afterMs} after the disruption at {@code at} s, if it happened at all. */
+  private static void mark(Map<String, Double> marks, String event, double at, Long afterMs) {
+    if (afterMs != null) {
+      marks.put(event + " +" + millis(afterMs), at + afterMs / 1000.0);
+    }
   }
 
   private static List<double[]> perSecond(JsonArray counts, double bucketSeconds) {
@@ -107,25 +124,48 @@ final class ResultCharts {
     for (JsonObject config : objects(a4.getJsonArray("configs"))) {
       Map<String, Double> row = new LinkedHashMap<>();
       objects(config.getJsonObject("a2").getJsonArray("rows"))
-          .forEach(r -> row.put("N=" + r.getInteger("N"), r.getDouble("maxOverMean")));
+          .forEach(r -> row.put("N = " + r.getInteger("N"), r.getDouble("maxOverMean")));
       balance.put(config.getString("config"), row);
     }
-    Charts.groupedBars(dir.resolve("a4.png"), "A-4: busiest replica / mean load, by configuration and N",
-        "replicas", "max / mean", balance, 1.0);
+    Charts.groupedBars(dir.resolve("a4.png"), new Charts.Labels("A-4: load on the busiest replica, by configuration",
+        "busiest replica's requests ÷ the mean per replica, for each N · 1.0 is a perfectly even split",
+        "replicas (N)", "busiest ÷ mean (×)"), balance, new Charts.Reference(1.0, "even"), null);
     return "a4.png";
   }
 
   private static String remap(Path dir, JsonObject remap) {
-    Map<String, Map<String, Double>> ratios = new LinkedHashMap<>();
+    Map<String, Map<String, Double>> moved = new LinkedHashMap<>();
+    Set<Double> ideals = new TreeSet<>();
+    long keys = 0;
     for (JsonObject config : objects(remap.getJsonArray("configs"))) {
       Map<String, Double> row = new LinkedHashMap<>();
-      row.put("add (4 -> 5)", config.getJsonObject("add").getDouble("ratio"));
-      row.put("remove (5 -> 4)", config.getJsonObject("remove").getDouble("ratio"));
-      ratios.put(config.getString("config"), row);
+      for (String change : List.of("add", "remove")) {
+        JsonObject c = config.getJsonObject(change);
+        String label = (change.equals("add") ? "replica added" : "replica removed") + " (N = " + c.getInteger("fromN")
+            + " → " + c.getInteger("toN") + ")";
+        row.put(label, c.getDouble("moved") * 100);
+        ideals.add(c.getDouble("ideal") * 100);
+      }
+      moved.put(config.getString("config"), row);
+      keys = config.getLong("keys", keys);
     }
-    Charts.groupedBars(dir.resolve("remap.png"), "remap: keys moved / ideal share", "change", "moved / ideal",
-        ratios, 1.0);
+    // one line only when every change has the same ideal share (1/5 for 4 -> 5 and 5 -> 4)
+    Double only = ideals.size() == 1 ? ideals.iterator().next() : null;
+    Charts.Reference ideal = only == null ? null
+        : new Charts.Reference(only, "ideal " + WHOLE_PERCENT.format(only) + " %");
+    Charts.groupedBars(dir.resolve("remap.png"), new Charts.Labels(
+        "remap: keys that move when a replica is added or removed",
+        count(keys) + " fixed keys · ideal: only the keys of the replica added or removed move",
+        "change to the replica set", "share of keys moved (%)"), moved, ideal, PERCENT);
     return "remap.png";
+  }
+
+  private static String count(long n) {
+    return ChartStyle.thousands().format(n);
+  }
+
+  private static String millis(long ms) {
+    return ms < 1000 ? ms + " ms" : ChartStyle.format("0.0").format(ms / 1000.0) + " s";
   }
 
   private static List<JsonObject> objects(JsonArray array) {
