@@ -4,9 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -79,18 +77,18 @@ final class Experiments {
    * A-1 first; then one replica is removed and the set grows again from 2 through {@code /add}, which gives each
    * newcomer the lowest free ring id, so every N has the ring it would have had from a fresh start.
    */
-  JsonObject balance(Config config, boolean charts) {
+  JsonObject balance(Config config) {
     try (Balancer b = open("balance-" + config.name(), with(config.env(), "LB_REPLICAS", "3"))) {
       warm(b, options.warmupMs);
-      JsonObject a1 = a1(b, config, charts);
+      JsonObject a1 = a1(b, config);
       if (options.target == null) {
         b.remove(1, List.of(b.replicas().get(b.replicas().size() - 1)));
       }
-      return new JsonObject().put("a1", a1).put("a2", a2(b, config, charts));
+      return new JsonObject().put("a1", a1).put("a2", a2(b, config));
     }
   }
 
-  private JsonObject a1(Balancer b, Config config, boolean chart) {
+  private JsonObject a1(Balancer b, Config config) {
     Run run = measure(b, options.requests, "A-1 " + config.name());
     List<String> replicas = b.replicas();
     Stats stats = Stats.of(run.perReplica, replicas);
@@ -98,23 +96,13 @@ final class Experiments {
         config.name(), run.total(), run.wallMillis(), run.requestsPerSecond(), run.latencyMicros.getValueAtPercentile(50),
         run.latencyMicros.getValueAtPercentile(99), stats.maxOverMean(), run.failed);
     out.flush();
-    if (chart) {
-      Map<String, Long> counts = new LinkedHashMap<>();
-      replicas.forEach(r -> counts.put(r, run.perReplica.getOrDefault(r, 0L)));
-      Charts.bars(options.out.resolve("a1.png"), "A-1: " + run.total() + " requests on N = " + replicas.size() + " ("
-          + config.description() + ")", "replica", "requests handled", counts);
-    }
     return new JsonObject().put("config", config.name()).put("description", config.description())
         .put("run", run.toJson()).put("stats", stats.toJson());
   }
 
-  private JsonObject a2(Balancer b, Config config, boolean chart) {
+  private JsonObject a2(Balancer b, Config config) {
     int start = b.replicas().size();
     JsonArray rows = new JsonArray();
-    Map<String, List<double[]>> lines = new LinkedHashMap<>();
-    for (String s : List.of("mean", "min", "max", "mean + std", "mean - std")) {
-      lines.put(s, new ArrayList<>());
-    }
     for (int n = start; n <= MAX_N; n++) {
       if (b.replicas().size() < n) {
         b.add(1, List.of());
@@ -122,11 +110,6 @@ final class Experiments {
       Run run = measure(b, options.requests, "A-2 " + config.name() + " N=" + n);
       Stats stats = Stats.of(run.perReplica, b.replicas());
       rows.add(stats.toJson().put("failed", run.failed).put("requestsPerSecond", Math.round(run.requestsPerSecond())));
-      lines.get("mean").add(new double[] {n, stats.mean()});
-      lines.get("min").add(new double[] {n, stats.min()});
-      lines.get("max").add(new double[] {n, stats.max()});
-      lines.get("mean + std").add(new double[] {n, stats.mean() + stats.std()});
-      lines.get("mean - std").add(new double[] {n, stats.mean() - stats.std()});
     }
     if (options.target != null && b.replicas().size() > start) {
       b.remove(b.replicas().size() - start, List.of());
@@ -134,10 +117,6 @@ final class Experiments {
     out.printf("A-2 %-16s max/mean by N: %s%n", config.name(),
         rows.stream().map(r -> ((JsonObject) r).getInteger("N") + ":" + ((JsonObject) r).getDouble("maxOverMean")).toList());
     out.flush();
-    if (chart) {
-      Charts.lines(options.out.resolve("a2.png"), "A-2: requests per replica, " + options.requests + " requests per N ("
-          + config.description() + ")", "N (replicas)", "requests handled per replica", lines, true);
-    }
     return new JsonObject().put("config", config.name()).put("description", config.description()).put("rows", rows);
   }
 

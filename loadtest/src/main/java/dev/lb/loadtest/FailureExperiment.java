@@ -9,7 +9,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -119,8 +118,8 @@ final class FailureExperiment {
           .put("atSeconds", DISRUPT_AT_MS / 1000.0).put("concurrency", CONCURRENCY)
           .put("detectMs", detected.map(t -> t - at).orElse(null))
           .put("replaceMs", replaced.map(t -> t - at).orElse(null))
-          .put("repBackMs", back).put("run", run.toJson());
-      timeline(kind, run, at, detected, replaced);
+          .put("repBackMs", back).put("run", run.toJson())
+          .put("timeline", run.timelineJson().put("disruptedAtMs", at - run.startMillis));
       out.printf("A-3 %s: %s; detected after %s ms, replaced after %s ms, /rep back after %s ms; %d requests, %d failed, max latency %d us%n",
           kind, how, result.getValue("detectMs"), result.getValue("replaceMs"), back, run.total(), run.failed,
           run.latencyMicros.getMaxValue());
@@ -166,24 +165,5 @@ final class FailureExperiment {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
-  }
-
-  private void timeline(String kind, Run run, long at, Optional<Long> detected, Optional<Long> replaced) {
-    List<double[]> ok = new ArrayList<>();
-    List<double[]> failed = new ArrayList<>();
-    double perSecond = 1000.0 / Run.BUCKET_MS;
-    for (int k = 0; k < run.buckets(); k++) {
-      ok.add(new double[] {k * Run.BUCKET_MS / 1000.0, run.okPerBucket[k] * perSecond});
-      failed.add(new double[] {k * Run.BUCKET_MS / 1000.0, run.failedPerBucket[k] * perSecond});
-    }
-    Map<String, List<double[]>> series = new LinkedHashMap<>();
-    series.put("answered", ok);
-    series.put("failed", failed);
-    Map<String, Double> marks = new LinkedHashMap<>();
-    marks.put("kill".equals(kind) ? "killed" : "hung", (at - run.startMillis) / 1000.0);
-    detected.ifPresent(t -> marks.put("detected", (t - run.startMillis) / 1000.0));
-    replaced.ifPresent(t -> marks.put("replaced", (t - run.startMillis) / 1000.0));
-    Charts.timeline(options.out.resolve("a3-" + kind + ".png"),
-        "A-3: a replica " + ("kill".equals(kind) ? "killed (SIGKILL)" : "hung (SIGSTOP)") + " under load", series, marks);
   }
 }

@@ -11,9 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -92,18 +90,15 @@ public final class LoadTest implements Callable<Integer> {
     return execute(List.of("remap"));
   }
 
-  @Command(name = "report", description = "Writes REPORT.md again from the results.json in --out, measuring nothing.")
+  @Command(name = "report", description = "Writes REPORT.md and the charts again from the results.json in --out, measuring nothing.")
   int report() throws IOException {
     Path resultsFile = options.out.resolve("results.json");
     if (!Files.exists(resultsFile)) {
       spec.commandLine().getErr().println("no " + resultsFile + ": run an experiment first");
       return 2;
     }
-    JsonObject results = new JsonObject(Buffer.buffer(Files.readAllBytes(resultsFile)));
-    results.put("targets", Targets.evaluate(results));
-    Files.writeString(resultsFile, results.encodePrettily());
-    Report.write(options.out, results);
-    spec.commandLine().getOut().println("wrote " + options.out.resolve("REPORT.md"));
+    List<String> charts = write(new JsonObject(Buffer.buffer(Files.readAllBytes(resultsFile))));
+    spec.commandLine().getOut().println("wrote " + options.out.resolve("REPORT.md") + " and " + String.join(", ", charts));
     return 0;
   }
 
@@ -134,7 +129,7 @@ public final class LoadTest implements Callable<Integer> {
       for (String part : parts) {
         switch (part) {
           case "a1", "a2" -> {
-            JsonObject both = experiments.balance(Config.ASSIGNMENT, true);
+            JsonObject both = experiments.balance(Config.ASSIGNMENT);
             results.put("a1", both.getJsonObject("a1")).put("a2", both.getJsonObject("a2"));
           }
           case "a3" -> results.put("a3", new FailureExperiment(options, experiments, out).run());
@@ -142,9 +137,7 @@ public final class LoadTest implements Callable<Integer> {
           case "remap" -> results.put("remap", remap(experiments));
           default -> throw new IllegalArgumentException(part);
         }
-        results.put("targets", Targets.evaluate(results));
-        Files.writeString(resultsFile, results.encodePrettily());
-        Report.write(options.out, results);
+        write(results);
       }
       out.println("wrote " + options.out.resolve("REPORT.md") + " and " + resultsFile);
       return 0;
@@ -160,21 +153,21 @@ public final class LoadTest implements Callable<Integer> {
     }
   }
 
+  /** Targets evaluated, then results.json, REPORT.md and the charts written from {@code results}. */
+  private List<String> write(JsonObject results) throws IOException {
+    results.put("targets", Targets.evaluate(results));
+    Files.writeString(options.out.resolve("results.json"), results.encodePrettily());
+    Report.write(options.out, results);
+    return ResultCharts.draw(options.out, results);
+  }
+
   private JsonObject a4(Experiments experiments) {
     JsonArray configs = new JsonArray();
-    Map<String, Map<String, Double>> balance = new LinkedHashMap<>();
     for (Config config : Config.ALL) {
-      JsonObject both = experiments.balance(config, false);
-      JsonObject a1 = both.getJsonObject("a1");
-      JsonObject a2 = both.getJsonObject("a2");
+      JsonObject both = experiments.balance(config);
       configs.add(new JsonObject().put("config", config.name()).put("description", config.description())
-          .put("a1", a1).put("a2", a2));
-      Map<String, Double> row = new LinkedHashMap<>();
-      a2.getJsonArray("rows").forEach(r -> row.put("N=" + ((JsonObject) r).getInteger("N"), ((JsonObject) r).getDouble("maxOverMean")));
-      balance.put(config.name(), row);
+          .put("a1", both.getJsonObject("a1")).put("a2", both.getJsonObject("a2")));
     }
-    Charts.groupedBars(options.out.resolve("a4.png"), "A-4: busiest replica / mean load, by configuration and N",
-        "replicas", "max / mean", balance, 1.0);
     JsonObject skew = new JsonObject();
     HashFamilies.all().forEach(f -> skew.put(f.name(), SkewAnalysis.of(f, 3)));
     return new JsonObject().put("configs", configs).put("skew", skew);
@@ -182,17 +175,9 @@ public final class LoadTest implements Callable<Integer> {
 
   private JsonObject remap(Experiments experiments) {
     JsonArray configs = new JsonArray();
-    Map<String, Map<String, Double>> ratios = new LinkedHashMap<>();
     for (Config config : Config.remapped()) {
-      JsonObject r = experiments.remap(config);
-      configs.add(r);
-      Map<String, Double> row = new LinkedHashMap<>();
-      row.put("add (4 -> 5)", r.getJsonObject("add").getDouble("ratio"));
-      row.put("remove (5 -> 4)", r.getJsonObject("remove").getDouble("ratio"));
-      ratios.put(config.name(), row);
+      configs.add(experiments.remap(config));
     }
-    Charts.groupedBars(options.out.resolve("remap.png"), "remap: keys moved / ideal share", "change", "moved / ideal",
-        ratios, 1.0);
     return new JsonObject().put("configs", configs);
   }
 

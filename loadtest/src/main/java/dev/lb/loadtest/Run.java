@@ -1,6 +1,8 @@
 package dev.lb.loadtest;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
@@ -31,8 +33,8 @@ final class Run {
     latencyMicros.recordValue(Math.min(latencyMicros.getHighestTrackableValue(), Math.max(1, latencyNanos / 1000)));
     int bucket = (int) ((atMillis - startMillis) / BUCKET_MS);
     if (bucket >= okPerBucket.length) {
-      okPerBucket = java.util.Arrays.copyOf(okPerBucket, Math.max(bucket + 1, okPerBucket.length * 2));
-      failedPerBucket = java.util.Arrays.copyOf(failedPerBucket, okPerBucket.length);
+      okPerBucket = Arrays.copyOf(okPerBucket, Math.max(bucket + 1, okPerBucket.length * 2));
+      failedPerBucket = Arrays.copyOf(failedPerBucket, okPerBucket.length);
     }
     if (success) {
       ok++;
@@ -61,6 +63,14 @@ final class Run {
       last--;
     }
     return last + 1;
+  }
+
+  /** Successes and failures per {@link #BUCKET_MS} bucket from the start, up to the last bucket with any. */
+  JsonObject timelineJson() {
+    int n = buckets();
+    return new JsonObject().put("bucketMs", BUCKET_MS)
+        .put("ok", new JsonArray(Arrays.stream(okPerBucket, 0, n).boxed().toList()))
+        .put("failed", new JsonArray(Arrays.stream(failedPerBucket, 0, n).boxed().toList()));
   }
 
   JsonObject toJson() {
