@@ -4,8 +4,6 @@ import dev.lb.bus.Addresses;
 import dev.lb.bus.ReplicaMessages;
 import dev.lb.bus.ReplicaStore;
 import dev.lb.bus.Stamp;
-import dev.lb.config.ConfigKeys;
-import dev.lb.config.RingSettings;
 import dev.lb.http.Replies;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -33,27 +31,33 @@ public class BalancerVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(BalancerVerticle.class.getName());
   private static final long QUERY_TIMEOUT_MS = 3000;
 
+  private final BalancerSettings given;
+  private BalancerSettings settings;
   private HttpServer server;
   private HttpClient client;
   private RoutingTable table;
-  private long busTimeoutMs;
+
+  /** A balancer that reads its settings from its deployment's configuration (tests, embedding). */
+  public BalancerVerticle() {
+    this(null);
+  }
+
+  /** A balancer with these settings, whatever its deployment's configuration (what the launcher deploys). */
+  public BalancerVerticle(BalancerSettings settings) {
+    this.given = settings;
+  }
 
   @Override
   public Future<?> start() {
-    busTimeoutMs = config().getLong(ConfigKeys.BUS_TIMEOUT_MS, 60_000L);
-    table = new RoutingTable(RingSettings.factory(config()), RingSettings.loadBound(config()),
-        new Outliers(config().getInteger(ConfigKeys.PROXY_EJECT_AFTER, 5), config().getLong(ConfigKeys.PROXY_EJECT_MS, 1000L)));
+    settings = given != null ? given : BalancerSettings.from(config());
+    table = new RoutingTable(settings.ringFactory(), settings.loadBound(),
+        new Outliers(settings.ejectAfter(), settings.ejectMs()));
     client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
-            .setIdleTimeout(config().getInteger(ConfigKeys.HTTP_IDLE_TIMEOUT_S, 60)).setIdleTimeoutUnit(TimeUnit.SECONDS)
-            .setConnectTimeout((int) config().getLong(ConfigKeys.PROXY_CONNECT_TIMEOUT_MS, 1000L).longValue()),
-        new PoolOptions().setHttp1MaxSize(config().getInteger(ConfigKeys.PROXY_POOL_SIZE, 32)));
-    Forwarder forwarder = new Forwarder(vertx, client, table, KeySource.parse(config().getString(ConfigKeys.KEY, "random")),
-        new Forwarder.Options(config().getLong(ConfigKeys.PROXY_TIMEOUT_MS, 5000L),
-            config().getLong(ConfigKeys.PROXY_TRY_TIMEOUT_MS, 2000L), config().getLong(ConfigKeys.PROXY_CONNECT_TIMEOUT_MS, 1000L),
-            config().getInteger(ConfigKeys.PROXY_RETRIES, 2), config().getBoolean(ConfigKeys.PROXY_TRUST_FORWARDED, false),
-            config().getLong(ConfigKeys.PROXY_BODY_LIMIT, 0L), config().getInteger(ConfigKeys.PROXY_RETRY_BODY_BYTES, 8192),
-            config().getBoolean(ConfigKeys.PROXY_REWRITE_404, true)));
-    AdminApi admin = new AdminApi(vertx, table, config().getString(ConfigKeys.ADMIN_TOKEN, ""), busTimeoutMs);
+            .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS)
+            .setConnectTimeout((int) settings.forwarding().connectTimeoutMs()),
+        new PoolOptions().setHttp1MaxSize(settings.poolSize()));
+    Forwarder forwarder = new Forwarder(vertx, client, table, KeySource.parse(settings.key()), settings.forwarding());
+    AdminApi admin = new AdminApi(vertx, table, settings.adminToken(), settings.busTimeoutMs());
     EventBus bus = vertx.eventBus();
     return Future.all(
         bus.<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> table.apply(msg.body())).completion(),
@@ -70,7 +74,7 @@ public class BalancerVerticle extends VerticleBase {
               }
             })
             .invalidRequestHandler(BalancerVerticle::invalidRequest);
-        return server.listen(config().getInteger(ConfigKeys.HTTP_PORT, 5000), config().getString(ConfigKeys.HTTP_HOST, "0.0.0.0"));
+        return server.listen(settings.port(), settings.host());
       });
   }
 
@@ -87,7 +91,7 @@ public class BalancerVerticle extends VerticleBase {
           }
         })
         .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.REPLICAS_GET, new JsonObject(),
-            ReplicaMessages.within(Math.min(busTimeoutMs, QUERY_TIMEOUT_MS))))
+            ReplicaMessages.within(Math.min(settings.busTimeoutMs(), QUERY_TIMEOUT_MS))))
         .map(reply -> table.apply(reply.body()))
         .recover(err -> {
           LOG.log(Level.INFO, "no replica manager answered yet ({0}); routing with the recorded set {1} until one does",
@@ -98,10 +102,9 @@ public class BalancerVerticle extends VerticleBase {
   }
 
   private HttpServerOptions serverOptions() {
-    return new HttpServerOptions()
-        .setMaxHeaderSize(config().getInteger(ConfigKeys.HTTP_MAX_HEADER_SIZE, 8192))
-        .setMaxInitialLineLength(config().getInteger(ConfigKeys.HTTP_MAX_INITIAL_LINE, 4096))
-        .setIdleTimeout(config().getInteger(ConfigKeys.HTTP_IDLE_TIMEOUT_S, 60)).setIdleTimeoutUnit(TimeUnit.SECONDS);
+    return new HttpServerOptions().setMaxHeaderSize(settings.maxHeaderSize())
+        .setMaxInitialLineLength(settings.maxInitialLine())
+        .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS);
   }
 
   /** A request the HTTP decoder could not read (line or headers too long, bad syntax): answered in the API's shape. */

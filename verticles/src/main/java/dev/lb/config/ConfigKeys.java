@@ -42,6 +42,8 @@ public final class ConfigKeys {
   /** Where a request's key comes from: {@code random}, {@code header:NAME}, {@code query:NAME} or {@code client}. */
   public static final String KEY = "key";
 
+  /** The network transport of Vert.x: {@code nio} (the JDK's), {@code epoll} or {@code io_uring} (Linux, native). */
+  public static final String TRANSPORT = "transport";
   /** Balancer verticle instances (event loops serving the port); 0 means one per core. */
   public static final String BALANCER_INSTANCES = "balancer.instances";
   /** The whole time a client request may take, tries included; past it the client gets 504. */

@@ -41,6 +41,7 @@ public final class Settings {
     env.put("LB_BALANCE_MEASURE", ConfigKeys.RING_BALANCE_MEASURE);
     env.put("LB_KEY", ConfigKeys.KEY);
     env.put("LB_INSTANCES", ConfigKeys.BALANCER_INSTANCES);
+    env.put("LB_TRANSPORT", ConfigKeys.TRANSPORT);
     env.put("LB_REQUEST_TIMEOUT_MS", ConfigKeys.PROXY_TIMEOUT_MS);
     env.put("LB_TRY_TIMEOUT_MS", ConfigKeys.PROXY_TRY_TIMEOUT_MS);
     env.put("LB_TRUST_FORWARDED", ConfigKeys.PROXY_TRUST_FORWARDED);

@@ -1,5 +1,6 @@
 package dev.lb.launcher;
 
+import dev.lb.balancer.BalancerSettings;
 import dev.lb.balancer.BalancerVerticle;
 import dev.lb.bus.Addresses;
 import dev.lb.bus.ReplicaMessages;
@@ -14,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.transport.Transport;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.lang.System.Logger.Level;
 import java.util.Set;
@@ -44,19 +46,37 @@ public final class Deployment {
     Set<Roles> roles = Roles.of(conf);
     boolean clustered = conf.getBoolean(ConfigKeys.CLUSTER_ENABLED, false);
     warnIfAdminIsOpen(conf, roles);
+    Transport transport = transport(conf.getString(ConfigKeys.TRANSPORT, "nio"));
     if (!clustered) {
-      Deployment node = new Deployment(Vertx.vertx(), false);
+      Deployment node = new Deployment(Vertx.builder().withTransport(transport).build(), false);
       return node.deploy(conf, roles, null).map(node);
     }
     ClusterSettings cluster = ClusterSettings.from(conf);
     HazelcastClusterManager manager = new HazelcastClusterManager(cluster.hazelcast());
-    return Vertx.builder().with(cluster.vertxOptions(new VertxOptions())).withClusterManager(manager).buildClustered()
+    return Vertx.builder().with(cluster.vertxOptions(new VertxOptions())).withTransport(transport)
+        .withClusterManager(manager).buildClustered()
         .compose(vertx -> {
           LOG.log(Level.INFO, "joined the cluster as {0} ({1} members: {2})", cluster.host(), manager.getNodes().size(),
               cluster.members());
           Deployment node = new Deployment(vertx, true);
           return node.deploy(conf, roles, manager).map(node);
         });
+  }
+
+  /** The transport {@code name} says; a native one this machine lacks falls back to NIO, with a warning. */
+  private static Transport transport(String name) {
+    Transport transport = switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "nio" -> Transport.NIO;
+      case "epoll" -> Transport.EPOLL;
+      case "io_uring", "iouring" -> Transport.IO_URING;
+      default -> throw new IllegalArgumentException("unknown transport '" + name + "'; choose nio, epoll or io_uring");
+    };
+    if (transport == null || !transport.available()) {
+      LOG.log(Level.WARNING, "transport {0} is not available here ({1}); using nio", name,
+          transport == null ? "not on the class path" : String.valueOf(transport.unavailabilityCause()));
+      return Transport.NIO;
+    }
+    return transport;
   }
 
   private Future<Void> deploy(JsonObject conf, Set<Roles> roles, HazelcastClusterManager cluster) {
@@ -78,9 +98,11 @@ public final class Deployment {
       return managing.mapEmpty();
     }
     int instances = conf.getInteger(ConfigKeys.BALANCER_INSTANCES, 0);
-    DeploymentOptions balancers = new DeploymentOptions().setConfig(conf)
+    // the settings, not the configuration: see BalancerSettings
+    BalancerSettings settings = BalancerSettings.from(conf);
+    DeploymentOptions balancers = new DeploymentOptions()
         .setInstances(instances > 0 ? instances : Runtime.getRuntime().availableProcessors());
-    return managing.compose(id -> vertx.deployVerticle(BalancerVerticle::new, balancers)).mapEmpty();
+    return managing.compose(id -> vertx.deployVerticle(() -> new BalancerVerticle(settings), balancers)).mapEmpty();
   }
 
   /**
