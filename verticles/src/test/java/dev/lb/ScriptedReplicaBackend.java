@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * In-JVM replicas whose behaviour a test scripts: {@code /home} answers like a real replica, or 500 while the test
  * says so; {@code /echo} answers with the request headers it received; {@code /body} answers the length of the body it
  * read; {@code /reset} reads the body, then closes the connection without an answer on a failing replica;
- * {@code /half} sends a reply's head and 10 of its 1,000 bytes, then closes, on a failing replica; {@code /heartbeat}
+ * {@code /half} sends a reply's head and 10 of its 1,000 bytes, then closes, on a failing replica; {@code /slow}
+ * answers its name after 800 ms; {@code /ws} echoes a WebSocket, {@code /nows} refuses one (403); {@code /heartbeat}
  * always answers 200. Counts what each replica answered, and each path it was asked for.
  */
 public final class ScriptedReplicaBackend implements ReplicaBackend {
@@ -64,7 +65,10 @@ public final class ScriptedReplicaBackend implements ReplicaBackend {
     public Future<?> start() {
       server = vertx.createHttpServer().requestHandler(req -> {
         hits.computeIfAbsent(name + " " + req.path(), n -> new AtomicLong()).incrementAndGet();
-        switch (req.path()) {
+        switch (req.path().startsWith("/echo") ? "/echo" : req.path()) {
+          case "/slow" -> req.body().onSuccess(b -> vertx.setTimer(800, t -> req.response().end(name)));
+          case "/ws" -> req.toWebSocket().onSuccess(ws -> ws.handler(ws::write));
+          case "/nows" -> req.response().setStatusCode(403).end("no upgrade here");
           case "/body" -> req.body().onSuccess(b -> req.response().end(name + " " + b.length()));
           case "/reset" -> req.body().onSuccess(b -> {
             if (failing.contains(name)) {
@@ -95,7 +99,7 @@ public final class ScriptedReplicaBackend implements ReplicaBackend {
           case "/echo" -> {
             JsonObject headers = new JsonObject();
             req.headers().forEach(e -> headers.put(e.getKey().toLowerCase(), e.getValue()));
-            req.response().putHeader("Content-Type", "application/json").end(headers.encode());
+            req.response().putHeader("Content-Type", "application/json").putHeader("X-Replica", name).end(headers.encode());
           }
           default -> req.response().setStatusCode(404).end();
         }

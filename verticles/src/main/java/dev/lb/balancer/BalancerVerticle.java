@@ -19,6 +19,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,8 +51,20 @@ public class BalancerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     settings = given != null ? given : BalancerSettings.from(config());
+    String self = UUID.randomUUID().toString();
+    InFlight inFlight = new InFlight(new InFlight.Listener() {
+      @Override
+      public void busy(String replica, int count) {
+        vertx.eventBus().send(Addresses.REPLICA_BUSY, ReplicaMessages.drainEvent(replica, self, count));
+      }
+
+      @Override
+      public void idle(String replica) {
+        vertx.eventBus().send(Addresses.REPLICA_IDLE, ReplicaMessages.drainEvent(replica, self, 0));
+      }
+    });
     table = new RoutingTable(settings.ringFactory(), settings.loadBound(),
-        new Outliers(settings.ejectAfter(), settings.ejectMs()));
+        new Outliers(settings.ejectAfter(), settings.ejectMs()), inFlight);
     client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
             .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS)
             .setConnectTimeout((int) settings.forwarding().connectTimeoutMs()),
@@ -120,9 +133,13 @@ public class BalancerVerticle extends VerticleBase {
         .onComplete(ar -> request.connection().close());
   }
 
+  /**
+   * Stops taking connections, lets the requests under way finish (up to {@code replica.drain.ms}), then closes the
+   * pool: a normal stop of the balancer drops no request.
+   */
   @Override
   public Future<?> stop() {
-    return client.close();
+    return server.shutdown(settings.drainMs(), TimeUnit.MILLISECONDS).eventually(() -> client.close());
   }
 
   /** The port it listens on; with {@code http.port = 0}, the one the system chose. */

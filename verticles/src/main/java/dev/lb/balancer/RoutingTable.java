@@ -24,6 +24,7 @@ final class RoutingTable {
   private final Function<Collection<Integer>, Ring> ringFactory;
   private final LoadBound bound;
   private final Outliers outliers;
+  private final InFlight inFlight;
   private final long origin = System.nanoTime();
   private long[] ejectedUntil = new long[0];
   private long now;
@@ -39,10 +40,11 @@ final class RoutingTable {
   private final IntPredicate routable = id -> up.test(id) && ejectedUntil[id] <= now;
   private final IntPredicate routableWithRoom;
 
-  RoutingTable(Function<Collection<Integer>, Ring> ringFactory, LoadBound bound, Outliers outliers) {
+  RoutingTable(Function<Collection<Integer>, Ring> ringFactory, LoadBound bound, Outliers outliers, InFlight inFlight) {
     this.ringFactory = ringFactory;
     this.bound = bound;
     this.outliers = outliers;
+    this.inFlight = inFlight;
     this.routableWithRoom = id -> routable.test(id) && bound.admits(id, usableCount);
     this.ring = ringFactory.apply(List.of());
   }
@@ -58,6 +60,7 @@ final class RoutingTable {
     }
     applied = stamp;
     snapshot = next;
+    List<ReplicaInfo> previous = replicas;
     replicas = ReplicaMessages.replicas(next);
     int[] ids = replicas.stream().mapToInt(ReplicaInfo::ringId).sorted().toArray();
     if (!Arrays.equals(ids, ring.members())) {
@@ -68,6 +71,10 @@ final class RoutingTable {
     replicas.forEach(r -> byRingId[r.ringId()] = r);
     Set<String> names = new HashSet<>();
     replicas.forEach(r -> names.add(r.name()));
+    Set<String> left = new HashSet<>();
+    previous.forEach(r -> left.add(r.name()));
+    left.removeAll(names);
+    inFlight.left(left);
     unavailable.retainAll(names);
     outliers.forget(names);
     refresh();
@@ -166,10 +173,12 @@ final class RoutingTable {
   /** A forward to {@code replica} begins: it counts against the load bound until {@link #finished}. */
   void started(ReplicaInfo replica) {
     bound.started(replica.ringId());
+    inFlight.started(replica.name());
   }
 
   void finished(ReplicaInfo replica) {
     bound.finished(replica.ringId());
+    inFlight.finished(replica.name());
   }
 
   private ReplicaInfo replicaOf(int ringId) {

@@ -37,6 +37,15 @@ public final class Addresses {
   public static final String REPLICA_SUSPECT = "lb.replica.suspect";
 
   /**
+   * Message {"replica": string, "balancer": string, "inFlight": int} to the manager: a balancer instance still has
+   * requests in flight to a replica that left routing; the manager stops it only after {@link #REPLICA_IDLE} (a drain).
+   */
+  public static final String REPLICA_BUSY = "lb.replica.busy";
+
+  /** Message {"replica": string, "balancer": string, "inFlight": 0} to the manager: that balancer's last one ended. */
+  public static final String REPLICA_IDLE = "lb.replica.idle";
+
+  /**
    * Request {} → reply {}, local to a node: its active replica manager stops acting and forgets its replicas without
    * stopping them, so that the manager of another node adopts them (a handover, when a node stops).
    */

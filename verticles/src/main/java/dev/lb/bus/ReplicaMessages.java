@@ -12,6 +12,8 @@ public final class ReplicaMessages {
   public static final String HOSTNAMES = "hostnames";
   public static final String REPLICAS = "replicas";
   public static final String MANAGER = "manager";
+  public static final String BALANCER = "balancer";
+  public static final String IN_FLIGHT = "inFlight";
   public static final String REPLICA = "replica";
   public static final String REASON = "reason";
 
@@ -59,6 +61,15 @@ public final class ReplicaMessages {
   /** An event of {@link Addresses#REPLICA_DOWN} or {@link Addresses#REPLICA_UP}, from the manager of {@code epoch}. */
   public static JsonObject replicaEvent(String replica, String reason, long epoch) {
     return new JsonObject().put(REPLICA, replica).put(REASON, reason).put(Stamp.EPOCH, epoch);
+  }
+
+  /** An event of {@link Addresses#REPLICA_BUSY} or {@link Addresses#REPLICA_IDLE}. */
+  public static JsonObject drainEvent(String replica, String balancer, int inFlight) {
+    return new JsonObject().put(REPLICA, replica).put(BALANCER, balancer).put(IN_FLIGHT, inFlight);
+  }
+
+  public static String balancer(JsonObject event) {
+    return event.getString(BALANCER, "");
   }
 
   public static String replica(JsonObject event) {

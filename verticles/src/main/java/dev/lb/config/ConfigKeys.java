@@ -81,6 +81,8 @@ public final class ConfigKeys {
   public static final String REPLICA_COMMAND = "replica.command";
   /** The path the heartbeat and the readiness wait probe; any 2xx answer counts. */
   public static final String REPLICA_HEALTH_PATH = "replica.health.path";
+  /** How long a replica removed by {@code /rm} (or a stopping balancer) waits for the requests under way to end. */
+  public static final String REPLICA_DRAIN_MS = "replica.drain.ms";
   /** Clustered: how long a built-in replica runs on without a manager's probe before it exits by itself. */
   public static final String REPLICA_LEASE_MS = "replica.lease.ms";
 

@@ -70,6 +70,7 @@ public final class Settings {
     env.put("LB_REPLICA_COMMAND", ConfigKeys.REPLICA_COMMAND);
     env.put("LB_HEALTH_PATH", ConfigKeys.REPLICA_HEALTH_PATH);
     env.put("LB_REPLICA_LEASE_MS", ConfigKeys.REPLICA_LEASE_MS);
+    env.put("LB_DRAIN_MS", ConfigKeys.REPLICA_DRAIN_MS);
     env.put("LB_CLUSTER", ConfigKeys.CLUSTER_ENABLED);
     env.put("LB_CLUSTER_HOST", ConfigKeys.CLUSTER_HOST);
     env.put("LB_CLUSTER_MEMBERS", ConfigKeys.CLUSTER_MEMBERS);

@@ -35,6 +35,7 @@ public final class Deployment {
 
   private final Vertx vertx;
   private final boolean clustered;
+  private String balancers;
 
   private Deployment(Vertx vertx, boolean clustered) {
     this.vertx = vertx;
@@ -102,16 +103,25 @@ public final class Deployment {
     BalancerSettings settings = BalancerSettings.from(conf);
     DeploymentOptions balancers = new DeploymentOptions()
         .setInstances(instances > 0 ? instances : Runtime.getRuntime().availableProcessors());
-    return managing.compose(id -> vertx.deployVerticle(() -> new BalancerVerticle(settings), balancers)).mapEmpty();
+    return managing.compose(id -> vertx.deployVerticle(() -> new BalancerVerticle(settings), balancers))
+        .onSuccess(id -> this.balancers = id).mapEmpty();
   }
 
   /**
-   * Stops the node: in a cluster, first hands the replicas to another manager candidate (or stops them, if this
-   * node was the last one); then closes Vert.x, which stops what is left. Blocks, so call it from a thread of one's
-   * own (a shutdown hook, a test): a future of this Vert.x could not complete once it is closed.
+   * Stops the node: first its balancers, which stop taking connections and let the requests under way end; then,
+   * in a cluster, hands the replicas to another manager candidate (or stops them, if this node was the last one);
+   * then closes Vert.x, which stops what is left. Blocks, so call it from a thread of one's own (a shutdown hook, a
+   * test): a future of this Vert.x could not complete once it is closed.
    */
   public void stop(long timeout, TimeUnit unit) throws TimeoutException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
+    if (balancers != null) {
+      try {
+        vertx.undeploy(balancers).await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "the balancers did not stop cleanly: {0}", e.getMessage());
+      }
+    }
     if (clustered) {
       try {
         vertx.eventBus().request(Addresses.NODE_LEAVING, new JsonObject(), ReplicaMessages.within(LEAVE_TIMEOUT_MS))

@@ -48,6 +48,7 @@ public class ReplicaManagerVerticle extends VerticleBase {
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private ReplicaBackend backend;
   private ReplicaStore store;
+  private Drains drains;
   private WebClient client;
   private Future<?> queue = Future.succeededFuture();
   private long epoch;
@@ -72,6 +73,7 @@ public class ReplicaManagerVerticle extends VerticleBase {
     managerId = config().getString(ConfigKeys.MANAGER_ID, "local");
     client = WebClient.create(vertx);
     store = new ReplicaStore(vertx);
+    drains = new Drains(vertx);
     backend = backendFactory != null ? backendFactory.apply(vertx) : ReplicaBackends.create(vertx, config(), client);
     backend.exitHandler(r -> vertx.eventBus().publish(Addresses.REPLICA_DOWN,
         ReplicaMessages.replicaEvent(r.name(), "it exited", epoch)));
@@ -81,6 +83,10 @@ public class ReplicaManagerVerticle extends VerticleBase {
     consumers.add(bus.<JsonObject>consumer(Addresses.REPLICAS_REMOVE, msg -> answer(msg, serialized(() -> remove(msg.body())))));
     consumers.add(bus.<JsonObject>consumer(Addresses.REPLICAS_GET, msg -> msg.reply(replicas.snapshot(epoch, managerId))));
     consumers.add(bus.<JsonObject>consumer(Addresses.REPLICA_DOWN, msg -> replicaDown(msg.body())));
+    consumers.add(bus.<JsonObject>consumer(Addresses.REPLICA_BUSY,
+        msg -> drains.busy(ReplicaMessages.replica(msg.body()), ReplicaMessages.balancer(msg.body()))));
+    consumers.add(bus.<JsonObject>consumer(Addresses.REPLICA_IDLE,
+        msg -> drains.idle(ReplicaMessages.replica(msg.body()), ReplicaMessages.balancer(msg.body()))));
     consumers.add(bus.<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> otherManager(msg.body())));
     consumers.add(bus.<JsonObject>localConsumer(Addresses.MANAGER_RELEASE, msg -> {
       stepDown("it hands its role over");
@@ -160,10 +166,15 @@ public class ReplicaManagerVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Takes the chosen replicas out of routing (the published set no longer has them), lets the requests under way on
+   * them end ({@link Drains}, up to {@code replica.drain.ms}), then stops them.
+   */
   private Future<JsonObject> remove(JsonObject body) {
     List<Replica> chosen = replicas.planRemove(ScaleRequest.parse(body, ScaleRequest.REMOVE_TOO_MANY_NAMES));
     chosen.forEach(replicas::remove);
-    return published().compose(snapshot -> {
+    return published().compose(snapshot -> drains.await(chosen.stream().map(Replica::name).toList(),
+        config().getLong(ConfigKeys.REPLICA_DRAIN_MS, 5000L)).map(snapshot)).compose(snapshot -> {
       List<Future<Void>> stops = new ArrayList<>();
       chosen.forEach(r -> stops.add(backend.stop(r)
           .onSuccess(v -> LOG.log(Level.INFO, "removed replica ''{0}'' (ring id {1}, {2})", r.name(), r.ringId(), r.address()))

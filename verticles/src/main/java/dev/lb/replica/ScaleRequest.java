@@ -25,7 +25,8 @@ public record ScaleRequest(int n, List<String> hostnames) {
   /** Reads and checks a request body; {@code tooManyNames} is the error when there are more names than {@code n}. */
   public static ScaleRequest parse(JsonObject body, String tooManyNames) {
     int n = count(body.getValue(ReplicaMessages.N));
-    List<String> names = names(body.getValue(ReplicaMessages.HOSTNAMES));
+    // "hostnames": null is not a list of names; only a missing field means none
+    List<String> names = body.containsKey(ReplicaMessages.HOSTNAMES) ? names(body.getValue(ReplicaMessages.HOSTNAMES)) : List.of();
     if (names.size() > n) {
       throw new BadRequestException(tooManyNames);
     }
@@ -47,9 +48,6 @@ public record ScaleRequest(int n, List<String> hostnames) {
   }
 
   private static List<String> names(Object value) {
-    if (value == null) {
-      return List.of();
-    }
     if (!(value instanceof JsonArray array)) {
       throw new BadRequestException("'hostnames' must be a list of names, got " + shown(value));
     }

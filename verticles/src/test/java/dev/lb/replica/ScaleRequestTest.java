@@ -49,6 +49,7 @@ class ScaleRequestTest {
     assertTrue(error("{\"n\": -4}").contains("got -4"));
     assertTrue(error("{\"n\": 99999999999}").contains("positive integer"));
     assertTrue(error("{\"n\": 1, \"hostnames\": \"S1\"}").contains("'hostnames' must be a list"));
+    assertTrue(error("{\"n\": 1, \"hostnames\": null}").contains("'hostnames' must be a list of names, got null"));
     assertTrue(error("{\"n\": 2, \"hostnames\": [\"S1\", 7]}").contains("item 1"));
     assertTrue(error("{\"n\": 2, \"hostnames\": [\"S1\", \"S1\"]}").contains("listed more than once"));
     assertTrue(error("{\"n\": 1, \"hostnames\": [\"a/b\"]}").contains("Invalid hostname 'a/b'"));
