@@ -129,4 +129,40 @@ class DockerBackendIT {
           ctx.completeNow();
         })));
   }
+
+  /**
+   * An image of one's own: built here from the project's image, but without its replica-command label, listening on
+   * 7000 and healthy on {@code /home}: the backend runs the image's own command with PORT, SERVER_ID and the extra
+   * environment, probes the other port and path, and routes to it.
+   */
+  @Test
+  void anImageOfOnesOwnRunsItsOwnCommandOnItsOwnPort(Vertx vertx, VertxTestContext ctx) throws Exception {
+    String image = "customized-lb-test-replica:latest";
+    Process build = new ProcessBuilder("docker", "build", "-q", "-t", image, "--build-arg", "BASE=" + DockerTestSupport.IMAGE, "-")
+        .redirectErrorStream(true).start();
+    build.getOutputStream().write(("ARG BASE\nFROM ${BASE}\nLABEL dev.lb.replica-command=\"\"\nCMD [\"server\"]\n").getBytes());
+    build.getOutputStream().close();
+    String output = new String(build.getInputStream().readAllBytes());
+    assertTrue(build.waitFor(120, TimeUnit.SECONDS) && build.exitValue() == 0, "docker build: " + output);
+    TestSystem.deployConfigured(vertx, TestSystem.config().put(ConfigKeys.BACKEND, "docker").put(ConfigKeys.REPLICAS, 2)
+            .put(ConfigKeys.DOCKER_OWNER, owner).put(ConfigKeys.DOCKER_NETWORK, network).put(ConfigKeys.DOCKER_IMAGE, image)
+            .put(ConfigKeys.DOCKER_ADDRESS, "published").put(ConfigKeys.DOCKER_PORT, 7000)
+            .put(ConfigKeys.DOCKER_ENV, "JAVA_TOOL_OPTIONS=-Xmx32m,GREETING=hi").put(ConfigKeys.REPLICA_HEALTH_PATH, "/home"))
+        .compose(system -> system.get("/home").compose(home -> DockerTestSupport.containers(engine, owner)
+            .compose(list -> engine.inspect(list.get(0).getString("Id"))).map(info -> {
+              ctx.verify(() -> {
+                assertEquals(200, home.statusCode(), home.bodyAsString());
+                assertTrue(home.bodyAsJsonObject().getString("message").matches("Hello from Server: [12]"));
+                JsonObject config = info.getJsonObject("Config");
+                assertEquals(List.of("server"), config.getJsonArray("Cmd").getList(), "the image's own command");
+                List<?> env = config.getJsonArray("Env").getList();
+                assertTrue(env.contains("PORT=7000") && env.contains("GREETING=hi") && env.contains("JAVA_TOOL_OPTIONS=-Xmx32m"),
+                    env.toString());
+                assertTrue(info.getJsonObject("NetworkSettings").getJsonObject("Ports").containsKey("7000/tcp"));
+              });
+              return null;
+            })))
+        .compose(v -> undeployAll(vertx))
+        .onComplete(ctx.succeedingThenComplete());
+  }
 }
