@@ -40,7 +40,9 @@ final class BenchReportSections {
     }
     md.append(BenchReport.fmt("A fresh balancer served, with its %d replicas listening, %.1f s after its JVM was "
         + "launched. Requests/s in each second of load after that: %s. Steady (median of the last %d s): %,d req/s; ",
-        Bench.REPLICAS, startup.getLong("readyMs") / 1000.0, startup.getJsonArray("requestsPerSecond").encode(),
+        Bench.REPLICAS, startup.getLong("readyMs") / 1000.0,
+        String.join(", ", startup.getJsonArray("requestsPerSecond").stream()
+            .map(v -> String.valueOf(((Number) v).longValue())).toList()),
         Startup.STEADY_SECONDS, startup.getLong("steadyRequestsPerSecond")));
     if (startup.containsKey("secondsOfLoadTo90")) {
       md.append(BenchReport.fmt("90 %% of it was first reached in second %d of load, %.1f s after the launch.\n\n",
@@ -75,7 +77,7 @@ final class BenchReportSections {
         JsonObject r = t.getJsonObject(kind);
         JsonObject heap = r.getJsonObject("heap");
         rows.add(List.of(target, kind, r.getBoolean("ok") ? "ok" : r.getString("error"),
-            r.containsKey("MiBps") ? String.valueOf(r.getValue("MiBps")) : "",
+            r.getBoolean("ok") ? String.valueOf(r.getValue("MiBps")) : "",
             heap == null ? "" : heap.containsKey("error") ? heap.getString("error")
                 : heap.getValue("heapGrowthMiB") + " (old gen " + heap.getValue("oldGenGrowthMiB") + ")"));
       }
@@ -84,14 +86,22 @@ final class BenchReportSections {
     md.append('\n');
   }
 
+  /** A number as it reads best (12,345 or 61.62), anything else as it is, nothing for null. */
+  static String figure(Object value) {
+    if (value instanceof Number n) {
+      double v = n.doubleValue();
+      return v == Math.rint(v) && Math.abs(v) >= 100 ? BenchReport.fmt("%,d", (long) v) : BenchReport.fmt("%.2f", v);
+    }
+    return value == null ? "" : String.valueOf(value);
+  }
+
   static void goals(StringBuilder md, JsonArray goals) {
     md.append("## Targets\n\nShown, never asserted: compare only figures taken in the same run (noise ±10–15 %).\n\n");
     List<List<String>> rows = new ArrayList<>();
     for (Object o : goals) {
       JsonObject g = (JsonObject) o;
       Boolean met = g.getBoolean("met");
-      rows.add(List.of(g.getString("goal"), String.valueOf(g.getValue("balancer")),
-          g.containsKey("reference") ? String.valueOf(g.getValue("reference")) : "",
+      rows.add(List.of(g.getString("goal"), figure(g.getValue("balancer")), figure(g.getValue("reference")),
           met == null ? "" : met ? "met" : "**missed**"));
     }
     BenchReport.appendTable(md, List.of("target", "balancer", "reference", ""), rows);

@@ -30,12 +30,13 @@ public final class HeapSampler {
   private volatile double maxUsedKb;
   private volatile double maxOldKb;
   private volatile int samples;
+  private volatile boolean late;
 
   private HeapSampler(Process process) {
     this.process = process;
   }
 
-  /** Starts sampling {@code pid} and waits (up to 5 s) for the first sample, which is "before". */
+  /** Starts sampling {@code pid} and waits (up to 15 s: jstat is a JVM too) for the first sample, which is "before". */
   public static HeapSampler start(Path jstat, long pid) {
     ProcessBuilder builder = new ProcessBuilder(jstat.toString(), "-J-Duser.language=en", "-J-Duser.country=US",
         "-gc", String.valueOf(pid), "200").redirectErrorStream(true);
@@ -44,8 +45,9 @@ public final class HeapSampler {
     reader.setDaemon(true);
     reader.start();
     try {
-      if (!sampler.first.await(5, TimeUnit.SECONDS)) {
-        LOG.log(System.Logger.Level.WARNING, "jstat gave no sample of {0} within 5 s", pid);
+      if (!sampler.first.await(15, TimeUnit.SECONDS)) {
+        sampler.late = true;
+        LOG.log(System.Logger.Level.WARNING, "jstat gave no sample of {0} within 15 s", String.valueOf(pid));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -100,8 +102,8 @@ public final class HeapSampler {
   public JsonObject stop() {
     Proxies.pause(300);
     Children.stop(process.toHandle());
-    if (before == null) {
-      return new JsonObject().put("error", "no heap sample (jstat)");
+    if (before == null || late) {
+      return new JsonObject().put("error", "no heap sample (jstat) before the transfer");
     }
     return new JsonObject().put("samples", samples)
         .put("usedBeforeMiB", mib(before.usedKb())).put("maxUsedMiB", mib(maxUsedKb))

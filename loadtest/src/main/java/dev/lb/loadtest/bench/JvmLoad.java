@@ -26,6 +26,7 @@ public final class JvmLoad {
 
   private static final long REQUEST_TIMEOUT_MS = 10_000;
   private static final long TICK_MS = 1;
+  private static final long GRACE_MS = 1000;
 
   private final Vertx vertx;
   private final HttpClientAgent client;
@@ -103,15 +104,15 @@ public final class JvmLoad {
     /**
      * Request k is due at {@code start + k / rate}. At most {@code connections} are in flight, like a closed loop's
      * connections; one that is due while all are busy waits here and its latency still counts from when it was due.
-     * Sending stops at the end of the run: a request still waiting then is recorded with the time it had waited (a
-     * lower bound) and counted as unsent.
+     * Sending stops a second after the end of the run: a request still waiting then is recorded with the time it had
+     * waited (a lower bound) and counted as unsent.
      */
     void fixed(int rate, long durationMs, int connections) {
       this.connections = connections;
       total = Math.max(1, rate * durationMs / 1000);
       interval = 1e9 / rate;
       start = System.nanoTime();
-      end = start + TimeUnit.MILLISECONDS.toNanos(durationMs);
+      end = start + TimeUnit.MILLISECONDS.toNanos(durationMs + GRACE_MS);
       vertx.setPeriodic(TICK_MS, timer -> {
         sendDue();
         if (sent == total || System.nanoTime() >= end) {
@@ -123,7 +124,7 @@ public final class JvmLoad {
 
     private void sendDue() {
       long now = System.nanoTime();
-      while (sent < total && inFlight < connections && due(sent) <= now && now < end) {
+      while (sent < total && inFlight < connections && due(sent) <= now) {
         inFlight++;
         send(due(sent++)).onComplete(v -> {
           inFlight--;

@@ -16,15 +16,28 @@ final class Machine {
     return new JsonObject()
         .put("cores", Runtime.getRuntime().availableProcessors())
         .put("kernel", kernel())
-        .put("java", String.join("; ", Tools.output(List.of(java, "-version"), 10).strip().lines().toList()))
+        .put("java", javaVersion(java))
         .put("haproxy", version("haproxy", "-v"))
         .put("nginx", version("nginx", "-v"))
         .put("wrk", version("wrk", "-v"))
         .put("curl", version("curl", "--version"));
   }
 
+  /** The version line and the VM line of {@code java -version}. */
+  private static String javaVersion(String java) {
+    List<String> lines = Tools.output(List.of(java, "-version"), 10).strip().lines().toList();
+    return lines.isEmpty() ? "unknown" : lines.get(0) + (lines.size() > 1 ? ", " + lines.get(lines.size() - 1) : "");
+  }
+
+  /** The first three words of a tool's version line ("HAProxy version 2.6.12-1+deb12u4", "curl 7.88.1 (x86_64...)"). */
   private static String version(String tool, String flag) {
-    return Tools.find(tool).map(exe -> Tools.firstLine(List.of(exe.toString(), flag))).orElse("not installed");
+    return Tools.find(tool).map(exe -> Tools.firstLine(List.of(exe.toString(), flag)))
+        .map(Machine::firstWords).orElse("not installed");
+  }
+
+  private static String firstWords(String line) {
+    List<String> words = List.of(line.strip().split("\\s+"));
+    return String.join(" ", words.subList(0, Math.min(3, words.size())));
   }
 
   private static String kernel() {

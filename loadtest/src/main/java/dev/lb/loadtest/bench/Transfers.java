@@ -27,6 +27,7 @@ final class Transfers {
 
   private static final System.Logger LOG = System.getLogger(Transfers.class.getName());
   private static final long MIB = 1024 * 1024;
+  private static final long WARMUP_BYTES = 16 * MIB;
 
   private final BenchSettings settings;
   private final WebClient client;
@@ -66,6 +67,7 @@ final class Transfers {
         }
       }
       targets.put("direct", balancer.replicas().get(0));
+      warmUp(targets, balancer.replicas());
       targets.forEach((name, endpoint) -> {
         JsonObject down = sampled(name, balancer, () -> curl.download(endpoint, settings.downloadMiB() * MIB));
         say.accept(name + " download: " + outcome(down));
@@ -79,11 +81,35 @@ final class Transfers {
         haproxy.stop();
       }
       balancer.stop();
-      try {
-        Files.deleteIfExists(upload);
-      } catch (IOException e) {
-        LOG.log(System.Logger.Level.WARNING, "cannot delete " + upload, e);
+      delete(upload);
+    }
+  }
+
+  /**
+   * A smaller download and upload through every target and to every replica, not recorded: the blob servers and the
+   * balancer are JVMs, and whichever target first reached a cold replica would pay for its JIT compilation.
+   */
+  private void warmUp(Map<String, Endpoint> targets, List<Endpoint> replicas) {
+    Path file = settings.out().resolve("warmup.bin");
+    long bytes = Math.min(WARMUP_BYTES, settings.uploadMiB() * MIB);
+    long crc = writeUpload(file, bytes);
+    try {
+      List<Endpoint> all = new java.util.ArrayList<>(targets.values());
+      all.addAll(replicas);
+      for (Endpoint e : all) {
+        curl.download(e, Math.min(4 * WARMUP_BYTES, settings.downloadMiB() * MIB));
+        curl.upload(e, file, bytes, crc);
       }
+    } finally {
+      delete(file);
+    }
+  }
+
+  private static void delete(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot delete " + file, e);
     }
   }
 
