@@ -114,6 +114,7 @@ final class BenchCharts {
     ValueMarker marker = new ValueMarker(ninetyPercent, Color.DARK_GRAY, new BasicStroke(1f, BasicStroke.CAP_BUTT,
         BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
     marker.setLabel("90 % of steady");
+    marker.setLabelBackgroundColor(Color.WHITE);
     marker.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
     marker.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
     plot.addRangeMarker(marker);

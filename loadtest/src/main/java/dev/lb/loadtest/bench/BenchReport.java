@@ -72,12 +72,13 @@ final class BenchReport {
         .append(machine.getString("nginx")).append("; ").append(machine.getString("wrk")).append("; ")
         .append(machine.getString("curl")).append(".\n\n");
     md.append(fmt("Every target fronts the same %d replicas (the balancer's own, default configuration). Load: %s, "
-        + "`GET /home?id=<random 6-digit id>` on keep-alive connections, %d s of warm-up per target, then %d round(s) of "
-        + "%d s per target, interleaved; then a fixed rate of %,d req/s from a JVM generator (at most as many requests in "
-        + "flight as connections) that counts latency from each request's intended send time, so a stall counts for every "
-        + "request queued behind it; a request still waiting at the end counts as an error (unsent). Figures are medians "
-        + "over rounds; per-round values are in bench.json. CPU is the proxy's own (utime + stime from /proc: the balancer's JVM without its replicas; nginx's master and workers), "
-        + "per request; RSS at the end of a run. Errors: closed loop + fixed rate.\n\n", Bench.REPLICAS,
+        + "`GET /home?id=<random 6-digit id>` on keep-alive connections, %d s of warm-up per target (and one fixed-rate "
+        + "run), then %d round(s) of %d s per target, interleaved; then a fixed rate of %,d req/s from a JVM generator "
+        + "(at most as many requests in flight as connections) that counts latency from each request's intended send "
+        + "time, so a stall counts for every request queued behind it; a request still waiting at the end counts as an "
+        + "error (unsent). Figures are medians over rounds; per-round values are in bench.json. CPU is the proxy's own "
+        + "(utime + stime from /proc: the balancer's JVM without its replicas; nginx's master and workers), per request; "
+        + "RSS at the end of a run. Errors: closed loop + fixed rate.\n\n", Bench.REPLICAS,
         results.getString("generator"), s.getInteger("warmupS"), s.getInteger("rounds"), s.getInteger("durationS"),
         s.getInteger("rate")));
     appendTable(md, HEADER, rows(results));

@@ -90,7 +90,7 @@ final class BenchReportSections {
   static String figure(Object value) {
     if (value instanceof Number n) {
       double v = n.doubleValue();
-      return v == Math.rint(v) && Math.abs(v) >= 100 ? BenchReport.fmt("%,d", (long) v) : BenchReport.fmt("%.2f", v);
+      return Math.abs(v) >= 100 ? BenchReport.fmt("%,.0f", v) : BenchReport.fmt("%.2f", v);
     }
     return value == null ? "" : String.valueOf(value);
   }

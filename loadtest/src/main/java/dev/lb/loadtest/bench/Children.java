@@ -17,14 +17,23 @@ public final class Children {
   private static final long GRACE_MS = 5_000;
   private static final Set<ProcessHandle> RUNNING = ConcurrentHashMap.newKeySet();
 
+  private static volatile boolean exiting;
+
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(Children::stopAll, "stop-bench-children"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      exiting = true;
+      stopAll();
+    }, "stop-bench-children"));
   }
 
   private Children() {}
 
   /** Starts {@code builder} and tracks the process until {@link #stop} has ended it. */
   public static Process start(ProcessBuilder builder) {
+    if (exiting) {
+      // the JVM is exiting (Ctrl-C): whatever the main thread was about to start would outlive it
+      throw new IllegalStateException("exiting; not starting " + builder.command().get(0));
+    }
     try {
       Process process = builder.start();
       RUNNING.add(process.toHandle());
