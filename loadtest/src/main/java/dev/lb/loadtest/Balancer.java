@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * A balancer under test: one this tool started ({@code java -jar load-balancer.jar} on a free loopback port, its
  * log kept in a file) and stops again, or one already running at {@code --target}. Called from the main thread.
  */
-final class Balancer implements AutoCloseable {
+public final class Balancer implements AutoCloseable {
 
   private static final List<Balancer> STARTED = new ArrayList<>();
   private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
@@ -40,10 +40,10 @@ final class Balancer implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(STARTED).forEach(Balancer::close), "stop-balancers"));
   }
 
-  final String host;
-  final int port;
-  final Process process;
-  final Path log;
+  public final String host;
+  public final int port;
+  public final Process process;
+  public final Path log;
   private final WebClient client;
 
   private Balancer(String host, int port, Process process, Path log, WebClient client) {
@@ -55,7 +55,7 @@ final class Balancer implements AutoCloseable {
   }
 
   /** Starts the jar with {@code env} (LB_* settings) and waits until it serves {@code /rep}. */
-  static Balancer start(Path jar, Map<String, String> env, Path logFile, WebClient client) {
+  public static Balancer start(Path jar, Map<String, String> env, Path logFile, WebClient client) {
     try {
       int port = freePort();
       Files.createDirectories(logFile.getParent());

@@ -1,5 +1,6 @@
 package dev.lb.loadtest;
 
+import dev.lb.loadtest.bench.BenchCommand;
 import dev.lb.ring.HashFamilies;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -56,7 +57,9 @@ public final class LoadTest implements Callable<Integer> {
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
-    System.exit(new CommandLine(new LoadTest()).execute(args));
+    CommandLine cli = new CommandLine(new LoadTest());
+    BenchCommand.addTo(cli);
+    System.exit(cli.execute(args));
   }
 
   @Override

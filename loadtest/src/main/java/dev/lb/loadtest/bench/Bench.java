@@ -1,0 +1,197 @@
+package dev.lb.loadtest.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * One bench run: the targets set up in front of the same replicas, warmed up, then driven in interleaved rounds
+ * (closed loop, then fixed rate), then a fresh balancer's start-up and, if asked, the large transfers; the results
+ * written as JSON, Markdown and charts. Runs on the calling thread; Vert.x only carries the JVM generator's load.
+ */
+final class Bench {
+
+  private static final System.Logger LOG = System.getLogger(Bench.class.getName());
+  static final int REPLICAS = 3;
+
+  private final BenchSettings settings;
+  private final PrintWriter out;
+  private final Path logs;
+  private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+  private final WebClient client = WebClient.create(vertx);
+  private final JvmLoad jvmLoad;
+  private final Target.ClosedLoop closedLoop;
+  private final String generator;
+  private final long ticksPerSecond = ProcStat.clockTicksPerSecond();
+
+  Bench(BenchSettings settings, PrintWriter out) {
+    this.settings = settings;
+    this.out = out;
+    this.logs = settings.out().resolve("logs");
+    this.jvmLoad = new JvmLoad(vertx, settings.connections());
+    Optional<Path> wrk = settings.generator().equals("jvm") ? Optional.empty() : Tools.find("wrk");
+    if (settings.generator().equals("wrk") && wrk.isEmpty()) {
+      throw new IllegalStateException("--generator wrk, but wrk is not installed");
+    }
+    createDirectories(logs);
+    if (wrk.isPresent()) {
+      Wrk w = new Wrk(wrk.get(), settings.out(), settings.threads(), settings.connections());
+      closedLoop = w::run;
+      generator = "wrk -t" + settings.threads() + " -c" + settings.connections();
+    } else {
+      closedLoop = (target, seconds) -> jvmLoad.closedLoop(target, settings.connections(), seconds * 1000L);
+      generator = "JVM generator, " + settings.connections() + " connections"
+          + (settings.generator().equals("jvm") ? "" : " (wrk not installed)");
+    }
+  }
+
+  int run() {
+    JsonObject results = new JsonObject().put("command", settings.commandLine()).put("date", Instant.now().toString())
+        .put("machine", Machine.describe()).put("settings", settings.toJson()).put("generator", generator);
+    try {
+      results.put("targets", compare());
+      say("start-up: a fresh balancer, " + settings.startupS() + " s of 1-s runs");
+      results.put("startup", attempt("start-up", () -> new Startup(settings, closedLoop, client, logs, this::say).measure()));
+      if (settings.transfer()) {
+        say("transfers: " + settings.downloadMiB() + " MiB down, " + settings.uploadMiB() + " MiB up");
+        results.put("transfers", attempt("transfers", () -> new Transfers(settings, client, logs, this::say).run()));
+      }
+      Summary.complete(results);
+      write(results);
+      out.print(BenchReport.table(results));
+      out.println("wrote " + settings.out().resolve("bench.md") + ", bench.json, bench.png, bench-cpu.png, bench-startup.png");
+      out.flush();
+      return 0;
+    } finally {
+      Children.stopAll();
+      jvmLoad.close();
+      try {
+        vertx.close().await(10, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        LOG.log(System.Logger.Level.WARNING, "Vert.x did not close within 10 s");
+      }
+    }
+  }
+
+  /** The balancer, HAProxy, nginx and a replica directly, warmed up and then driven round after round. */
+  private JsonArray compare() {
+    BalancerProcess balancer = BalancerProcess.start(settings.jar(), Map.of(), logs.resolve("balancer.log"), client, REPLICAS);
+    List<Proxies.Started> proxies = new ArrayList<>();
+    try {
+      List<Endpoint> replicas = balancer.replicas();
+      List<Target> targets = new ArrayList<>();
+      targets.add(Target.of("balancer", balancer.endpoint(), () -> List.of(balancer.endpoint().pid()), replicas));
+      targets.add(proxy("haproxy", replicas, proxies));
+      targets.add(proxy("nginx", replicas, proxies));
+      targets.add(Target.of("direct", replicas.get(0), List::of, replicas));
+      say("targets: " + targets.stream().map(t -> t.name + (t.active() ? " " + t.endpoint.url() : " (" + t.skipped + ")")).toList()
+          + "; replicas " + replicas.stream().map(Endpoint::address).toList() + "; load: " + generator);
+      return drive(targets);
+    } finally {
+      proxies.forEach(Proxies.Started::stop);
+      balancer.stop();
+    }
+  }
+
+  private Target proxy(String name, List<Endpoint> replicas, List<Proxies.Started> started) {
+    Optional<Path> exe = Tools.find(name);
+    if (exe.isEmpty()) {
+      return Target.skipped(name, "skipped: not installed");
+    }
+    try {
+      Proxies.Started proxy = name.equals("haproxy") ? Proxies.haproxy(exe.get(), settings.out(), name, replicas)
+          : Proxies.nginx(exe.get(), settings.out(), name, replicas);
+      started.add(proxy);
+      return Target.of(name, proxy.endpoint(), proxy::pids, replicas);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, name + " did not start", e);
+      return Target.skipped(name, "skipped: " + e.getMessage());
+    }
+  }
+
+  private JsonArray drive(List<Target> targets) {
+    List<Target> active = targets.stream().filter(Target::active).toList();
+    JsonArray json = new JsonArray();
+    targets.forEach(t -> json.add(new JsonObject().put("name", t.name).put("status", t.active() ? "ok" : t.skipped)
+        .put("url", t.active() ? t.endpoint.url() : null).put("rounds", new JsonArray())));
+    for (Target t : active) {
+      // the fixed-rate generator is a JVM too: it is warmed up as well, or the first target measured would pay for it
+      say("warm-up: " + t.name + " for " + settings.warmupS() + " s, then " + settings.durationS() + " s at the fixed rate");
+      entry(json, t).put("warmup", closedLoop.run(t.endpoint, settings.warmupS()).toJson())
+          .put("warmupFixedRate", fixedRate(t).toJson());
+    }
+    for (int round = 1; round <= settings.rounds(); round++) {
+      for (Target t : active) {
+        JsonObject closed = t.closedLoop(closedLoop, settings.durationS(), ticksPerSecond);
+        say(String.format("round %d, %s: %,d req/s, p99 %d us", round, t.name, closed.getLong("requestsPerSecond"),
+            closed.getJsonObject("latencyUs").getLong("p99")));
+        entry(json, t).getJsonArray("rounds").add(new JsonObject().put("round", round).put("closed", closed));
+      }
+      for (Target t : active) {
+        Load fixed = fixedRate(t);
+        say(String.format("round %d, %s at %,d req/s: p99 %d us, %d errors", round, t.name, settings.rate(),
+            fixed.p99Us(), fixed.errors()));
+        JsonArray rounds = entry(json, t).getJsonArray("rounds");
+        rounds.getJsonObject(rounds.size() - 1).put("fixedRate", fixed.toJson());
+      }
+    }
+    return json;
+  }
+
+  /** A later part's results, or its failure as a result: the comparison already measured is kept either way. */
+  private JsonObject attempt(String part, Supplier<JsonObject> measure) {
+    try {
+      return measure.get();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, part + " failed", e);
+      say(part + " failed: " + e.getMessage());
+      return new JsonObject().put("error", String.valueOf(e.getMessage()));
+    }
+  }
+
+  private Load fixedRate(Target t) {
+    return jvmLoad.fixedRate(t.endpoint, settings.rate(), settings.durationS() * 1000L, settings.connections());
+  }
+
+  private static JsonObject entry(JsonArray json, Target t) {
+    return json.stream().map(JsonObject.class::cast).filter(o -> o.getString("name").equals(t.name)).findFirst().orElseThrow();
+  }
+
+  private void write(JsonObject results) {
+    try {
+      Files.writeString(settings.out().resolve("bench.json"), results.encodePrettily());
+      Files.writeString(settings.out().resolve("bench.md"), BenchReport.markdown(results));
+      BenchCharts.write(settings.out(), results);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the results", e);
+    }
+  }
+
+  private void say(String line) {
+    out.println(line);
+    out.flush();
+  }
+
+  private static void createDirectories(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir, e);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package dev.lb.loadtest.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The bench's results as a table for the terminal and as bench.md, every figure taken from bench.json. */
+final class BenchReport {
+
+  private static final List<String> HEADER = List.of("target", "req/s", "vs HAProxy", "vs direct", "p50 ms", "p99 ms",
+      "p99.9 ms", "fixed-rate p99 ms", "p99 added over direct ms", "CPU µs/req", "RSS MiB", "errors");
+  private static final int ERRORS = 11;
+
+  private BenchReport() {}
+
+  /** One row per target: medians over rounds; skipped targets say why. */
+  static List<List<String>> rows(JsonObject results) {
+    List<List<String>> rows = new ArrayList<>();
+    for (Object o : results.getJsonArray("targets", new JsonArray())) {
+      JsonObject t = (JsonObject) o;
+      JsonObject m = t.getJsonObject("median");
+      if (m == null) {
+        rows.add(List.of(t.getString("name"), "-", "", "", "", "", "", "", "", "", "", t.getString("status", "not measured")));
+        continue;
+      }
+      rows.add(List.of(t.getString("name"), fmt("%,d", m.getLong("requestsPerSecond")), ratio(m.getValue("rpsVsHaproxy")),
+          ratio(m.getValue("rpsVsDirect")), ms(m.getLong("p50Us")), ms(m.getLong("p99Us")), ms(m.getLong("p999Us")),
+          ms(m.getLong("fixedP99Us")), m.containsKey("fixedP99AddedOverDirectUs") ? ms(m.getLong("fixedP99AddedOverDirectUs")) : "",
+          m.containsKey("cpuUsPerRequest") ? fmt("%.1f", m.getDouble("cpuUsPerRequest")) : "-",
+          m.containsKey("rssMiB") ? fmt("%.0f", m.getDouble("rssMiB")) : "-",
+          fmt("%d + %d", m.getLong("errors"), m.getLong("fixedErrors"))));
+    }
+    return rows;
+  }
+
+  /** The table aligned in columns, for the terminal. */
+  static String table(JsonObject results) {
+    List<List<String>> all = new ArrayList<>();
+    all.add(HEADER);
+    all.addAll(rows(results));
+    int[] widths = new int[HEADER.size()];
+    all.forEach(r -> {
+      for (int c = 0; c < r.size(); c++) {
+        // a skipped target's reason, in the last column, is not padded into the others
+        if (c != ERRORS || r.get(1).length() > 1) {
+          widths[c] = Math.max(widths[c], r.get(c).length());
+        }
+      }
+    });
+    StringBuilder out = new StringBuilder();
+    for (List<String> r : all) {
+      for (int c = 0; c < r.size(); c++) {
+        String cell = r.get(c);
+        out.append(c == 0 ? String.format("%-" + widths[c] + "s", cell)
+            : cell.length() > widths[c] ? "  " + cell : String.format("  %" + widths[c] + "s", cell));
+      }
+      out.append('\n');
+    }
+    return out.toString();
+  }
+
+  static String markdown(JsonObject results) {
+    StringBuilder md = new StringBuilder();
+    JsonObject machine = results.getJsonObject("machine");
+    JsonObject s = results.getJsonObject("settings");
+    md.append("# Bench: the balancer against HAProxy, nginx and direct\n\n");
+    md.append("`").append(results.getString("command")).append("` on ").append(results.getString("date")).append(".\n\n");
+    md.append("Machine: ").append(machine.getInteger("cores")).append(" cores, ").append(machine.getString("kernel"))
+        .append("; ").append(machine.getString("java")).append("; ").append(machine.getString("haproxy")).append("; ")
+        .append(machine.getString("nginx")).append("; ").append(machine.getString("wrk")).append("; ")
+        .append(machine.getString("curl")).append(".\n\n");
+    md.append(fmt("Every target fronts the same %d replicas (the balancer's own, default configuration). Load: %s, "
+        + "`GET /home?id=<random 6-digit id>` on keep-alive connections, %d s of warm-up per target (and one fixed-rate "
+        + "run), then %d round(s) of %d s per target, interleaved; then a fixed rate of %,d req/s from a JVM generator "
+        + "(at most as many requests in flight as connections) that counts latency from each request's intended send "
+        + "time, so a stall counts for every request queued behind it; a request still waiting at the end counts as an "
+        + "error (unsent). Figures are medians over rounds; per-round values are in bench.json. CPU is the proxy's own "
+        + "(utime + stime from /proc: the balancer's JVM without its replicas; nginx's master and workers), per request; "
+        + "RSS at the end of a run. Errors: closed loop + fixed rate.\n\n", Bench.REPLICAS,
+        results.getString("generator"), s.getInteger("warmupS"), s.getInteger("rounds"), s.getInteger("durationS"),
+        s.getInteger("rate")));
+    appendTable(md, HEADER, rows(results));
+    md.append("\n![requests per second](bench.png)\n\n![CPU per request](bench-cpu.png)\n\n");
+    BenchReportSections.rounds(md, results);
+    BenchReportSections.startup(md, results.getJsonObject("startup"));
+    BenchReportSections.transfers(md, results.getJsonObject("transfers"));
+    BenchReportSections.goals(md, results.getJsonArray("goals", new JsonArray()));
+    return md.toString();
+  }
+
+  static void appendTable(StringBuilder md, List<String> header, List<List<String>> rows) {
+    md.append("| ").append(String.join(" | ", header)).append(" |\n");
+    md.append("|").append("---|".repeat(header.size())).append('\n');
+    rows.forEach(r -> md.append("| ").append(String.join(" | ", r)).append(" |\n"));
+  }
+
+  static String fmt(String format, Object... args) {
+    return String.format(Locale.ROOT, format, args);
+  }
+
+  static String ms(long micros) {
+    return fmt("%.2f", micros / 1000.0);
+  }
+
+  private static String ratio(Object value) {
+    return value instanceof Number n ? fmt("%.2f", n.doubleValue()) : "";
+  }
+}

@@ -1,0 +1,39 @@
+package dev.lb.loadtest.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+
+/**
+ * What one {@code loadtest bench} run does.
+ *
+ * @param out          the output folder
+ * @param jar          the balancer's jar
+ * @param rounds       rounds after the warm-up; every target is driven once per round, in the same order
+ * @param durationS    seconds of each measured run
+ * @param warmupS      seconds of load each target gets before the first round
+ * @param connections  closed-loop connections (wrk -c), also the fixed-rate generator's connection cap
+ * @param threads      wrk threads (-t)
+ * @param rate         requests per second of the fixed-rate run
+ * @param startupS     seconds of 1-second runs against a fresh balancer, for the time to 90 % of steady throughput
+ * @param transfer     whether to measure the large transfers
+ * @param downloadMiB  the download's size
+ * @param uploadMiB    the upload's size
+ * @param generator    auto (wrk when installed), wrk or jvm
+ * @param commandLine  the command line, for the report
+ */
+public record BenchSettings(Path out, Path jar, int rounds, int durationS, int warmupS, int connections, int threads,
+    int rate, int startupS, boolean transfer, long downloadMiB, long uploadMiB, String generator, String commandLine) {
+
+  /** The short version for a functional check: one round, runs of a few seconds, smaller transfers. */
+  public BenchSettings quick() {
+    return new BenchSettings(out, jar, 1, Math.min(durationS, 3), Math.min(warmupS, 3), connections, threads, rate,
+        Math.min(startupS, 8), transfer, Math.min(downloadMiB, 128), Math.min(uploadMiB, 32), generator, commandLine);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("rounds", rounds).put("durationS", durationS).put("warmupS", warmupS)
+        .put("connections", connections).put("threads", threads).put("rate", rate).put("startupS", startupS)
+        .put("transfer", transfer).put("downloadMiB", downloadMiB).put("uploadMiB", uploadMiB)
+        .put("generator", generator).put("jar", jar.toString());
+  }
+}

@@ -1,0 +1,91 @@
+package dev.lb.loadtest.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every process the bench starts (haproxy, nginx, wrk, curl, jstat, replicas left behind), so that each is stopped
+ * when it is done, at the end of a run and on Ctrl-C, within a bounded time: SIGTERM, then SIGKILL after a grace.
+ */
+public final class Children {
+
+  private static final System.Logger LOG = System.getLogger(Children.class.getName());
+  private static final long GRACE_MS = 5_000;
+  private static final Set<ProcessHandle> RUNNING = ConcurrentHashMap.newKeySet();
+
+  private static volatile boolean exiting;
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      exiting = true;
+      stopAll();
+    }, "stop-bench-children"));
+  }
+
+  private Children() {}
+
+  /** Starts {@code builder} and tracks the process until {@link #stop} has ended it. */
+  public static Process start(ProcessBuilder builder) {
+    if (exiting) {
+      // the JVM is exiting (Ctrl-C): whatever the main thread was about to start would outlive it
+      throw new IllegalStateException("exiting; not starting " + builder.command().get(0));
+    }
+    try {
+      Process process = builder.start();
+      RUNNING.add(process.toHandle());
+      return process;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + String.join(" ", builder.command()), e);
+    }
+  }
+
+  /** Tracks a process started by someone else (a replica of a balancer) so it cannot outlive the bench. */
+  public static void adopt(ProcessHandle handle) {
+    RUNNING.add(handle);
+  }
+
+  /** Waits up to {@code timeoutMs} for {@code process} to exit on its own; stops it if it does not. */
+  public static boolean await(Process process, long timeoutMs) {
+    try {
+      if (process.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+        RUNNING.remove(process.toHandle());
+        return true;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    stop(process.toHandle());
+    return false;
+  }
+
+  /** Ends {@code handle} and its descendants: SIGTERM, then SIGKILL to whatever is left after the grace period. */
+  public static void stop(ProcessHandle handle) {
+    List<ProcessHandle> tree = new java.util.ArrayList<>(handle.descendants().toList());
+    tree.add(0, handle);
+    handle.destroy();
+    long deadline = System.currentTimeMillis() + GRACE_MS;
+    for (ProcessHandle p : tree) {
+      try {
+        p.onExit().get(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+      } catch (Exception notYet) {
+        LOG.log(System.Logger.Level.DEBUG, "{0} still running after SIGTERM; killing it", p.pid());
+      }
+    }
+    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    tree.forEach(RUNNING::remove);
+  }
+
+  /** Stops everything still tracked. */
+  public static void stopAll() {
+    List.copyOf(RUNNING).forEach(p -> {
+      if (p.isAlive()) {
+        stop(p);
+      }
+      RUNNING.remove(p);
+    });
+  }
+}

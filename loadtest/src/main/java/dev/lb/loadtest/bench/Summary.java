@@ -1,0 +1,101 @@
+package dev.lb.loadtest.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The figures of a bench run, from its per-round values: each target's medians over rounds, its ratios against HAProxy
+ * and direct, and the project's targets (shown as met or missed, never asserted).
+ */
+final class Summary {
+
+  private Summary() {}
+
+  /** Adds {@code median} and {@code vs} to every driven target, and {@code goals}, to {@code results}. */
+  static void complete(JsonObject results) {
+    JsonArray targets = results.getJsonArray("targets", new JsonArray());
+    targets.forEach(t -> medians((JsonObject) t));
+    Optional<JsonObject> haproxy = median(targets, "haproxy");
+    Optional<JsonObject> direct = median(targets, "direct");
+    for (Object o : targets) {
+      JsonObject m = ((JsonObject) o).getJsonObject("median");
+      if (m == null) {
+        continue;
+      }
+      haproxy.ifPresent(h -> m.put("rpsVsHaproxy", ratio(m, h, "requestsPerSecond")));
+      direct.ifPresent(d -> m.put("rpsVsDirect", ratio(m, d, "requestsPerSecond"))
+          .put("fixedP99AddedOverDirectUs", m.getLong("fixedP99Us") - d.getLong("fixedP99Us")));
+    }
+    results.put("goals", Goals.of(results));
+  }
+
+  private static void medians(JsonObject target) {
+    JsonArray rounds = target.getJsonArray("rounds", new JsonArray());
+    if (rounds.isEmpty()) {
+      return;
+    }
+    JsonObject m = new JsonObject()
+        .put("requestsPerSecond", Math.round(median(rounds, r -> closed(r).getDouble("requestsPerSecond"))))
+        .put("p50Us", Math.round(median(rounds, r -> latency(closed(r), "p50"))))
+        .put("p99Us", Math.round(median(rounds, r -> latency(closed(r), "p99"))))
+        .put("p999Us", Math.round(median(rounds, r -> latency(closed(r), "p999"))))
+        .put("errors", rounds.stream().mapToLong(r -> closed((JsonObject) r).getLong("errors")).sum())
+        .put("replicaCpuUsPerRequest", median(rounds, r -> closed(r).getDouble("replicaCpuUsPerRequest")))
+        .put("fixedP50Us", Math.round(median(rounds, r -> latency(fixed(r), "p50"))))
+        .put("fixedP99Us", Math.round(median(rounds, r -> latency(fixed(r), "p99"))))
+        .put("fixedP999Us", Math.round(median(rounds, r -> latency(fixed(r), "p999"))))
+        .put("fixedErrors", rounds.stream().mapToLong(r -> fixed((JsonObject) r).getLong("errors")).sum());
+    if (closed(rounds.getJsonObject(0)).containsKey("cpuUsPerRequest")) {
+      m.put("cpuUsPerRequest", median(rounds, r -> closed(r).getDouble("cpuUsPerRequest")))
+          .put("rssMiB", median(rounds, r -> closed(r).getDouble("rssMiB")));
+    }
+    target.put("median", m);
+  }
+
+  private static JsonObject closed(JsonObject round) {
+    return round.getJsonObject("closed");
+  }
+
+  private static JsonObject fixed(JsonObject round) {
+    return round.getJsonObject("fixedRate");
+  }
+
+  private static double latency(JsonObject load, String percentile) {
+    return load.getJsonObject("latencyUs").getDouble(percentile);
+  }
+
+  static Optional<JsonObject> median(JsonArray targets, String name) {
+    return targets.stream().map(JsonObject.class::cast).filter(t -> t.getString("name").equals(name))
+        .map(t -> t.getJsonObject("median")).filter(m -> m != null).findFirst();
+  }
+
+  private static Double ratio(JsonObject a, JsonObject b, String field) {
+    double over = b.getDouble(field);
+    return over == 0 ? null : Math.round(a.getDouble(field) / over * 100) / 100.0;
+  }
+
+  private static double median(JsonArray rounds, Function<JsonObject, Double> value) {
+    List<Double> values = new ArrayList<>();
+    rounds.forEach(r -> {
+      Double v = value.apply((JsonObject) r);
+      if (v != null) {
+        values.add(v);
+      }
+    });
+    return median(values);
+  }
+
+  /** The median (the mean of the middle two of an even count); 0 for none. */
+  static double median(List<Double> values) {
+    if (values.isEmpty()) {
+      return 0;
+    }
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+}

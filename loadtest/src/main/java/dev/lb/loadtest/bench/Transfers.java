@@ -1,0 +1,163 @@
+package dev.lb.loadtest.bench;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.zip.CRC32;
+
+/**
+ * Large transfers with {@code curl}: a download from and an upload to {@link BlobServer} replicas, through a balancer
+ * whose replicas they are, through HAProxy in front of the same replicas, and directly; byte counts (and the upload's
+ * CRC-32) checked, the balancer JVM's heap sampled during each of its transfers. A failure (a 413, a reset) is a
+ * result, not an error.
+ */
+final class Transfers {
+
+  private static final System.Logger LOG = System.getLogger(Transfers.class.getName());
+  private static final long MIB = 1024 * 1024;
+  private static final long WARMUP_BYTES = 16 * MIB;
+
+  private final BenchSettings settings;
+  private final WebClient client;
+  private final Path logs;
+  private final Curl curl;
+  private final Optional<Path> jstat = Tools.find("jstat");
+  private final Consumer<String> say;
+
+  Transfers(BenchSettings settings, WebClient client, Path logs, Consumer<String> say) {
+    this.settings = settings;
+    this.say = say;
+    this.client = client;
+    this.logs = logs;
+    this.curl = new Curl(Tools.find("curl").orElseThrow(() -> new IllegalStateException("curl is not installed")), logs);
+  }
+
+  JsonObject run() {
+    Path upload = settings.out().resolve("upload.bin");
+    long crc = writeUpload(upload, settings.uploadMiB() * MIB);
+    BalancerProcess balancer = BalancerProcess.start(settings.jar(), env(), logs.resolve("balancer-transfer.log"), client,
+        Bench.REPLICAS);
+    Proxies.Started haproxy = null;
+    try {
+      Map<String, Endpoint> targets = new LinkedHashMap<>();
+      targets.put("balancer", balancer.endpoint());
+      JsonObject results = new JsonObject().put("downloadBytes", settings.downloadMiB() * MIB)
+          .put("uploadBytes", settings.uploadMiB() * MIB).put("uploadCrc32", crc);
+      Optional<Path> exe = Tools.find("haproxy");
+      if (exe.isEmpty()) {
+        results.put("haproxy", "skipped: not installed");
+      } else {
+        try {
+          haproxy = Proxies.haproxy(exe.get(), settings.out(), "haproxy-transfer", balancer.replicas());
+          targets.put("haproxy", haproxy.endpoint());
+        } catch (RuntimeException e) {
+          results.put("haproxy", "skipped: " + e.getMessage());
+        }
+      }
+      targets.put("direct", balancer.replicas().get(0));
+      warmUp(targets, balancer.replicas());
+      targets.forEach((name, endpoint) -> {
+        JsonObject down = sampled(name, balancer, () -> curl.download(endpoint, settings.downloadMiB() * MIB));
+        say.accept(name + " download: " + outcome(down));
+        JsonObject up = sampled(name, balancer, () -> curl.upload(endpoint, upload, settings.uploadMiB() * MIB, crc));
+        say.accept(name + " upload: " + outcome(up));
+        results.put(name, new JsonObject().put("download", down).put("upload", up));
+      });
+      return results;
+    } finally {
+      if (haproxy != null) {
+        haproxy.stop();
+      }
+      balancer.stop();
+      delete(upload);
+    }
+  }
+
+  /**
+   * A smaller download and upload through every target and to every replica, not recorded: the blob servers and the
+   * balancer are JVMs, and whichever target first reached a cold replica would pay for its JIT compilation.
+   */
+  private void warmUp(Map<String, Endpoint> targets, List<Endpoint> replicas) {
+    Path file = settings.out().resolve("warmup.bin");
+    long bytes = Math.min(WARMUP_BYTES, settings.uploadMiB() * MIB);
+    long crc = writeUpload(file, bytes);
+    try {
+      List<Endpoint> all = new java.util.ArrayList<>(targets.values());
+      all.addAll(replicas);
+      for (Endpoint e : all) {
+        curl.download(e, Math.min(4 * WARMUP_BYTES, settings.downloadMiB() * MIB));
+        curl.upload(e, file, bytes, crc);
+      }
+    } finally {
+      delete(file);
+    }
+  }
+
+  private static void delete(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot delete " + file, e);
+    }
+  }
+
+  private static String outcome(JsonObject transfer) {
+    JsonObject heap = transfer.getJsonObject("heap");
+    return (transfer.getBoolean("ok") ? transfer.getValue("MiBps") + " MiB/s" : transfer.getString("error"))
+        + (heap == null ? "" : ", heap growth " + heap.getValue("heapGrowthMiB", heap.getString("error")) + " MiB");
+  }
+
+  /** The balancer's replicas are blob servers from this very jar. */
+  private static Map<String, String> env() {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classPath = List.of(System.getProperty("java.class.path").split(File.pathSeparator)).stream()
+        .map(p -> Path.of(p).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
+    return Map.of("LB_REPLICA_COMMAND", "'" + java + "' -Xmx64m -cp '" + classPath + "' " + BlobServer.class.getName()
+        + " --port {port}", "LB_HEALTH_PATH", "/heartbeat", "LB_REWRITE_404", "false");
+  }
+
+  /** A transfer, with the balancer's heap sampled during it when it goes through the balancer. */
+  private JsonObject sampled(String target, BalancerProcess balancer, java.util.function.Supplier<JsonObject> transfer) {
+    if (!target.equals("balancer") || jstat.isEmpty()) {
+      return transfer.get();
+    }
+    HeapSampler heap = HeapSampler.start(jstat.get(), balancer.endpoint().pid());
+    JsonObject result = transfer.get();
+    return result.put("heap", heap.stop());
+  }
+
+  /** Writes {@code bytes} of pseudo-random data (incompressible, the same every run) and returns their CRC-32. */
+  static long writeUpload(Path file, long bytes) {
+    SplittableRandom random = new SplittableRandom(42);
+    CRC32 crc = new CRC32();
+    byte[] chunk = new byte[(int) MIB];
+    try (OutputStream out = Files.newOutputStream(file)) {
+      for (long left = bytes; left > 0; left -= chunk.length) {
+        for (int k = 0; k < chunk.length; k += 8) {
+          long v = random.nextLong();
+          for (int b = 0; b < 8; b++) {
+            chunk[k + b] = (byte) (v >>> (8 * b));
+          }
+        }
+        int n = (int) Math.min(chunk.length, left);
+        crc.update(chunk, 0, n);
+        out.write(chunk, 0, n);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+    return crc.getValue();
+  }
+}
