@@ -10,7 +10,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
@@ -35,7 +35,7 @@ public class BalancerVerticle extends VerticleBase {
   private final BalancerSettings given;
   private BalancerSettings settings;
   private HttpServer server;
-  private HttpClient client;
+  private HttpClientAgent client;
   private RoutingTable table;
 
   /** A balancer that reads its settings from its deployment's configuration (tests, embedding). */
@@ -65,11 +65,12 @@ public class BalancerVerticle extends VerticleBase {
     });
     table = new RoutingTable(settings.ringFactory(), settings.loadBound(),
         new Outliers(settings.ejectAfter(), settings.ejectMs()), inFlight);
-    client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+    client = vertx.httpClientBuilder().with(new HttpClientOptions().setKeepAlive(true)
             .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS)
-            .setConnectTimeout((int) settings.forwarding().connectTimeoutMs()),
-        new PoolOptions().setHttp1MaxSize(settings.poolSize()));
-    Forwarder forwarder = new Forwarder(vertx, client, table, KeySource.parse(settings.key()), settings.forwarding());
+            .setConnectTimeout((int) settings.forwarding().connectTimeoutMs()))
+        .with(new PoolOptions().setHttp1MaxSize(settings.poolSize())).build();
+    ReplicaPool pool = new ReplicaPool(vertx, client, settings.poolSize());
+    Forwarder forwarder = new Forwarder(vertx, client, pool, table, KeySource.parse(settings.key()), settings.forwarding());
     AdminApi admin = new AdminApi(vertx, table, settings.adminToken(), settings.busTimeoutMs());
     EventBus bus = vertx.eventBus();
     return Future.all(

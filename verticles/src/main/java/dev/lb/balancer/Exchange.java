@@ -43,7 +43,11 @@ final class Exchange {
   private int[] tried = new int[4];
   private int tries;
   private ReplicaInfo current;
+  private RequestOptions options;
+  private ReplicaPool.Lease lease;
+  private boolean reused;
   private HttpClientRequest outbound;
+  private boolean requestSent;
   private boolean relaying;
   private boolean done;
 
@@ -84,19 +88,37 @@ final class Exchange {
     tried[tries++] = target.ringId();
     current = target;
     forwarder.table.started(target);
-    RequestOptions options = new RequestOptions().setMethod(req.method()).setHost(target.host()).setPort(target.port())
-        .setURI(req.uri()).setConnectTimeout(Math.min(forwarder.options.connectTimeoutMs(), remainingMs));
+    options = new RequestOptions().setMethod(req.method()).setURI(req.uri());
     if (body != null) {
       // a streamed body may take longer than a try to send: its try timeout starts once it is sent
       options.setIdleTimeout(Math.min(forwarder.options.tryTimeoutMs(), remainingMs));
     }
-    forwarder.client.request(options).onComplete(this::connected);
+    forwarder.pool.acquire(target, Math.min(forwarder.options.connectTimeoutMs(), remainingMs)).onComplete(this::leased);
   }
 
-  /** A connection to the replica is ours: nothing was sent before this point. */
-  private void connected(AsyncResult<HttpClientRequest> ar) {
+  /** A connection to the replica is ours (nothing was sent yet): the request goes on it. */
+  private void leased(AsyncResult<ReplicaPool.Lease> ar) {
     if (ar.failed()) {
       tryFailed(ar.cause(), false);
+      return;
+    }
+    lease = ar.result();
+    reused = lease.connection.activeStreams() == 0 && lease.uses > 0;
+    lease.uses++;
+    lease.connection.request(options).onComplete(this::connected);
+  }
+
+  private void connected(AsyncResult<HttpClientRequest> ar) {
+    if (ar.failed()) {
+      // the connection closed while idle in the pool: not the replica's failure; a fresh one is tried once
+      forwarder.pool.discard(lease);
+      lease = null;
+      if (reused && !done) {
+        reused = false;
+        forwarder.pool.acquire(current, forwarder.options.connectTimeoutMs()).onComplete(this::leased);
+      } else {
+        tryFailed(ar.cause(), false);
+      }
       return;
     }
     HttpClientRequest out = ar.result();
@@ -114,6 +136,7 @@ final class Exchange {
     }
     if (body != null) {
       out.end(body);
+      requestSent = true;
       return;
     }
     long length = Forwarder.contentLength(req);
@@ -124,6 +147,7 @@ final class Exchange {
     }
     req.pipe().endOnFailure(false).to(out).onComplete(sent -> {
       if (sent.succeeded()) {
+        requestSent = true;
         out.idleTimeout(forwarder.options.tryTimeoutMs());
       } else {
         out.reset(0, sent.cause());
@@ -165,6 +189,7 @@ final class Exchange {
     if (done || out.closed()) {
       outbound.reset();
       release();
+      dropConnection();
       return;
     }
     relaying = true;
@@ -179,10 +204,11 @@ final class Exchange {
       resp.body().onComplete(ar -> {
         if (ar.succeeded()) {
           out.end(ar.result());
+          finish(true);
         } else {
           out.reset();
+          finish(false);
         }
-        finish();
       });
       return;
     }
@@ -194,24 +220,21 @@ final class Exchange {
         outbound.reset(0, ar.cause());
         out.reset();
       }
-      finish();
+      finish(ar.succeeded());
     });
   }
 
-  /** Drops a reply that is not passed on, keeping the connection when its body is small. */
+  /** Drops a reply that is not passed on, and its connection with it (a rare path: a 5xx retried, a 404 rewritten). */
   private void discard(HttpClientResponse resp) {
-    String length = resp.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (length != null && length.length() < 6 && Long.parseLong(length) <= WHOLE_REPLY_BYTES) {
-      resp.body();
-    } else {
-      outbound.reset();
-    }
+    outbound.reset();
     release();
+    dropConnection();
   }
 
   private void tryFailed(Throwable err, boolean sent) {
     ReplicaInfo failed = current;
     release();
+    dropConnection();
     if (done) {
       return;
     }
@@ -272,9 +295,23 @@ final class Exchange {
     done = true;
   }
 
-  private void finish() {
+  /** The reply was relayed ({@code clean}: whole, both ways): the connection serves another request, or is dropped. */
+  private void finish(boolean clean) {
     done = true;
     release();
+    if (clean && requestSent && lease != null) {
+      forwarder.pool.release(lease);
+      lease = null;
+    } else {
+      dropConnection();
+    }
+  }
+
+  private void dropConnection() {
+    if (lease != null) {
+      forwarder.pool.discard(lease);
+      lease = null;
+    }
   }
 
   /** The current try is over: the replica's count of requests in flight drops. */

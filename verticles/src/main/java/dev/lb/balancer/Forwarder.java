@@ -44,13 +44,15 @@ final class Forwarder {
 
   final Vertx vertx;
   final HttpClient client;
+  final ReplicaPool pool;
   final RoutingTable table;
   final Options options;
   private final KeySource keys;
 
-  Forwarder(Vertx vertx, HttpClient client, RoutingTable table, KeySource keys, Options options) {
+  Forwarder(Vertx vertx, HttpClient client, ReplicaPool pool, RoutingTable table, KeySource keys, Options options) {
     this.vertx = vertx;
     this.client = client;
+    this.pool = pool;
     this.table = table;
     this.keys = keys;
     this.options = options;

@@ -42,7 +42,10 @@ public final class ConfigKeys {
   /** Where a request's key comes from: {@code random}, {@code header:NAME}, {@code query:NAME} or {@code client}. */
   public static final String KEY = "key";
 
-  /** The network transport of Vert.x: {@code nio} (the JDK's), {@code epoll} or {@code io_uring} (Linux, native). */
+  /**
+   * The network transport of Vert.x: {@code io_uring} (Linux, native; falls back to {@code nio} where the kernel or a
+   * container's seccomp profile refuses it), {@code epoll} or {@code nio} (the JDK's).
+   */
   public static final String TRANSPORT = "transport";
   /** Balancer verticle instances (event loops serving the port); 0 means one per core. */
   public static final String BALANCER_INSTANCES = "balancer.instances";

@@ -47,7 +47,7 @@ public final class Deployment {
     Set<Roles> roles = Roles.of(conf);
     boolean clustered = conf.getBoolean(ConfigKeys.CLUSTER_ENABLED, false);
     warnIfAdminIsOpen(conf, roles);
-    Transport transport = transport(conf.getString(ConfigKeys.TRANSPORT, "nio"));
+    Transport transport = transport(conf.getString(ConfigKeys.TRANSPORT, "io_uring"));
     if (!clustered) {
       Deployment node = new Deployment(Vertx.builder().withTransport(transport).build(), false);
       return node.deploy(conf, roles, null).map(node);

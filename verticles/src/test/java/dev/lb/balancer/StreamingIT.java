@@ -1,5 +1,6 @@
 package dev.lb.balancer;
 
+import dev.lb.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -218,7 +219,7 @@ class StreamingIT {
   private long replicaStats(String field) {
     long sum = 0;
     for (ProcessHandle p : balancer.process.descendants().toList()) {
-      List<String> args = p.info().arguments().map(List::of).orElse(List.of());
+      List<String> args = Processes.arguments(p);
       if (args.contains(BlobServer.class.getName())) {
         int port = Integer.parseInt(args.get(args.indexOf("--port") + 1));
         sum += client.request(new RequestOptions().setHost("127.0.0.1").setPort(port).setURI("/stats"))

@@ -1,5 +1,6 @@
 package dev.lb.cluster;
 
+import dev.lb.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,8 +109,7 @@ class ClusterFailoverIT {
 
   /** The replica processes: the server JVMs running under the first node, recorded once they run. */
   private List<ProcessHandle> replicaProcesses(BalancerProcess node) {
-    return node.process.descendants().filter(p -> p.info().arguments()
-        .map(a -> List.of(a).contains("server")).orElse(false)).toList();
+    return node.process.descendants().filter(p -> Processes.arguments(p).contains("server")).toList();
   }
 
   private <T> T onContext(java.util.function.Supplier<Future<T>> work) {

@@ -1,5 +1,6 @@
 package dev.lb.replica;
 
+import dev.lb.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lb.BalancerProcess;
@@ -38,7 +39,8 @@ class OwnServiceIT {
   @BeforeEach
   void start() throws Exception {
     Files.createDirectories(Path.of("target", "own-service-it"));
-    balancer = BalancerProcess.start(Map.of("LB_REPLICA_COMMAND", "python3 " + SERVER, "LB_HEALTH_PATH", "/health"),
+    balancer = BalancerProcess.start(Map.of("LB_REPLICA_COMMAND", "python3 " + SERVER, "LB_HEALTH_PATH", "/health",
+        "LB_HASH", "murmur3"),
         Path.of("target", "own-service-it", "balancer.log"));
     vertx = Vertx.vertx();
     web = WebClient.create(vertx);
@@ -54,8 +56,7 @@ class OwnServiceIT {
 
   /** The replica processes: the balancer's Python children. */
   private List<ProcessHandle> pythons() {
-    return balancer.process.descendants().filter(p -> p.info().arguments()
-        .map(a -> List.of(a).contains(SERVER.toString())).orElse(false)).toList();
+    return balancer.process.descendants().filter(p -> Processes.arguments(p).contains(SERVER.toString())).toList();
   }
 
   private HttpResponse<Buffer> get(String path) {
@@ -76,10 +77,10 @@ class OwnServiceIT {
     }
   }
 
-  /** The server ids that answer {@code /home} over 60 requests. */
+  /** The server ids that answer {@code /home} over 150 requests. */
   private Set<String> serverIds() {
     Set<String> ids = new HashSet<>();
-    for (int k = 0; k < 60; k++) {
+    for (int k = 0; k < 150; k++) {
       ids.add(get("/home").bodyAsJsonObject().getString("message").replace("Hello from Server: ", ""));
     }
     return ids;

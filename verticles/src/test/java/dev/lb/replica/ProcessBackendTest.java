@@ -1,5 +1,6 @@
 package dev.lb.replica;
 
+import dev.lb.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +30,7 @@ class ProcessBackendTest {
   /** The child process serving {@code replica}, found by the port on its command line. */
   static ProcessHandle processOf(ReplicaInfo replica) {
     return ProcessHandle.current().children()
-        .filter(p -> p.info().arguments().map(a -> Arrays.asList(a).contains(String.valueOf(replica.port()))).orElse(false))
+        .filter(p -> Processes.arguments(p).contains(String.valueOf(replica.port())))
         .findFirst().orElseThrow(() -> new AssertionError("no child process for " + replica));
   }
 

@@ -1,5 +1,6 @@
 package dev.lb.replica;
 
+import dev.lb.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +34,7 @@ class ProcessChaosIT {
   /** The replica processes alive now: children of this JVM running the server command. */
   static List<ProcessHandle> replicaProcesses() {
     return ProcessHandle.current().children().filter(ProcessHandle::isAlive)
-        .filter(p -> p.info().arguments().map(a -> List.of(a).contains("server")).orElse(false)).toList();
+        .filter(p -> Processes.arguments(p).contains("server")).toList();
   }
 
   @Test
@@ -51,7 +52,7 @@ class ProcessChaosIT {
                 assertTrue(figures.kills() >= SECONDS / 6, "kills: " + figures.kills());
                 Set<String> ports = replicas.stream().map(r -> String.valueOf(r.port())).collect(Collectors.toSet());
                 Set<String> running = replicaProcesses().stream()
-                    .map(p -> List.of(p.info().arguments().orElseThrow()))
+                    .map(Processes::arguments)
                     .map(args -> args.get(args.indexOf("--port") + 1)).collect(Collectors.toSet());
                 assertEquals(ports, running, "/rep lists exactly the replicas that run");
               });
