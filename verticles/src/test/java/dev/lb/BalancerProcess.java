@@ -49,7 +49,8 @@ public final class BalancerProcess {
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.appendTo(log.toFile()));
-    builder.environment().putAll(Map.of("LB_PORT", String.valueOf(port), "LB_HOST", "127.0.0.1", "LB_INSTANCES", "1"));
+    builder.environment().putAll(Map.of("LB_PORT", String.valueOf(port), "LB_HOST", "127.0.0.1", "LB_INSTANCES", "1",
+        "LB_ADMIN_PORT", "0"));
     builder.environment().putAll(env);
     return new BalancerProcess(builder.start(), port);
   }

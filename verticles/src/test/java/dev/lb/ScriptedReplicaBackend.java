@@ -131,7 +131,7 @@ public final class ScriptedReplicaBackend implements ReplicaBackend {
   }
 
   @Override
-  public void exitHandler(Handler<Replica> handler) {
+  public void exitHandler(java.util.function.BiConsumer<Replica, String> handler) {
     // scripted replicas never exit on their own
   }
 

@@ -6,6 +6,7 @@ import dev.lb.bus.Failures;
 import dev.lb.bus.ReplicaMessages;
 import dev.lb.bus.Stamp;
 import dev.lb.http.Replies;
+import dev.lb.metrics.SystemMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -20,12 +21,15 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * The assignment's API on the balancer's port: {@code GET /rep}, {@code POST /add}, {@code DELETE /rm} (and
- * {@code POST /rm}), answered by the replica manager over the event bus. The only routes that read a body whole.
+ * The assignment's API: {@code GET /rep}, {@code POST /add}, {@code DELETE /rm} (and {@code POST /rm}), answered by the
+ * replica manager over the event bus, on the balancer's port, and on the admin port under {@code /api}. The only
+ * routes that read a body whole.
  */
-final class AdminApi {
+public final class AdminApi {
 
   private static final System.Logger LOG = System.getLogger(AdminApi.class.getName());
   private static final String BODY_SHAPE = "Request body must be a JSON object like {\"n\": 1, \"hostnames\": [\"S5\"]}";
@@ -36,17 +40,31 @@ final class AdminApi {
   private static final long QUERY_TIMEOUT_MS = 3000;
 
   private final Vertx vertx;
-  private final RoutingTable table;
+  private final Supplier<JsonObject> routedSet;
+  private final Consumer<JsonObject> newerSet;
   private final byte[] adminToken;
   private final long busTimeoutMs;
+  private final SystemMetrics metrics;
   private final Router router;
 
-  AdminApi(Vertx vertx, RoutingTable table, String adminToken, long busTimeoutMs) {
+  /**
+   * The API over the manager at the other end of the bus. {@code routedSet} is the set to show when no manager
+   * answers; {@code newerSet} hears each snapshot the manager answers with.
+   */
+  public AdminApi(Vertx vertx, Supplier<JsonObject> routedSet, Consumer<JsonObject> newerSet, String adminToken,
+      long busTimeoutMs, SystemMetrics metrics) {
     this.vertx = vertx;
-    this.table = table;
+    this.routedSet = routedSet;
+    this.newerSet = newerSet;
     this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
     this.busTimeoutMs = busTimeoutMs;
-    this.router = router();
+    this.metrics = metrics;
+    this.router = routes();
+  }
+
+  /** The routes, to mount elsewhere (the admin port mounts them under {@code /api}). */
+  public Router router() {
+    return router;
   }
 
   /** Whether {@code path} is one of the API's own, not a path of the replicas. */
@@ -58,7 +76,7 @@ final class AdminApi {
     router.handle(req);
   }
 
-  private Router router() {
+  private Router routes() {
     Router r = Router.router(vertx);
     r.route("/add").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::authorized);
     r.route("/rm").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::authorized);
@@ -104,15 +122,19 @@ final class AdminApi {
     vertx.eventBus().<JsonObject>request(Addresses.REPLICAS_GET, new JsonObject(),
             ReplicaMessages.within(Math.min(busTimeoutMs, QUERY_TIMEOUT_MS)))
         .map(reply -> {
-          table.apply(reply.body());
+          newerSet.accept(reply.body());
           return reply.body();
         })
         .recover(err -> {
+          JsonObject routed = routedSet.get();
           LOG.log(Level.WARNING, "GET /rep: the replica manager did not answer ({0}); answered with the set this balancer "
-              + "routes with ({1})", err.getMessage(), Stamp.of(table.snapshot()));
-          return Future.succeededFuture(table.snapshot());
+              + "routes with ({1})", err.getMessage(), Stamp.of(routed));
+          return Future.succeededFuture(routed);
         })
-        .onSuccess(snapshot -> Replies.success(ctx.response(), ReplicaMessages.replicaList(snapshot)));
+        .onSuccess(snapshot -> {
+          metrics.admin("rep", 200);
+          Replies.success(ctx.response(), ReplicaMessages.replicaList(snapshot));
+        });
   }
 
   private void scale(RoutingContext ctx, String address) {
@@ -120,15 +142,21 @@ final class AdminApi {
     try {
       body = jsonObject(ctx.body().buffer());
     } catch (BadRequestException e) {
+      metrics.admin(Addresses.REPLICAS_ADD.equals(address) ? "add" : "rm", 400);
       Replies.failure(ctx.response(), 400, e.getMessage());
       return;
     }
+    String action = Addresses.REPLICAS_ADD.equals(address) ? "add" : "rm";
     vertx.eventBus().<JsonObject>request(address, body, ReplicaMessages.within(busTimeoutMs))
         .onSuccess(reply -> {
-          table.apply(reply.body());
+          newerSet.accept(reply.body());
+          metrics.admin(action, 200);
           Replies.success(ctx.response(), ReplicaMessages.replicaList(reply.body()));
         })
-        .onFailure(err -> failed(ctx, err));
+        .onFailure(err -> {
+          metrics.admin(action, Failures.statusFor(err));
+          failed(ctx, err);
+        });
   }
 
   private static JsonObject jsonObject(Buffer body) {

@@ -1,6 +1,9 @@
 package dev.lb.balancer;
 
 import dev.lb.bus.Addresses;
+import dev.lb.bus.Lifecycle;
+import dev.lb.metrics.ProxyMetrics;
+import dev.lb.metrics.SystemMetrics;
 import dev.lb.bus.ReplicaMessages;
 import dev.lb.bus.ReplicaStore;
 import dev.lb.bus.Stamp;
@@ -33,19 +36,26 @@ public class BalancerVerticle extends VerticleBase {
   private static final long QUERY_TIMEOUT_MS = 3000;
 
   private final BalancerSettings given;
+  private final ProxyMetrics metrics;
+  private final SystemMetrics systemMetrics;
   private BalancerSettings settings;
   private HttpServer server;
   private HttpClientAgent client;
   private RoutingTable table;
 
-  /** A balancer that reads its settings from its deployment's configuration (tests, embedding). */
+  /** A balancer that reads its settings from its deployment's configuration and keeps no metrics (tests, embedding). */
   public BalancerVerticle() {
-    this(null);
+    this(null, ProxyMetrics.NONE, SystemMetrics.NONE);
   }
 
-  /** A balancer with these settings, whatever its deployment's configuration (what the launcher deploys). */
-  public BalancerVerticle(BalancerSettings settings) {
+  /**
+   * A balancer with these settings, whatever its deployment's configuration, counting into {@code metrics} (what the
+   * launcher deploys).
+   */
+  public BalancerVerticle(BalancerSettings settings, ProxyMetrics metrics, SystemMetrics systemMetrics) {
     this.given = settings;
+    this.metrics = metrics;
+    this.systemMetrics = systemMetrics;
   }
 
   @Override
@@ -64,14 +74,20 @@ public class BalancerVerticle extends VerticleBase {
       }
     });
     table = new RoutingTable(settings.ringFactory(), settings.loadBound(),
-        new Outliers(settings.ejectAfter(), settings.ejectMs()), inFlight);
+        new Outliers(settings.ejectAfter(), settings.ejectMs()), inFlight, (replica, holdMs) -> {
+          metrics.of(replica.name()).ejected();
+          Lifecycle.emit(vertx, Lifecycle.Event.EJECTED, replica, "failed forwards in a row; held out of routing for "
+              + holdMs + " ms by this balancer");
+        });
     client = vertx.httpClientBuilder().with(new HttpClientOptions().setKeepAlive(true)
             .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS)
             .setConnectTimeout((int) settings.forwarding().connectTimeoutMs()))
         .with(new PoolOptions().setHttp1MaxSize(settings.poolSize())).build();
     ReplicaPool pool = new ReplicaPool(vertx, client, settings.poolSize());
-    Forwarder forwarder = new Forwarder(vertx, client, pool, table, KeySource.parse(settings.key()), settings.forwarding());
-    AdminApi admin = new AdminApi(vertx, table, settings.adminToken(), settings.busTimeoutMs());
+    Forwarder forwarder = new Forwarder(vertx, client, pool, table, KeySource.parse(settings.key()), settings.forwarding(),
+        metrics);
+    AdminApi admin = new AdminApi(vertx, table::snapshot, table::apply, settings.adminToken(), settings.busTimeoutMs(),
+        systemMetrics);
     EventBus bus = vertx.eventBus();
     return Future.all(
         bus.<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> table.apply(msg.body())).completion(),

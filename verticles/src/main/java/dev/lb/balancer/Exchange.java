@@ -1,6 +1,7 @@
 package dev.lb.balancer;
 
 import dev.lb.bus.ReplicaInfo;
+import dev.lb.metrics.ProxyMetrics;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -43,6 +44,8 @@ final class Exchange {
   private int[] tried = new int[4];
   private int tries;
   private ReplicaInfo current;
+  private ProxyMetrics.Replica meters;
+  private long tryStarted;
   private RequestOptions options;
   private ReplicaPool.Lease lease;
   private boolean reused;
@@ -88,6 +91,9 @@ final class Exchange {
     tried[tries++] = target.ringId();
     current = target;
     forwarder.table.started(target);
+    meters = forwarder.metrics.of(target.name());
+    meters.started();
+    tryStarted = System.nanoTime();
     options = new RequestOptions().setMethod(req.method()).setURI(req.uri());
     if (body != null) {
       // a streamed body may take longer than a try to send: its try timeout starts once it is sent
@@ -162,11 +168,13 @@ final class Exchange {
     }
     HttpClientResponse resp = ar.result();
     int status = resp.statusCode();
+    meters.answered(status, System.nanoTime() - tryStarted);
     if (status >= 500) {
       forwarder.table.failed(current, false);
       if ((status == 500 || status == 502 || status == 503 || status == 504) && replayable()) {
         ReplicaInfo next = nextReplica();
         if (next != null) {
+          meters.retried();
           discard(resp);
           send(next);
           return;
@@ -242,8 +250,10 @@ final class Exchange {
     if (forwarder.table.failed(failed, refused)) {
       forwarder.suspect(failed, err);
     }
+    meters.connectionError();
     ReplicaInfo next = !sent || replayable() ? nextReplica() : null;
     if (next != null) {
+      meters.retried();
       send(next);
     } else if (err instanceof TimeoutException || System.nanoTime() >= deadline) {
       fail(ProxyFailure.TIMEOUT, String.valueOf(forwarder.options.timeoutMs()), err);
@@ -317,6 +327,7 @@ final class Exchange {
   /** The current try is over: the replica's count of requests in flight drops. */
   private void release() {
     if (current != null) {
+      meters.ended();
       forwarder.table.finished(current);
       current = null;
     }

@@ -3,6 +3,7 @@ package dev.lb.balancer;
 import dev.lb.bus.Addresses;
 import dev.lb.bus.ReplicaInfo;
 import dev.lb.bus.ReplicaMessages;
+import dev.lb.metrics.ProxyMetrics;
 import dev.lb.server.Lease;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -47,9 +48,12 @@ final class Forwarder {
   final ReplicaPool pool;
   final RoutingTable table;
   final Options options;
+  final ProxyMetrics metrics;
   private final KeySource keys;
 
-  Forwarder(Vertx vertx, HttpClient client, ReplicaPool pool, RoutingTable table, KeySource keys, Options options) {
+  Forwarder(Vertx vertx, HttpClient client, ReplicaPool pool, RoutingTable table, KeySource keys, Options options,
+      ProxyMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.client = client;
     this.pool = pool;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
+import java.util.function.ObjLongConsumer;
 
 /**
  * A balancer's routing state, confined to its event loop: the ring built from the manager's latest snapshot, where
@@ -25,6 +26,7 @@ final class RoutingTable {
   private final LoadBound bound;
   private final Outliers outliers;
   private final InFlight inFlight;
+  private final ObjLongConsumer<ReplicaInfo> onEjected;
   private final long origin = System.nanoTime();
   private long[] ejectedUntil = new long[0];
   private long now;
@@ -40,11 +42,17 @@ final class RoutingTable {
   private final IntPredicate routable = id -> up.test(id) && ejectedUntil[id] <= now;
   private final IntPredicate routableWithRoom;
 
-  RoutingTable(Function<Collection<Integer>, Ring> ringFactory, LoadBound bound, Outliers outliers, InFlight inFlight) {
+  /**
+   * A table whose rings {@code ringFactory} builds; {@code onEjected} hears of each replica that outlier detection
+   * takes out of routing, with the hold-down in ms.
+   */
+  RoutingTable(Function<Collection<Integer>, Ring> ringFactory, LoadBound bound, Outliers outliers, InFlight inFlight,
+      ObjLongConsumer<ReplicaInfo> onEjected) {
     this.ringFactory = ringFactory;
     this.bound = bound;
     this.outliers = outliers;
     this.inFlight = inFlight;
+    this.onEjected = onEjected;
     this.routableWithRoom = id -> routable.test(id) && bound.admits(id, usableCount);
     this.ring = ringFactory.apply(List.of());
   }
@@ -143,8 +151,12 @@ final class RoutingTable {
    * do so after {@code proxy.eject.after} in a row. Returns true if the heartbeat should probe it now.
    */
   boolean failed(ReplicaInfo replica, boolean certain) {
-    long until = outliers.failed(replica.name(), certain, clock());
+    long at = clock();
+    long until = outliers.failed(replica.name(), certain, at);
     if (until > 0 && replica.ringId() < ejectedUntil.length) {
+      if (ejectedUntil[replica.ringId()] <= at) {
+        onEjected.accept(replica, (until - at) / 1_000_000);
+      }
       ejectedUntil[replica.ringId()] = until;
     }
     return certain && markUnavailable(replica.name());

@@ -37,6 +37,13 @@ public final class Addresses {
   public static final String REPLICA_SUSPECT = "lb.replica.suspect";
 
   /**
+   * Event {"event": string, "replica": string, "ringId": int, "address": string, "detail": string, "time": long}: a
+   * replica's lifecycle ({@link Lifecycle.Event}: starting, started, adopted, down, replacing, replaced, removed, ejected,
+   * failed), from the manager (and, for ejected, a balancer). For dashboards and counters; nothing acts on it.
+   */
+  public static final String LIFECYCLE = "lb.lifecycle";
+
+  /**
    * Message {"replica": string, "balancer": string, "inFlight": int} to the manager: a balancer instance still has
    * requests in flight to a replica that left routing; the manager stops it only after {@link #REPLICA_IDLE} (a drain).
    */

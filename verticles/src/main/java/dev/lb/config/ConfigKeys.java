@@ -16,7 +16,17 @@ public final class ConfigKeys {
   public static final String HTTP_MAX_INITIAL_LINE = "http.max.initial.line";
   /** Seconds a client connection may stay idle before the balancer closes it. */
   public static final String HTTP_IDLE_TIMEOUT_S = "http.idle.timeout.s";
-  /** Bearer token that {@code /add} and {@code /rm} require; empty: none. */
+  /** The admin listener's port ({@code /metrics}, {@code /health}, {@code /dashboard}); 0: one the system picks. */
+  public static final String ADMIN_PORT = "admin.port";
+  /** The admin listener's address; loopback by default, since it can change replicas. */
+  public static final String ADMIN_HOST = "admin.host";
+  /** Whether the node keeps metrics (Micrometer, Prometheus format on {@code /metrics}). */
+  public static final String METRICS_ENABLED = "metrics.enabled";
+  /** {@code text} (one line per record) or {@code json} (one JSON object per line). */
+  public static final String LOG_FORMAT = "log.format";
+  /** Whether each routed request is logged, in Common Log Format, to standard output. */
+  public static final String ACCESS_LOG = "access.log";
+  /** Bearer token that {@code /add} and {@code /rm} (on both ports) require; empty: none. */
   public static final String ADMIN_TOKEN = "admin.token";
   /** The id a server replica reports in {@code /home}: its ring id. */
   public static final String SERVER_ID = "server.id";

@@ -48,6 +48,11 @@ public final class Settings {
     env.put("LB_EJECT_AFTER", ConfigKeys.PROXY_EJECT_AFTER);
     env.put("LB_EJECT_MS", ConfigKeys.PROXY_EJECT_MS);
     env.put("LB_ADMIN_TOKEN", ConfigKeys.ADMIN_TOKEN);
+    env.put("LB_ADMIN_PORT", ConfigKeys.ADMIN_PORT);
+    env.put("LB_ADMIN_HOST", ConfigKeys.ADMIN_HOST);
+    env.put("LB_METRICS", ConfigKeys.METRICS_ENABLED);
+    env.put("LB_LOG_FORMAT", ConfigKeys.LOG_FORMAT);
+    env.put("LB_ACCESS_LOG", ConfigKeys.ACCESS_LOG);
     env.put("LB_MAX_HEADER_SIZE", ConfigKeys.HTTP_MAX_HEADER_SIZE);
     env.put("LB_IDLE_TIMEOUT_S", ConfigKeys.HTTP_IDLE_TIMEOUT_S);
     env.put("LB_RETRIES", ConfigKeys.PROXY_RETRIES);

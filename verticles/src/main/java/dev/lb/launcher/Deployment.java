@@ -1,5 +1,6 @@
 package dev.lb.launcher;
 
+import dev.lb.admin.AdminVerticle;
 import dev.lb.balancer.BalancerSettings;
 import dev.lb.balancer.BalancerVerticle;
 import dev.lb.bus.Addresses;
@@ -9,10 +10,15 @@ import dev.lb.cluster.ManagerElection;
 import dev.lb.cluster.Roles;
 import dev.lb.config.ConfigKeys;
 import dev.lb.heartbeat.HeartbeatVerticle;
+import dev.lb.metrics.Metrics;
+import dev.lb.metrics.ProxyMetrics;
+import dev.lb.metrics.SystemMetrics;
 import dev.lb.replica.ReplicaManagerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.transport.Transport;
@@ -36,10 +42,20 @@ public final class Deployment {
   private final Vertx vertx;
   private final boolean clustered;
   private String balancers;
+  private final PrometheusMeterRegistry registry;
+  private final ProxyMetrics proxyMetrics;
+  private final SystemMetrics systemMetrics;
 
-  private Deployment(Vertx vertx, boolean clustered) {
+  private Deployment(Vertx vertx, boolean clustered, PrometheusMeterRegistry registry) {
     this.vertx = vertx;
     this.clustered = clustered;
+    this.registry = registry;
+    this.proxyMetrics = registry == null ? ProxyMetrics.NONE : new ProxyMetrics(registry);
+    this.systemMetrics = registry == null ? SystemMetrics.NONE : new SystemMetrics(registry);
+  }
+
+  private static VertxBuilder metered(VertxBuilder builder, VertxOptions options, PrometheusMeterRegistry registry) {
+    return registry == null ? builder.with(options) : Metrics.withMetrics(builder, options, registry);
   }
 
   /** Builds Vert.x as the configuration says and deploys the node's roles. */
@@ -48,18 +64,19 @@ public final class Deployment {
     boolean clustered = conf.getBoolean(ConfigKeys.CLUSTER_ENABLED, false);
     warnIfAdminIsOpen(conf, roles);
     Transport transport = transport(conf.getString(ConfigKeys.TRANSPORT, "io_uring"));
+    PrometheusMeterRegistry registry = conf.getBoolean(ConfigKeys.METRICS_ENABLED, true) ? Metrics.registry() : null;
+    VertxBuilder builder = Vertx.builder().withTransport(transport);
     if (!clustered) {
-      Deployment node = new Deployment(Vertx.builder().withTransport(transport).build(), false);
+      Deployment node = new Deployment(metered(builder, new VertxOptions(), registry).build(), false, registry);
       return node.deploy(conf, roles, null).map(node);
     }
     ClusterSettings cluster = ClusterSettings.from(conf);
     HazelcastClusterManager manager = new HazelcastClusterManager(cluster.hazelcast());
-    return Vertx.builder().with(cluster.vertxOptions(new VertxOptions())).withTransport(transport)
-        .withClusterManager(manager).buildClustered()
+    return metered(builder, cluster.vertxOptions(new VertxOptions()), registry).withClusterManager(manager).buildClustered()
         .compose(vertx -> {
           LOG.log(Level.INFO, "joined the cluster as {0} ({1} members: {2})", cluster.host(), manager.getNodes().size(),
               cluster.members());
-          Deployment node = new Deployment(vertx, true);
+          Deployment node = new Deployment(vertx, true, registry);
           return node.deploy(conf, roles, manager).map(node);
         });
   }
@@ -95,15 +112,18 @@ public final class Deployment {
       managing = vertx.deployVerticle(new ReplicaManagerVerticle(), first)
           .compose(id -> vertx.deployVerticle(new HeartbeatVerticle(), first));
     }
+    Future<String> admin = managing.compose(id -> vertx.deployVerticle(new AdminVerticle(registry, proxyMetrics,
+        systemMetrics), options));
     if (!roles.contains(Roles.BALANCER)) {
-      return managing.mapEmpty();
+      return admin.mapEmpty();
     }
     int instances = conf.getInteger(ConfigKeys.BALANCER_INSTANCES, 0);
     // the settings, not the configuration: see BalancerSettings
     BalancerSettings settings = BalancerSettings.from(conf);
     DeploymentOptions balancers = new DeploymentOptions()
         .setInstances(instances > 0 ? instances : Runtime.getRuntime().availableProcessors());
-    return managing.compose(id -> vertx.deployVerticle(() -> new BalancerVerticle(settings), balancers))
+    return admin.compose(id -> vertx.deployVerticle(() -> new BalancerVerticle(settings, proxyMetrics, systemMetrics),
+            balancers))
         .onSuccess(id -> this.balancers = id).mapEmpty();
   }
 

@@ -88,7 +88,7 @@ final class DockerBackend extends TrackedBackend {
           adopted.add(engine.inspect(id).map(info -> {
             Replica replica = track(new Replica(labels.getString(REPLICA), Integer.parseInt(labels.getString(RING_ID, "0")),
                 host(info), port(info), id));
-            LOG.log(Level.INFO, "adopted replica ''{0}'' (ring id {1}) in container {2} at {3}", replica.name(),
+            LOG.log(Level.DEBUG, "adopted replica ''{0}'' (ring id {1}) in container {2} at {3}", replica.name(),
                 replica.ringId(), id.substring(0, 12), replica.address());
             return replica;
           }).recover(err -> {
@@ -114,7 +114,7 @@ final class DockerBackend extends TrackedBackend {
         .compose(id -> engine.start(id).compose(v -> engine.inspect(id))
             .map(info -> new Replica(name, ringId, host(info), port(info), id))
             .recover(err -> engine.stopAndRemove(id, 0).transform(x -> Future.failedFuture(err))))
-        .onSuccess(r -> LOG.log(Level.INFO, "started replica ''{0}'' (ring id {1}) as container {2} at {3}",
+        .onSuccess(r -> LOG.log(Level.DEBUG, "started replica ''{0}'' (ring id {1}) as container {2} at {3}",
             name, ringId, container, r.address()));
   }
 

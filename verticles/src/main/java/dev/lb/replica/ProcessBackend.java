@@ -49,7 +49,7 @@ final class ProcessBackend extends TrackedBackend {
       String port = process.port;
       Replica replica = new Replica(name, ringId, settings.host(), Integer.parseInt(port), String.valueOf(process.child.pid()));
       watch(replica, process.child.toHandle(), process.child.onExit().thenApply(p -> "exited with code " + p.exitValue()));
-      LOG.log(Level.INFO, "started replica ''{0}'' (ring id {1}) as pid {2} on {3}", name, ringId, replica.instance(),
+      LOG.log(Level.DEBUG, "started replica ''{0}'' (ring id {1}) as pid {2} on {3}", name, ringId, replica.instance(),
           replica.address());
       return replica;
     });
@@ -130,7 +130,7 @@ final class ProcessBackend extends TrackedBackend {
     } else {
       track(replica);
     }
-    LOG.log(Level.INFO, "adopted replica ''{0}'' (ring id {1}, pid {2}) on {3}{4}", replica.name(), replica.ringId(),
+    LOG.log(Level.DEBUG, "adopted replica ''{0}'' (ring id {1}, pid {2}) on {3}{4}", replica.name(), replica.ringId(),
         replica.instance(), replica.address(), local.isPresent() ? "" : " (another host's process: left to its lease)");
     return replica;
   }

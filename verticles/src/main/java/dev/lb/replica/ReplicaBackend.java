@@ -1,7 +1,7 @@
 package dev.lb.replica;
 
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
+import java.util.function.BiConsumer;
 import java.util.List;
 
 /**
@@ -29,8 +29,11 @@ public interface ReplicaBackend {
     return stop(replica);
   }
 
-  /** {@code handler} is called on the manager's event loop when a replica exits without being stopped. */
-  void exitHandler(Handler<Replica> handler);
+  /**
+   * {@code handler} is called on the manager's event loop when a replica exits without being stopped, with how it
+   * ended ({@code "exited with code 137"}).
+   */
+  void exitHandler(BiConsumer<Replica, String> handler);
 
   /**
    * Forgets every replica without stopping it, for a manager that hands its role to another: they run on, and the

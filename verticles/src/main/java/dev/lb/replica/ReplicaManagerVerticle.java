@@ -3,6 +3,7 @@ package dev.lb.replica;
 import dev.lb.bus.Addresses;
 import dev.lb.bus.BadRequestException;
 import dev.lb.bus.Failures;
+import dev.lb.bus.Lifecycle;
 import dev.lb.bus.ReplicaMessages;
 import dev.lb.bus.ReplicaStore;
 import dev.lb.bus.Stamp;
@@ -75,8 +76,8 @@ public class ReplicaManagerVerticle extends VerticleBase {
     store = new ReplicaStore(vertx);
     drains = new Drains(vertx);
     backend = backendFactory != null ? backendFactory.apply(vertx) : ReplicaBackends.create(vertx, config(), client);
-    backend.exitHandler(r -> vertx.eventBus().publish(Addresses.REPLICA_DOWN,
-        ReplicaMessages.replicaEvent(r.name(), "it exited", epoch)));
+    backend.exitHandler((r, how) -> vertx.eventBus().publish(Addresses.REPLICA_DOWN,
+        ReplicaMessages.replicaEvent(r.name(), "its process " + how, epoch)));
     maxReplicas = Math.min(config().getInteger(ConfigKeys.REPLICAS_MAX, 32), RingSettings.capacity(config()));
     EventBus bus = vertx.eventBus();
     consumers.add(bus.<JsonObject>consumer(Addresses.REPLICAS_ADD, msg -> answer(msg, serialized(() -> add(msg.body())))));
@@ -112,11 +113,10 @@ public class ReplicaManagerVerticle extends VerticleBase {
           : ReplicaMessages.replicas(recorded).stream().map(Replica::of).toList();
       return backend.adopt(previous).compose(adopted -> {
         List<Replica> lost = placeInOrder(previous, adopted);
+        adopted.forEach(r -> Lifecycle.emit(vertx, Lifecycle.Event.ADOPTED, r.info(), "instance " + shortId(r.instance())));
         if (recorded != null) {
           LOG.log(Level.INFO, "manager of epoch {0} took over: {1} replicas adopted, {2} lost with their node",
               epoch, adopted.size(), lost.size());
-        } else if (!adopted.isEmpty()) {
-          LOG.log(Level.INFO, "adopted {0} running replicas", adopted.size());
         }
         int missing = recorded == null ? config().getInteger(ConfigKeys.REPLICAS, 3) - replicas.size() : 0;
         Future<JsonObject> started = missing > 0
@@ -152,7 +152,7 @@ public class ReplicaManagerVerticle extends VerticleBase {
   /** Starts every slot; if any fails, stops the others, so a failed {@code /add} changes nothing. */
   private Future<JsonObject> startAll(List<ReplicaSet.Slot> slots) {
     List<Future<Replica>> starts = new ArrayList<>();
-    slots.forEach(slot -> starts.add(backend.start(slot.name(), slot.ringId())));
+    slots.forEach(slot -> starts.add(started(slot.name(), slot.ringId())));
     return Future.join(starts).transform(ar -> {
       if (ar.succeeded()) {
         starts.forEach(f -> replicas.add(f.result()));
@@ -170,6 +170,19 @@ public class ReplicaManagerVerticle extends VerticleBase {
    * Takes the chosen replicas out of routing (the published set no longer has them), lets the requests under way on
    * them end ({@link Drains}, up to {@code replica.drain.ms}), then stops them.
    */
+  /** Starts one replica, telling the lifecycle: starting, then started or failed. */
+  private Future<Replica> started(String name, int ringId) {
+    Lifecycle.emit(vertx, Lifecycle.Event.STARTING, name, ringId, "", "");
+    return backend.start(name, ringId)
+        .onSuccess(r -> Lifecycle.emit(vertx, Lifecycle.Event.STARTED, r.info(), "instance " + shortId(r.instance())))
+        .onFailure(err -> Lifecycle.emit(vertx, Lifecycle.Event.FAILED, name, ringId, "", String.valueOf(err.getMessage())));
+  }
+
+  /** A process id as it is; a container id as Docker shows it (12 characters). */
+  private static String shortId(String instance) {
+    return instance.length() > 12 ? instance.substring(0, 12) : instance;
+  }
+
   private Future<JsonObject> remove(JsonObject body) {
     List<Replica> chosen = replicas.planRemove(ScaleRequest.parse(body, ScaleRequest.REMOVE_TOO_MANY_NAMES));
     chosen.forEach(replicas::remove);
@@ -177,7 +190,7 @@ public class ReplicaManagerVerticle extends VerticleBase {
         config().getLong(ConfigKeys.REPLICA_DRAIN_MS, 5000L)).map(snapshot)).compose(snapshot -> {
       List<Future<Void>> stops = new ArrayList<>();
       chosen.forEach(r -> stops.add(backend.stop(r)
-          .onSuccess(v -> LOG.log(Level.INFO, "removed replica ''{0}'' (ring id {1}, {2})", r.name(), r.ringId(), r.address()))
+          .onSuccess(v -> Lifecycle.emit(vertx, Lifecycle.Event.REMOVED, r.info(), ""))
           .onFailure(err -> LOG.log(Level.ERROR, "could not stop removed replica '" + r.name() + "' (" + r.instance() + ")", err))));
       return Future.join(stops).transform(ar -> Future.succeededFuture(snapshot));
     });
@@ -186,7 +199,8 @@ public class ReplicaManagerVerticle extends VerticleBase {
   private void replicaDown(JsonObject event) {
     String name = ReplicaMessages.replica(event);
     if (acting && !stopping && Stamp.epochOf(event) == epoch && replicas.get(name) != null && replacing.add(name)) {
-      LOG.log(Level.WARNING, "replica ''{0}'' is down: {1}", name, ReplicaMessages.reason(event));
+      Replica down = replicas.get(name);
+      Lifecycle.emit(vertx, Lifecycle.Event.DOWN, down.info(), ReplicaMessages.reason(event));
       replaceLater(name, 0);
     }
   }
@@ -224,11 +238,13 @@ public class ReplicaManagerVerticle extends VerticleBase {
           LOG.log(Level.WARNING, "could not kill failed replica '" + name + "' (" + failed.instance() + ")", err);
           return Future.succeededFuture();
         })
-        .compose(v -> backend.start(fresh, failed.ringId()))
+        .compose(v -> {
+          Lifecycle.emit(vertx, Lifecycle.Event.REPLACING, failed.info(), "by '" + fresh + "'");
+          return started(fresh, failed.ringId());
+        })
         .compose(started -> {
           replicas.replace(failed, started);
-          LOG.log(Level.INFO, "replaced ''{0}'' with ''{1}'' on ring id {2} ({3})", name, fresh, failed.ringId(),
-              started.address());
+          Lifecycle.emit(vertx, Lifecycle.Event.REPLACED, failed.info(), "by '" + fresh + "' at " + started.address());
           return published();
         })
         .mapEmpty();

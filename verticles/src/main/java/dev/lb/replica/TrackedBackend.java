@@ -2,7 +2,6 @@ package dev.lb.replica;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import java.lang.System.Logger.Level;
@@ -12,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * The lifecycle every backend shares: the replicas it runs, by instance; which of them it is ending, so that their
@@ -31,7 +31,7 @@ abstract class TrackedBackend implements ReplicaBackend {
   private final Readiness readiness;
   private final Map<String, Replica> running = new HashMap<>();
   private final Set<String> ending = new HashSet<>();
-  private Handler<Replica> exitHandler = r -> { };
+  private BiConsumer<Replica, String> exitHandler = (r, how) -> { };
   private boolean closed;
 
   TrackedBackend(Vertx vertx, ReplicaSettings settings, WebClient client) {
@@ -89,9 +89,7 @@ abstract class TrackedBackend implements ReplicaBackend {
   protected final void exited(String instance, String how) {
     Replica replica = running.remove(instance);
     if (replica != null && !ending.contains(instance)) {
-      LOG.log(Level.WARNING, "replica ''{0}'' (ring id {1}, {2}, {3}) {4}", replica.name(), replica.ringId(),
-          replica.instance(), replica.address(), how);
-      exitHandler.handle(replica);
+      exitHandler.accept(replica, how);
     }
   }
 
@@ -115,7 +113,7 @@ abstract class TrackedBackend implements ReplicaBackend {
   }
 
   @Override
-  public void exitHandler(Handler<Replica> handler) {
+  public void exitHandler(BiConsumer<Replica, String> handler) {
     this.exitHandler = handler;
   }
 

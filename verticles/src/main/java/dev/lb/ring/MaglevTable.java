@@ -97,4 +97,9 @@ public final class MaglevTable implements Ring {
   public int size() {
     return entries.length;
   }
+
+  /** The member owning entry {@code entry}. */
+  public int ownerAt(int entry) {
+    return entries[entry];
+  }
 }

@@ -58,6 +58,7 @@ class ClusterTest {
           .put(ConfigKeys.CLUSTER_MEMBERS, members).put(ConfigKeys.ROLES, roles.get(k))
           .put(ConfigKeys.BACKEND, "inproc").put(ConfigKeys.KEY, "header:X-Key").put(ConfigKeys.RING_HASH, "murmur3")
           .put(ConfigKeys.HTTP_HOST, "127.0.0.1").put(ConfigKeys.HTTP_PORT, port).put(ConfigKeys.BALANCER_INSTANCES, 1)
+          .put(ConfigKeys.ADMIN_PORT, 0)
           .put(ConfigKeys.HEARTBEAT_INTERVAL_MS, 100).put(ConfigKeys.HEARTBEAT_TIMEOUT_MS, 200);
       nodes.add(Deployment.start(conf).await(60, TimeUnit.SECONDS));
     }

@@ -1,0 +1,228 @@
+package dev.lb.admin;
+
+import dev.lb.balancer.AdminApi;
+import dev.lb.bus.Addresses;
+import dev.lb.bus.ReplicaMessages;
+import dev.lb.bus.ReplicaStore;
+import dev.lb.bus.Stamp;
+import dev.lb.config.ConfigKeys;
+import dev.lb.config.RingSettings;
+import dev.lb.config.Settings;
+import dev.lb.metrics.ProxyMetrics;
+import dev.lb.metrics.SystemMetrics;
+import dev.lb.ring.RequestKeys;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The admin listener, on its own port ({@code admin.port}, 9901, on {@code admin.host}, 127.0.0.1), like Envoy's: so
+ * nothing here shadows a path of the replicas.
+ * <ul>
+ *   <li>{@code GET /metrics}: Prometheus text format, this node's registry;</li>
+ *   <li>{@code GET /health/live}: the process answers; {@code GET /health/ready}: at least one replica is routable,
+ *       with a check per replica;</li>
+ *   <li>{@code GET /dashboard}: a live page of the ring and the replicas, fed by {@code GET /api/events}
+ *       (server-sent events) and {@code GET /api/state};</li>
+ *   <li>{@code GET /api/lookup?key=K}: where a key lands;</li>
+ *   <li>{@code /api/rep}, {@code /api/add}, {@code /api/rm}: the assignment's API, with the admin token if one is set.</li>
+ * </ul>
+ */
+public class AdminVerticle extends VerticleBase {
+
+  private static final long PUSH_MS = 1000;
+
+  private final PrometheusMeterRegistry registry;
+  private final ProxyMetrics proxyMetrics;
+  private final SystemMetrics systemMetrics;
+  private final Set<HttpServerResponse> listeners = new HashSet<>();
+  private NodeView view;
+  private HealthChecks replicaChecks;
+  private HttpServer server;
+  private JsonObject node;
+  private long pushTimer;
+
+  /** An admin listener over this node's metrics ({@code registry} null: metrics off, {@code /metrics} answers 404). */
+  public AdminVerticle(PrometheusMeterRegistry registry, ProxyMetrics proxyMetrics, SystemMetrics systemMetrics) {
+    this.registry = registry;
+    this.proxyMetrics = proxyMetrics;
+    this.systemMetrics = systemMetrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    JsonObject conf = Settings.defaults().mergeIn(config());
+    view = new NodeView(RingSettings.factory(conf), proxyMetrics, systemMetrics);
+    node = new JsonObject().put("node", conf.getBoolean(ConfigKeys.CLUSTER_ENABLED)
+            ? conf.getString(ConfigKeys.CLUSTER_HOST) : "local")
+        .put("ringAlgorithm", conf.getString(ConfigKeys.RING_ALGORITHM)).put("hash", conf.getString(ConfigKeys.RING_HASH))
+        .put("key", conf.getString(ConfigKeys.KEY)).put("tokenRequired", !conf.getString(ConfigKeys.ADMIN_TOKEN).isEmpty());
+    replicaChecks = HealthChecks.create(vertx);
+    EventBus bus = vertx.eventBus();
+    bus.<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> changed(view.apply(msg.body())));
+    bus.<JsonObject>consumer(Addresses.REPLICA_DOWN, msg -> {
+      view.down(ReplicaMessages.replica(msg.body()));
+      changed(true);
+    });
+    bus.<JsonObject>consumer(Addresses.REPLICA_UP, msg -> {
+      view.up(ReplicaMessages.replica(msg.body()));
+      changed(true);
+    });
+    bus.<JsonObject>consumer(Addresses.REPLICA_SUSPECT, msg -> {
+      view.suspect(ReplicaMessages.replica(msg.body()));
+      changed(true);
+    });
+    bus.<JsonObject>consumer(Addresses.LIFECYCLE, msg -> {
+      view.lifecycle(msg.body());
+      changed(true);
+    });
+    pushTimer = vertx.setPeriodic(PUSH_MS, t -> {
+      view.tick();
+      push();
+    });
+    AdminApi api = new AdminApi(vertx, view::snapshot, next -> changed(view.apply(next)),
+        conf.getString(ConfigKeys.ADMIN_TOKEN), conf.getLong(ConfigKeys.BUS_TIMEOUT_MS), systemMetrics);
+    return new ReplicaStore(vertx).load()
+        .onSuccess(recorded -> {
+          if (recorded != null) {
+            changed(view.apply(recorded));
+          }
+        })
+        .compose(v -> {
+          server = vertx.createHttpServer().requestHandler(router(api));
+          return server.listen(conf.getInteger(ConfigKeys.ADMIN_PORT), conf.getString(ConfigKeys.ADMIN_HOST));
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(pushTimer);
+    listeners.forEach(HttpServerResponse::end);
+    return Future.succeededFuture();
+  }
+
+  private Router router(AdminApi api) {
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(this::metrics);
+    HealthChecks live = HealthChecks.create(vertx).register("process", promise -> promise.complete(Status.OK()));
+    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
+    router.get("/health/ready").handler(this::ready);
+    router.get("/api/state").handler(ctx -> json(ctx, state()));
+    router.get("/api/events").handler(this::events);
+    router.get("/api/lookup").handler(this::lookup);
+    router.route("/api/*").subRouter(api.router());
+    router.get("/dashboard").handler(ctx -> ctx.reroute("/dashboard/index.html"));
+    router.get("/").handler(ctx -> ctx.redirect("/dashboard/"));
+    router.route("/dashboard/*").handler(StaticHandler.create("webroot/dashboard").setCachingEnabled(false));
+    return router;
+  }
+
+  private void metrics(RoutingContext ctx) {
+    if (registry == null) {
+      ctx.response().setStatusCode(404).end("metrics are off (metrics.enabled)\n");
+      return;
+    }
+    ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+  }
+
+  /**
+   * UP (200) while at least one replica is routable, DOWN (503) otherwise; a check per replica in the body, from what
+   * the heartbeat announced (nothing is probed for it).
+   */
+  private void ready(RoutingContext ctx) {
+    Set<String> names = new HashSet<>();
+    view.replicas().forEach(r -> {
+      names.add(r.name());
+      String id = "replicas/" + r.name();
+      replicaChecks.unregister(id);
+      boolean up = view.routable(r.name());
+      JsonObject data = new JsonObject().put("ringId", r.ringId()).put("address", r.address());
+      replicaChecks.register(id, p -> p.complete(up ? Status.OK(data) : Status.KO(data)));
+    });
+    replicaChecks.checkStatus("replicas").onComplete(ar -> {
+      boolean any = view.replicas().stream().anyMatch(r -> view.routable(r.name()));
+      JsonObject body = ar.succeeded() ? ar.result().toJson() : new JsonObject();
+      body.put("status", any ? "UP" : "DOWN").put("outcome", any ? "UP" : "DOWN");
+      ctx.response().setStatusCode(any ? 200 : 503).putHeader("Content-Type", "application/json").end(body.encode());
+    });
+  }
+
+  private JsonObject state() {
+    return view.state(node);
+  }
+
+  private void lookup(RoutingContext ctx) {
+    String key = ctx.request().getParam("key", "");
+    if (key.isBlank()) {
+      ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("message", "<Error> give a key, as in /api/lookup?key=123456").put("status", "failure")
+              .encode());
+      return;
+    }
+    json(ctx, view.lookup(RequestKeys.of(key.trim())).put("key", key.trim()));
+  }
+
+  /** Server-sent events: the whole state now, then again after every change and every second. */
+  private void events(RoutingContext ctx) {
+    HttpServerResponse response = ctx.response().setChunked(true).putHeader("Content-Type", "text/event-stream")
+        .putHeader("Cache-Control", "no-cache");
+    listeners.add(response);
+    response.closeHandler(v -> listeners.remove(response));
+    response.write("retry: 1000\n\n");
+    send(response, state());
+  }
+
+  private boolean dirty;
+
+  /** The state changed: pushed to every listener at once (coalesced within one event-loop turn). */
+  private void changed(boolean really) {
+    if (!really || dirty) {
+      return;
+    }
+    dirty = true;
+    vertx.runOnContext(v -> {
+      dirty = false;
+      push();
+    });
+  }
+
+  private void push() {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    JsonObject state = state();
+    listeners.forEach(response -> send(response, state));
+  }
+
+  private static void send(HttpServerResponse response, JsonObject state) {
+    if (!response.closed() && !response.writeQueueFull()) {
+      response.write("event: state\ndata: " + state.encode() + "\n\n");
+    }
+  }
+
+  private static void json(RoutingContext ctx, JsonObject body) {
+    ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  /** The port it listens on; with {@code admin.port = 0}, the one the system chose. */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  /** The stamp of the set it shows (for tests). */
+  Stamp shown() {
+    return Stamp.of(view.snapshot());
+  }
+}

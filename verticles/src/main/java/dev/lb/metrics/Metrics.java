@@ -1,0 +1,33 @@
+package dev.lb.metrics;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.Set;
+
+/**
+ * The metrics of a node, set where its Vert.x is built: one Prometheus registry that Vert.x reports to (its HTTP
+ * server, event bus and JVM metrics) and the system's own meters go to ({@link ProxyMetrics}, {@link SystemMetrics}).
+ * Vert.x's HTTP client metrics are off: the forward path counts its requests per replica itself, under the names
+ * operators know from HAProxy ({@code lb_server_*}, like {@code haproxy_server_*}).
+ */
+public final class Metrics {
+
+  private Metrics() {}
+
+  /** A registry in Prometheus' text format. */
+  public static PrometheusMeterRegistry registry() {
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
+
+  /** {@code builder} with Vert.x's metrics going to {@code registry}. */
+  public static VertxBuilder withMetrics(VertxBuilder builder, VertxOptions options, PrometheusMeterRegistry registry) {
+    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+        .setDisabledMetricsCategories(Set.of(MetricsDomain.HTTP_CLIENT.name(), MetricsDomain.NAMED_POOLS.name())));
+    return builder.with(options).withMetrics(new MicrometerMetricsFactory(registry));
+  }
+}
