@@ -48,6 +48,7 @@ public class AdminVerticle extends VerticleBase {
   private final ProxyMetrics proxyMetrics;
   private final SystemMetrics systemMetrics;
   private final Set<HttpServerResponse> listeners = new HashSet<>();
+  private final Set<String> checked = new HashSet<>();
   private NodeView view;
   private HealthChecks replicaChecks;
   private HttpServer server;
@@ -142,11 +143,11 @@ public class AdminVerticle extends VerticleBase {
    * the heartbeat announced (nothing is probed for it).
    */
   private void ready(RoutingContext ctx) {
-    Set<String> names = new HashSet<>();
+    checked.forEach(name -> replicaChecks.unregister("replicas/" + name));
+    checked.clear();
     view.replicas().forEach(r -> {
-      names.add(r.name());
+      checked.add(r.name());
       String id = "replicas/" + r.name();
-      replicaChecks.unregister(id);
       boolean up = view.routable(r.name());
       JsonObject data = new JsonObject().put("ringId", r.ringId()).put("address", r.address());
       replicaChecks.register(id, p -> p.complete(up ? Status.OK(data) : Status.KO(data)));

@@ -30,10 +30,11 @@ import java.util.function.Function;
  * @param forwarding    the settings of forwarding
  * @param ring          the configuration the ring is built from
  * @param drainMs       how long a stopping balancer waits for the requests under way
+ * @param accessLog     whether routed requests are logged
  */
 public record BalancerSettings(String host, int port, int maxHeaderSize, int maxInitialLine, int idleTimeoutS,
     String adminToken, long busTimeoutMs, int poolSize, String key, int ejectAfter, long ejectMs,
-    Forwarder.Options forwarding, JsonObject ring, long drainMs) {
+    Forwarder.Options forwarding, JsonObject ring, long drainMs, boolean accessLog) {
 
   public static BalancerSettings from(JsonObject config) {
     JsonObject c = Settings.defaults().mergeIn(config);
@@ -46,7 +47,7 @@ public record BalancerSettings(String host, int port, int maxHeaderSize, int max
             c.getLong(ConfigKeys.PROXY_CONNECT_TIMEOUT_MS), c.getInteger(ConfigKeys.PROXY_RETRIES),
             c.getBoolean(ConfigKeys.PROXY_TRUST_FORWARDED), c.getLong(ConfigKeys.PROXY_BODY_LIMIT),
             c.getInteger(ConfigKeys.PROXY_RETRY_BODY_BYTES), c.getBoolean(ConfigKeys.PROXY_REWRITE_404)),
-        c, c.getLong(ConfigKeys.REPLICA_DRAIN_MS));
+        c, c.getLong(ConfigKeys.REPLICA_DRAIN_MS), c.getBoolean(ConfigKeys.ACCESS_LOG));
   }
 
   Function<Collection<Integer>, Ring> ringFactory() {

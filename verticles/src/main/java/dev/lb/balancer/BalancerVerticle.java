@@ -2,12 +2,14 @@ package dev.lb.balancer;
 
 import dev.lb.bus.Addresses;
 import dev.lb.bus.Lifecycle;
-import dev.lb.metrics.ProxyMetrics;
-import dev.lb.metrics.SystemMetrics;
 import dev.lb.bus.ReplicaMessages;
 import dev.lb.bus.ReplicaStore;
 import dev.lb.bus.Stamp;
+import dev.lb.http.AccessLog;
 import dev.lb.http.Replies;
+import dev.lb.metrics.ProxyMetrics;
+import dev.lb.metrics.SystemMetrics;
+import dev.lb.metrics.Telemetry;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
@@ -38,6 +40,7 @@ public class BalancerVerticle extends VerticleBase {
   private final BalancerSettings given;
   private final ProxyMetrics metrics;
   private final SystemMetrics systemMetrics;
+  private final AccessLog accessLog;
   private BalancerSettings settings;
   private HttpServer server;
   private HttpClientAgent client;
@@ -45,17 +48,18 @@ public class BalancerVerticle extends VerticleBase {
 
   /** A balancer that reads its settings from its deployment's configuration and keeps no metrics (tests, embedding). */
   public BalancerVerticle() {
-    this(null, ProxyMetrics.NONE, SystemMetrics.NONE);
+    this(null, Telemetry.NONE);
   }
 
   /**
    * A balancer with these settings, whatever its deployment's configuration, counting into {@code metrics} (what the
    * launcher deploys).
    */
-  public BalancerVerticle(BalancerSettings settings, ProxyMetrics metrics, SystemMetrics systemMetrics) {
+  public BalancerVerticle(BalancerSettings settings, Telemetry telemetry) {
     this.given = settings;
-    this.metrics = metrics;
-    this.systemMetrics = systemMetrics;
+    this.metrics = telemetry.proxy();
+    this.systemMetrics = telemetry.system();
+    this.accessLog = telemetry.accessLog();
   }
 
   @Override
@@ -85,7 +89,7 @@ public class BalancerVerticle extends VerticleBase {
         .with(new PoolOptions().setHttp1MaxSize(settings.poolSize())).build();
     ReplicaPool pool = new ReplicaPool(vertx, client, settings.poolSize());
     Forwarder forwarder = new Forwarder(vertx, client, pool, table, KeySource.parse(settings.key()), settings.forwarding(),
-        metrics);
+        metrics, accessLog);
     AdminApi admin = new AdminApi(vertx, table::snapshot, table::apply, settings.adminToken(), settings.busTimeoutMs(),
         systemMetrics);
     EventBus bus = vertx.eventBus();

@@ -37,6 +37,7 @@ final class Exchange {
   private final Forwarder forwarder;
   private final HttpServerRequest req;
   private final long key;
+  private final long began;
   private final long deadline;
   private final boolean idempotent;
   /** The whole body, when kept (or empty); null while it streams. */
@@ -58,7 +59,8 @@ final class Exchange {
     this.forwarder = forwarder;
     this.req = req;
     this.key = key;
-    this.deadline = System.nanoTime() + forwarder.options.timeoutMs() * 1_000_000;
+    this.began = System.nanoTime();
+    this.deadline = began + forwarder.options.timeoutMs() * 1_000_000;
     this.idempotent = Forwarder.idempotent(req.method());
   }
 
@@ -201,6 +203,7 @@ final class Exchange {
       return;
     }
     relaying = true;
+    logAccess(resp.statusCode(), resp.getHeader(HttpHeaders.CONTENT_LENGTH), current.name());
     out.setStatusCode(resp.statusCode()).setStatusMessage(resp.statusMessage());
     out.headers().setAll(resp.headers());
     HopByHop.strip(out.headers());
@@ -286,6 +289,7 @@ final class Exchange {
 
   private void fail(ProxyFailure failure, String detail, Throwable cause) {
     done = true;
+    logAccess(failure.status, "-", "-");
     if (failure.status >= 500) {
       LOG.log(Level.WARNING, "{0} {1}: {2} after {3} tries{4}", req.method(), req.path(), failure, tries,
           cause == null ? "" : " (last: " + cause + ")");
@@ -295,6 +299,14 @@ final class Exchange {
       req.response().putHeader(HttpHeaders.CONNECTION, "close");
     }
     failure.reply(req, detail);
+  }
+
+  private void logAccess(int status, String bytes, String replica) {
+    if (forwarder.accessLog.on()) {
+      forwarder.accessLog.log(req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress(), req.method().name(),
+          req.uri(), req.version() == io.vertx.core.http.HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1", status,
+          bytes == null ? "-" : bytes, replica, System.nanoTime() - began);
+    }
   }
 
   /** The client went away: whatever is under way with a replica is abandoned. */

@@ -3,6 +3,7 @@ package dev.lb.balancer;
 import dev.lb.bus.Addresses;
 import dev.lb.bus.ReplicaInfo;
 import dev.lb.bus.ReplicaMessages;
+import dev.lb.http.AccessLog;
 import dev.lb.metrics.ProxyMetrics;
 import dev.lb.server.Lease;
 import io.vertx.core.MultiMap;
@@ -49,11 +50,13 @@ final class Forwarder {
   final RoutingTable table;
   final Options options;
   final ProxyMetrics metrics;
+  final AccessLog accessLog;
   private final KeySource keys;
 
   Forwarder(Vertx vertx, HttpClient client, ReplicaPool pool, RoutingTable table, KeySource keys, Options options,
-      ProxyMetrics metrics) {
+      ProxyMetrics metrics, AccessLog accessLog) {
     this.metrics = metrics;
+    this.accessLog = accessLog;
     this.vertx = vertx;
     this.client = client;
     this.pool = pool;

@@ -10,13 +10,15 @@ import dev.lb.cluster.ManagerElection;
 import dev.lb.cluster.Roles;
 import dev.lb.config.ConfigKeys;
 import dev.lb.heartbeat.HeartbeatVerticle;
+import dev.lb.http.AccessLog;
 import dev.lb.metrics.Metrics;
 import dev.lb.metrics.ProxyMetrics;
 import dev.lb.metrics.SystemMetrics;
+import dev.lb.metrics.Telemetry;
 import dev.lb.replica.ReplicaManagerVerticle;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -42,16 +44,19 @@ public final class Deployment {
   private final Vertx vertx;
   private final boolean clustered;
   private String balancers;
+  private String manager;
   private final PrometheusMeterRegistry registry;
   private final ProxyMetrics proxyMetrics;
   private final SystemMetrics systemMetrics;
+  private final AccessLog accessLog;
 
-  private Deployment(Vertx vertx, boolean clustered, PrometheusMeterRegistry registry) {
+  private Deployment(Vertx vertx, boolean clustered, PrometheusMeterRegistry registry, boolean accessLog) {
     this.vertx = vertx;
     this.clustered = clustered;
     this.registry = registry;
     this.proxyMetrics = registry == null ? ProxyMetrics.NONE : new ProxyMetrics(registry);
     this.systemMetrics = registry == null ? SystemMetrics.NONE : new SystemMetrics(registry);
+    this.accessLog = accessLog ? AccessLog.toStandardOutput() : AccessLog.OFF;
   }
 
   private static VertxBuilder metered(VertxBuilder builder, VertxOptions options, PrometheusMeterRegistry registry) {
@@ -67,7 +72,8 @@ public final class Deployment {
     PrometheusMeterRegistry registry = conf.getBoolean(ConfigKeys.METRICS_ENABLED, true) ? Metrics.registry() : null;
     VertxBuilder builder = Vertx.builder().withTransport(transport);
     if (!clustered) {
-      Deployment node = new Deployment(metered(builder, new VertxOptions(), registry).build(), false, registry);
+      Deployment node = new Deployment(metered(builder, new VertxOptions(), registry).build(), false, registry,
+          conf.getBoolean(ConfigKeys.ACCESS_LOG, false));
       return node.deploy(conf, roles, null).map(node);
     }
     ClusterSettings cluster = ClusterSettings.from(conf);
@@ -76,7 +82,7 @@ public final class Deployment {
         .compose(vertx -> {
           LOG.log(Level.INFO, "joined the cluster as {0} ({1} members: {2})", cluster.host(), manager.getNodes().size(),
               cluster.members());
-          Deployment node = new Deployment(vertx, true, registry);
+          Deployment node = new Deployment(vertx, true, registry, conf.getBoolean(ConfigKeys.ACCESS_LOG, false));
           return node.deploy(conf, roles, manager).map(node);
         });
   }
@@ -110,6 +116,7 @@ public final class Deployment {
     } else {
       DeploymentOptions first = new DeploymentOptions().setConfig(conf.copy().put(ConfigKeys.MANAGER_EPOCH, 1L));
       managing = vertx.deployVerticle(new ReplicaManagerVerticle(), first)
+          .onSuccess(id -> manager = id)
           .compose(id -> vertx.deployVerticle(new HeartbeatVerticle(), first));
     }
     Future<String> admin = managing.compose(id -> vertx.deployVerticle(new AdminVerticle(registry, proxyMetrics,
@@ -122,7 +129,8 @@ public final class Deployment {
     BalancerSettings settings = BalancerSettings.from(conf);
     DeploymentOptions balancers = new DeploymentOptions()
         .setInstances(instances > 0 ? instances : Runtime.getRuntime().availableProcessors());
-    return admin.compose(id -> vertx.deployVerticle(() -> new BalancerVerticle(settings, proxyMetrics, systemMetrics),
+    return admin.compose(id -> vertx.deployVerticle(() -> new BalancerVerticle(settings,
+            new Telemetry(proxyMetrics, systemMetrics, accessLog)),
             balancers))
         .onSuccess(id -> this.balancers = id).mapEmpty();
   }
@@ -140,6 +148,14 @@ public final class Deployment {
         vertx.undeploy(balancers).await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "the balancers did not stop cleanly: {0}", e.getMessage());
+      }
+    }
+    if (manager != null) {
+      // before the rest, so that what it says of the replicas it stops is still heard
+      try {
+        vertx.undeploy(manager).await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "the replica manager did not stop cleanly: {0}", e.getMessage());
       }
     }
     if (clustered) {

@@ -1,10 +1,53 @@
 package dev.lb.launcher;
 
+import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.LogManager;
 import java.util.logging.Logger;
 
-/** One-line log records on standard error, unless the user configured java.util.logging otherwise. */
+/**
+ * One-line log records on standard error ({@code log.format}: text, or one JSON object per line), unless the user
+ * configured java.util.logging otherwise. Its log manager keeps its handlers while the JVM shuts down, so the lines
+ * the node writes while it stops (replicas handed over or stopped) are not lost.
+ */
 final class Logging {
+
+  /** java.util.logging's manager, except that it does not drop its handlers before the node's shutdown hook ran. */
+  public static final class KeptLogManager extends LogManager {
+    @Override
+    public void reset() {
+      if (!shuttingDown()) {
+        super.reset();
+      }
+    }
+
+    private static boolean shuttingDown() {
+      try {
+        Thread probe = new Thread(() -> { });
+        Runtime.getRuntime().addShutdownHook(probe);
+        Runtime.getRuntime().removeShutdownHook(probe);
+        return false;
+      } catch (IllegalStateException e) {
+        return true;
+      }
+    }
+  }
+
+  /** Called before anything logs: java.util.logging reads its manager's class once. */
+  static void keepHandlersAtShutdown() {
+    if (System.getProperty("java.util.logging.manager") == null) {
+      System.setProperty("java.util.logging.manager", KeptLogManager.class.getName());
+    }
+  }
+
+  /** {@code json}: one JSON object per line; anything else: one line of text per record. */
+  static void format(String format) {
+    if ("json".equalsIgnoreCase(format.trim()) && System.getProperty("java.util.logging.config.file") == null) {
+      for (Handler handler : Logger.getLogger("").getHandlers()) {
+        handler.setFormatter(new JsonLogFormatter());
+      }
+    }
+  }
 
   private static final String FORMAT = "java.util.logging.SimpleFormatter.format";
   /**

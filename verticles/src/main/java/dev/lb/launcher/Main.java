@@ -20,6 +20,11 @@ import picocli.CommandLine.Option;
         + "Configuration: the embedded conf/config.json, then --config FILE, then LB_* environment variables.")
 public final class Main implements Callable<Integer> {
 
+  static {
+    // before the first logger is made
+    Logging.keepHandlersAtShutdown();
+  }
+
   private static final System.Logger LOG = System.getLogger(Main.class.getName());
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "${env:LB_CONFIG}",
@@ -39,6 +44,7 @@ public final class Main implements Callable<Integer> {
     JsonObject conf;
     try {
       conf = Settings.load(config, System.getenv());
+      Logging.format(conf.getString(ConfigKeys.LOG_FORMAT, "text"));
     } catch (IllegalArgumentException e) {
       LOG.log(Level.ERROR, "bad configuration: {0}", e.getMessage());
       return 2;

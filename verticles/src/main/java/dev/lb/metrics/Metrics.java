@@ -13,7 +13,8 @@ import java.util.Set;
  * The metrics of a node, set where its Vert.x is built: one Prometheus registry that Vert.x reports to (its HTTP
  * server, event bus and JVM metrics) and the system's own meters go to ({@link ProxyMetrics}, {@link SystemMetrics}).
  * Vert.x's HTTP client metrics are off: the forward path counts its requests per replica itself, under the names
- * operators know from HAProxy ({@code lb_server_*}, like {@code haproxy_server_*}).
+ * operators know from HAProxy ({@code lb_server_*}, like {@code haproxy_server_*}); so are its event-bus metrics (a
+ * meter per address and message, for a bus that carries a few control messages).
  */
 public final class Metrics {
 
@@ -27,7 +28,8 @@ public final class Metrics {
   /** {@code builder} with Vert.x's metrics going to {@code registry}. */
   public static VertxBuilder withMetrics(VertxBuilder builder, VertxOptions options, PrometheusMeterRegistry registry) {
     options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
-        .setDisabledMetricsCategories(Set.of(MetricsDomain.HTTP_CLIENT.name(), MetricsDomain.NAMED_POOLS.name())));
+        .setDisabledMetricsCategories(Set.of(MetricsDomain.HTTP_CLIENT.toCategory(), MetricsDomain.NAMED_POOLS.toCategory(),
+            MetricsDomain.EVENT_BUS.toCategory())));
     return builder.with(options).withMetrics(new MicrometerMetricsFactory(registry));
   }
 }

@@ -100,6 +100,9 @@ public class ReplicaManagerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    if (acting) {
+      replicas.all().forEach(r -> Lifecycle.emit(vertx, Lifecycle.Event.REMOVED, r.info(), "the replica manager stops"));
+    }
     return backend.close().onComplete(ar -> client.close());
   }
 
