@@ -50,7 +50,9 @@ class ComposeClusterIT {
   void setUp() throws Exception {
     ports = new int[] {BalancerProcess.freePort(), BalancerProcess.freePort()};
     compose = new Compose(owner, "docker-compose.cluster.yml", Map.of("LB1_PUBLISHED_PORT", String.valueOf(ports[0]),
-        "LB2_PUBLISHED_PORT", String.valueOf(ports[1]), "LB_DOCKER_OWNER", owner, "IMAGE", DockerTestSupport.IMAGE));
+        "LB2_PUBLISHED_PORT", String.valueOf(ports[1]), "LB1_ADMIN_PUBLISHED_PORT", String.valueOf(BalancerProcess.freePort()),
+        "LB2_ADMIN_PUBLISHED_PORT", String.valueOf(BalancerProcess.freePort()), "LB_DOCKER_OWNER", owner,
+        "IMAGE", DockerTestSupport.IMAGE));
     vertx = Vertx.vertx();
     web = WebClient.create(vertx);
     context = vertx.getOrCreateContext();

@@ -37,11 +37,20 @@ class ComposeIT {
     Compose.assumeCompose();
   }
 
+  private static int freePort() {
+    try {
+      return BalancerProcess.freePort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Runs compose with this test's project, port, owner and image; returns its exit code. */
   private int compose(String... args) throws Exception {
     if (compose == null) {
       compose = new Compose(owner, "docker-compose.yml",
-          Map.of("LB_PUBLISHED_PORT", String.valueOf(port), "LB_DOCKER_OWNER", owner, "IMAGE", DockerTestSupport.IMAGE));
+          Map.of("LB_PUBLISHED_PORT", String.valueOf(port), "LB_ADMIN_PUBLISHED_PORT", String.valueOf(freePort()),
+              "LB_DOCKER_OWNER", owner, "IMAGE", DockerTestSupport.IMAGE));
     }
     return compose.run(args);
   }
