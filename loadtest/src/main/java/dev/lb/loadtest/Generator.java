@@ -122,14 +122,18 @@ final class Generator {
     }
   }
 
-  /** The replica id in a {@code /home} reply, or null for any other reply. */
+  /**
+   * The replica that answered a {@code /home} reply, or null for any other reply. The reply names the server id (the
+   * ring id), and the replica of ring id {@code k} is {@code Server k} unless it was given another name or replaced:
+   * never so in the analysis, whose replicas are all started with generated names.
+   */
   static String replicaOf(HttpResponse<Buffer> resp) {
     if (resp.statusCode() != 200 || resp.body() == null) {
       return null;
     }
     try {
       String message = new JsonObject(resp.body()).getString("message");
-      return message != null && message.startsWith(HELLO) ? message.substring(HELLO.length()) : null;
+      return message != null && message.startsWith(HELLO) ? "Server " + message.substring(HELLO.length()) : null;
     } catch (RuntimeException e) {
       return null;
     }
