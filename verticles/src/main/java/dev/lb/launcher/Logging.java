@@ -60,6 +60,11 @@ final class Logging {
   private static Logger hazelcast;
   /** Hazelcast warns that its CP subsystem is off at every start; this system uses none of its CP structures. */
   private static Logger hazelcastCp;
+  /**
+   * Micrometer warns once that a gauge is registered twice: Vert.x registers its HTTP server gauges once per verticle
+   * instance, and the balancer's instances share one port, so one gauge counts for all. Nothing is lost.
+   */
+  private static Logger meterRegistry;
 
   private Logging() {}
 
@@ -74,6 +79,8 @@ final class Logging {
       hazelcast.setLevel(Level.WARNING);
       hazelcastCp = Logger.getLogger("com.hazelcast.cp.CPSubsystem");
       hazelcastCp.setLevel(Level.SEVERE);
+      meterRegistry = Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
+      meterRegistry.setLevel(Level.SEVERE);
     }
   }
 }

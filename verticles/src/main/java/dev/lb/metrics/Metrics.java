@@ -4,9 +4,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -27,7 +29,9 @@ public final class Metrics {
 
   /** {@code builder} with Vert.x's metrics going to {@code registry}. */
   public static VertxBuilder withMetrics(VertxBuilder builder, VertxOptions options, PrometheusMeterRegistry registry) {
+    // the local address as a label tells the balancer's port from the admin port
     options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.LOCAL, Label.POOL_TYPE, Label.POOL_NAME))
         .setDisabledMetricsCategories(Set.of(MetricsDomain.HTTP_CLIENT.toCategory(), MetricsDomain.NAMED_POOLS.toCategory(),
             MetricsDomain.EVENT_BUS.toCategory())));
     return builder.with(options).withMetrics(new MicrometerMetricsFactory(registry));
