@@ -94,30 +94,44 @@
   function clock(ms) {
     const d = new Date(ms);
     const two = (n) => String(n).padStart(2, '0');
-    return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+    const milli = String(d.getMilliseconds()).padStart(3, '0');
+    return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${milli}`;
   }
 
-  /** Replica colours by ring id: the live replicas' (a starting one's only if no other has that id). */
-  function colours(state) {
+  /** The replica of each ring id: a starting one only if no other has that id (it may be a replacement). */
+  function owners(state) {
     const byRingId = new Map();
     state.replicas.forEach((r) => {
       if (!byRingId.has(r.ringId) || r.state !== 'starting') {
-        byRingId.set(r.ringId, r.colour);
+        byRingId.set(r.ringId, r);
       }
     });
-    byRingId.forEach((colour, ringId) => seenColours.set(ringId, colour));
+    return byRingId;
+  }
+
+  /** Replica colours by ring id. */
+  function colours(state) {
+    const byRingId = new Map();
+    owners(state).forEach((r, ringId) => {
+      byRingId.set(ringId, r.colour);
+      seenColours.set(ringId, r.colour);
+    });
     return byRingId;
   }
 
   // ---- header ------------------------------------------------------------------------------------------------------
 
   function renderFacts(state) {
-    setText($('fact-node'), state.manager && state.manager !== state.node ? `${state.node} (manager ${state.manager})` : state.node);
+    const manager = state.manager && state.manager !== state.node ? ` (manager ${state.manager})` : '';
+    setText($('fact-node'), `${state.node}${manager}`);
     setText($('fact-epoch'), `${state.epoch} · v${state.version}`);
-    setText($('fact-ring'), `${state.ringAlgorithm} · ${state.ring.slots.toLocaleString('en-US')} ${state.ring.kind === 'maglev' ? 'bins' : 'slots'}`);
+    const unit = state.ring.kind === 'maglev' ? 'bins' : 'slots';
+    setText($('fact-ring'), `${state.ringAlgorithm} · ${state.ring.slots.toLocaleString('en-US')} ${unit}`);
     setText($('fact-hash'), state.hash);
     setText($('fact-key'), state.key);
     setText($('fact-n'), members(state));
+    setText($('ring-centre-n'), members(state));
+    setText($('ring-centre-sub'), members(state) === 1 ? 'replica' : 'replicas');
     $('token-label').hidden = !state.tokenRequired;
   }
 
@@ -133,7 +147,7 @@
     return [CX + radius * Math.sin(angle), CY - radius * Math.cos(angle)];
   }
 
-  /** An SVG arc along the ring (radius {@code radius}) from the start of slot {@code from} to the start of slot {@code to}. */
+  /** An SVG arc along the ring, at {@code radius}, from the start of slot {@code from} to the start of {@code to}. */
   function arcPath(from, to, slots, radius = R) {
     const [x0, y0] = point(from, slots, radius);
     const [x1, y1] = point(to, slots, radius);
@@ -144,7 +158,7 @@
   function renderRing(state) {
     const ring = state.ring;
     const byRingId = colours(state);
-    const names = new Map(state.replicas.map((r) => [r.ringId, r.name]));
+    const names = new Map([...owners(state)].map(([ringId, r]) => [ringId, r.name]));
     const signature = JSON.stringify([ring, [...byRingId], [...names]]);
     if (signature === ringSignature) {
       return false;
@@ -172,15 +186,14 @@
       const [x0, y0] = point(slot + 0.5, ring.slots, R + W / 2 + 1);
       const [x1, y1] = point(slot + 0.5, ring.slots, R + W / 2 + 11);
       const g = svg('g', {class: 'vnode', 'data-ring-id': ringId});
-      g.append(svg('line', {x1: x0.toFixed(2), y1: y0.toFixed(2), x2: x1.toFixed(2), y2: y1.toFixed(2), stroke: colour}));
+      g.append(svg('line',
+        {x1: x0.toFixed(2), y1: y0.toFixed(2), x2: x1.toFixed(2), y2: y1.toFixed(2), stroke: colour}));
       g.append(svg('circle', {cx: x1.toFixed(2), cy: y1.toFixed(2), r: 3, fill: colour}));
       const title = svg('title');
       title.textContent = `virtual node of ${names.get(ringId) || `ring id ${ringId}`} at slot ${slot}`;
       g.append(title);
       nodes.append(g);
     }
-    setText($('ring-centre-n'), members(state));
-    setText($('ring-centre-sub'), members(state) === 1 ? 'replica' : 'replicas');
     const note = ring.kind === 'maglev'
       ? `A Maglev table has no circle: it is drawn as ${ring.slots.toLocaleString('en-US')} bins, each in the colour `
         + 'of its first entry’s replica.'
@@ -230,7 +243,8 @@
       const found = await api('GET', `/api/lookup?key=${encodeURIComponent(key)}`);
       lookup = found;
       result.replaceChildren(
-        el('span', {class: 'lookup-key'}, found.key), ` → ${lastState && lastState.ring.kind === 'maglev' ? 'bin' : 'slot'} `,
+        el('span', {class: 'lookup-key'}, found.key),
+        ` → ${lastState && lastState.ring.kind === 'maglev' ? 'bin' : 'slot'} `,
         el('strong', {}, String(found.slot)), ' → ',
         el('span', {class: 'lookup-replica'}, found.replica || 'no replica'));
       result.dataset.slot = found.slot;
@@ -428,7 +442,8 @@
       // not JSON: the status says it
     }
     if (!response.ok || (reply && reply.status === 'failure')) {
-      const text = reply && typeof reply.message === 'string' ? reply.message : `${response.status} ${response.statusText}`;
+      const text = reply && typeof reply.message === 'string'
+        ? reply.message : `${response.status} ${response.statusText}`;
       if (response.status === 401) {
         $('token-label').hidden = false;
         $('token').focus();
@@ -438,11 +453,20 @@
     return reply && reply.status === 'successful' ? reply.message : reply;
   }
 
+  let sayTimer = 0;
+
+  /** Shows what a command did: an error stays until the next command, a success for a few seconds. */
   function say(text, kind) {
     const message = $('message');
     message.textContent = text;
     message.className = `message ${kind}`;
     message.hidden = false;
+    clearTimeout(sayTimer);
+    if (kind === 'ok') {
+      sayTimer = setTimeout(() => {
+        message.hidden = true;
+      }, 8000);
+    }
   }
 
   async function command(button, method, path, body, done) {
