@@ -363,6 +363,7 @@
     const live = $('live');
     setAttr(live, 'data-status', status);
     setText(live, text);
+    document.body.dataset.live = status;
   }
 
   function render(state) {
