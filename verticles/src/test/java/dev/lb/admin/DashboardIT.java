@@ -186,8 +186,8 @@ class DashboardIT {
     });
     String replacement = only(names(cards(UP)), alive);
     assertTrue(replacement.startsWith("replica-"), replacement);
-    assertTrue(driver.findElements(By.cssSelector("[data-replica='" + victimName + "']")).isEmpty(),
-        "the killed replica's card is gone once replaced");
+    wait.withMessage("the killed replica's card gone once it is replaced")
+        .until(d -> d.findElements(By.cssSelector("[data-replica='" + victimName + "']")).isEmpty());
 
     driver.findElement(By.id("key")).sendKeys("123456");
     driver.findElement(By.id("show")).click();
