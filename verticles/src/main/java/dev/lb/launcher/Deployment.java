@@ -103,35 +103,34 @@ public final class Deployment {
     return transport;
   }
 
+  /** The admin listener first (so that it sees the first replicas start), then the manager, then the balancers. */
   private Future<Void> deploy(JsonObject conf, Set<Roles> roles, HazelcastClusterManager cluster) {
     DeploymentOptions options = new DeploymentOptions().setConfig(conf);
+    Future<String> admin = vertx.deployVerticle(new AdminVerticle(registry, proxyMetrics, systemMetrics), options);
     Future<String> managing;
     if (!roles.contains(Roles.MANAGER)) {
       if (!clustered) {
         LOG.log(Level.WARNING, "roles {0} without manager and without a cluster: no replica will be started", roles);
       }
-      managing = Future.succeededFuture();
+      managing = admin;
     } else if (clustered) {
-      managing = vertx.deployVerticle(new ManagerElection(cluster), options);
+      managing = admin.compose(id -> vertx.deployVerticle(new ManagerElection(cluster), options));
     } else {
       DeploymentOptions first = new DeploymentOptions().setConfig(conf.copy().put(ConfigKeys.MANAGER_EPOCH, 1L));
-      managing = vertx.deployVerticle(new ReplicaManagerVerticle(), first)
+      managing = admin.compose(id -> vertx.deployVerticle(new ReplicaManagerVerticle(), first))
           .onSuccess(id -> manager = id)
           .compose(id -> vertx.deployVerticle(new HeartbeatVerticle(), first));
     }
-    Future<String> admin = managing.compose(id -> vertx.deployVerticle(new AdminVerticle(registry, proxyMetrics,
-        systemMetrics), options));
     if (!roles.contains(Roles.BALANCER)) {
-      return admin.mapEmpty();
+      return managing.mapEmpty();
     }
     int instances = conf.getInteger(ConfigKeys.BALANCER_INSTANCES, 0);
     // the settings, not the configuration: see BalancerSettings
     BalancerSettings settings = BalancerSettings.from(conf);
     DeploymentOptions balancers = new DeploymentOptions()
         .setInstances(instances > 0 ? instances : Runtime.getRuntime().availableProcessors());
-    return admin.compose(id -> vertx.deployVerticle(() -> new BalancerVerticle(settings,
-            new Telemetry(proxyMetrics, systemMetrics, accessLog)),
-            balancers))
+    Telemetry telemetry = new Telemetry(proxyMetrics, systemMetrics, accessLog);
+    return managing.compose(id -> vertx.deployVerticle(() -> new BalancerVerticle(settings, telemetry), balancers))
         .onSuccess(id -> this.balancers = id).mapEmpty();
   }
 
