@@ -204,6 +204,7 @@ final class Exchange {
     }
     relaying = true;
     logAccess(resp.statusCode(), resp.getHeader(HttpHeaders.CONTENT_LENGTH), current.name());
+    forwarder.metrics.answered(resp.statusCode());
     out.setStatusCode(resp.statusCode()).setStatusMessage(resp.statusMessage());
     out.headers().setAll(resp.headers());
     HopByHop.strip(out.headers());
@@ -290,6 +291,7 @@ final class Exchange {
   private void fail(ProxyFailure failure, String detail, Throwable cause) {
     done = true;
     logAccess(failure.status, "-", "-");
+    forwarder.metrics.answered(failure.status);
     if (failure.status >= 500) {
       LOG.log(Level.WARNING, "{0} {1}: {2} after {3} tries{4}", req.method(), req.path(), failure, tries,
           cause == null ? "" : " (last: " + cause + ")");

@@ -62,9 +62,8 @@ final class Logging {
   private static Logger hazelcastCp;
   /**
    * Micrometer warns once that a gauge is registered twice: Vert.x registers its HTTP server gauges once per verticle
-   * instance, and the balancer's instances share one port, so the second registration is dropped and Vert.x's
-   * {@code vertx_http_server_active_*} gauges show the first instance's count only (the README says so); the
-   * counters and the balancer's own meters are whole.
+   * instance, and the balancer's instances share one port, so the second registration is dropped; the system's own
+   * meters, which it reports instead, are whole.
    */
   private static Logger meterRegistry;
 

@@ -16,7 +16,9 @@ import java.util.Set;
  * server, event bus and JVM metrics) and the system's own meters go to ({@link ProxyMetrics}, {@link SystemMetrics}).
  * Vert.x's HTTP client metrics are off: the forward path counts its requests per replica itself, under the names
  * operators know from HAProxy ({@code lb_server_*}, like {@code haproxy_server_*}); so are its event-bus metrics (a
- * meter per address and message, for a bus that carries a few control messages).
+ * meter per address and message, for a bus that carries a few control messages); and so are its HTTP server metrics,
+ * which look their meters up by tags on every request: {@link ProxyMetrics} counts the balancer's own requests with
+ * meters made once ({@code lb_frontend_*}).
  */
 public final class Metrics {
 
@@ -33,7 +35,7 @@ public final class Metrics {
     options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.LOCAL, Label.POOL_TYPE, Label.POOL_NAME))
         .setDisabledMetricsCategories(Set.of(MetricsDomain.HTTP_CLIENT.toCategory(), MetricsDomain.NAMED_POOLS.toCategory(),
-            MetricsDomain.EVENT_BUS.toCategory())));
+            MetricsDomain.EVENT_BUS.toCategory(), MetricsDomain.HTTP_SERVER.toCategory())));
     return builder.with(options).withMetrics(new MicrometerMetricsFactory(registry));
   }
 }

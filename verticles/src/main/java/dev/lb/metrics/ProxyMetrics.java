@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code lb_server_current_requests}: requests in flight to it;</li>
  *   <li>{@code lb_server_connection_errors_total}: tries that got no reply (refused, reset, timed out);</li>
  *   <li>{@code lb_server_retries_total}: tries made again elsewhere after it failed;</li>
- *   <li>{@code lb_server_ejections_total}: times outlier detection took it out of routing.</li>
+ *   <li>{@code lb_server_ejections_total}: times outlier detection took it out of routing;</li>
+ *   <li>{@code lb_frontend_http_responses_total{code="2xx"}}: the balancer's own answers to routed requests.</li>
  * </ul>
  * Without a registry ({@link #NONE}), counts go to a registry nobody reads.
  */
@@ -99,10 +100,21 @@ public final class ProxyMetrics {
   private final MeterRegistry registry;
   private final Map<String, Replica> replicas = new ConcurrentHashMap<>();
   private final Replica none;
+  private final Counter[] frontend = new Counter[CLASSES.length];
 
   public ProxyMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.none = registry == null ? new Replica(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "none") : null;
+    MeterRegistry target = registry != null ? registry : new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    this.none = registry == null ? new Replica(target, "none") : null;
+    for (int k = 0; k < CLASSES.length; k++) {
+      frontend[k] = Counter.builder("lb.frontend.http.responses").tag("code", CLASSES[k]).register(target);
+    }
+  }
+
+  /** A routed request was answered with {@code status}, by a replica or by the balancer itself. */
+  public void answered(int status) {
+    int k = status / 100 - 1;
+    frontend[k < 0 || k > 4 ? 4 : k].increment();
   }
 
   /** The meters of replica {@code name}, made the first time it is asked for. */

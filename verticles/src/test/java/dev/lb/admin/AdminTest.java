@@ -77,7 +77,7 @@ class AdminTest {
     assertTrue(metrics.contains("lb_server_response_time_seconds_bucket{"), "a latency histogram");
     assertTrue(metrics.contains("lb_server_up{replica=\"Server 1\"} 1.0"), metrics);
     assertTrue(metrics.contains("jvm_memory_used_bytes"), "JVM metrics");
-    assertTrue(metrics.contains("vertx_http_server_requests_total"), "the balancer's own requests");
+    assertTrue(metrics.contains("lb_frontend_http_responses_total{code=\"2xx\"} 300.0"), "the balancer's own answers");
   }
 
   /** The value of {@code name} for replica {@code replica} in Prometheus text. */
