@@ -60,12 +60,6 @@ final class Logging {
   private static Logger hazelcast;
   /** Hazelcast warns that its CP subsystem is off at every start; this system uses none of its CP structures. */
   private static Logger hazelcastCp;
-  /**
-   * Micrometer warns once that a gauge is registered twice: Vert.x registers its HTTP server gauges once per verticle
-   * instance, and the balancer's instances share one port, so the second registration is dropped; the system's own
-   * meters, which it reports instead, are whole.
-   */
-  private static Logger meterRegistry;
 
   private Logging() {}
 
@@ -80,8 +74,6 @@ final class Logging {
       hazelcast.setLevel(Level.WARNING);
       hazelcastCp = Logger.getLogger("com.hazelcast.cp.CPSubsystem");
       hazelcastCp.setLevel(Level.SEVERE);
-      meterRegistry = Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
-      meterRegistry.setLevel(Level.SEVERE);
     }
   }
 }
