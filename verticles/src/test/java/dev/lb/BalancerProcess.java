@@ -94,4 +94,18 @@ public final class BalancerProcess {
     });
     return done.future().onComplete(ar -> vertx.cancelTimer(timer));
   }
+
+  /**
+   * Checks {@code condition} on the calling thread (not an event loop: it may block) every 50 ms until it holds;
+   * fails after {@code timeoutMs}. The waits between checks are Vert.x timers.
+   */
+  public static void await(Vertx vertx, BooleanSupplier condition, long timeoutMs, String what) {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("not within " + timeoutMs + " ms: " + what);
+      }
+      vertx.timer(50).await();
+    }
+  }
 }

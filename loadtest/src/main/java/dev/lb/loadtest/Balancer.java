@@ -147,13 +147,18 @@ public final class Balancer implements AutoCloseable {
 
   /** The time of the first line of this balancer's log that contains {@code text} and is not before {@code since}. */
   Optional<Long> logged(String text, long since) {
+    return logged(Pattern.compile(Pattern.quote(text)), since);
+  }
+
+  /** When the balancer first logged a line {@code pattern} finds in, at or after {@code since}. */
+  Optional<Long> logged(Pattern pattern, long since) {
     if (log == null) {
       return Optional.empty();
     }
     try {
       for (String line : Files.readAllLines(log)) {
         Matcher m = LOG_LINE.matcher(line);
-        if (m.matches() && line.contains(text)) {
+        if (m.matches() && pattern.matcher(line).find()) {
           long at = LocalDateTime.parse(m.group(1), LOG_TIME).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
           if (at >= since) {
             return Optional.of(at);

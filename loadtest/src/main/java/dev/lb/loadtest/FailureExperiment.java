@@ -112,8 +112,10 @@ final class FailureExperiment {
       List<String> gone = new ArrayList<>(before);
       gone.removeAll(after);
       String victim = gone.isEmpty() ? "?" : gone.get(0);
-      Optional<Long> detected = b.logged("replica '" + victim + "' is down", at);
-      Optional<Long> replaced = b.logged("replaced '" + victim + "'", at);
+      // the balancer's lifecycle lines: replica 'Server 2' (ring id 2, 127.0.0.1:41981) down: ... / replaced: by ...
+      String lifecycle = "replica '" + java.util.regex.Pattern.quote(victim) + "' \\([^)]*\\) ";
+      Optional<Long> detected = b.logged(java.util.regex.Pattern.compile(lifecycle + "down"), at);
+      Optional<Long> replaced = b.logged(java.util.regex.Pattern.compile(lifecycle + "replaced"), at);
       JsonObject result = new JsonObject().put("disruption", how).put("replica", victim)
           .put("atSeconds", DISRUPT_AT_MS / 1000.0).put("concurrency", CONCURRENCY)
           .put("detectMs", detected.map(t -> t - at).orElse(null))

@@ -93,13 +93,7 @@ class ClusterFailoverIT {
 
   /** Checks {@code condition} on the test's thread every 50 ms until it holds; fails after {@code timeoutMs}. */
   private void await(BooleanSupplier condition, long timeoutMs, String what) {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("not within " + timeoutMs + " ms: " + what);
-      }
-      vertx.timer(50).await();
-    }
+    BalancerProcess.await(vertx, condition, timeoutMs, what);
   }
 
   private void serving(BalancerProcess node) {

@@ -71,13 +71,7 @@ class ComposeClusterIT {
   }
 
   private void await(BooleanSupplier condition, long timeoutMs, String what) {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("not within " + timeoutMs + " ms: " + what);
-      }
-      vertx.timer(100).await();
-    }
+    BalancerProcess.await(vertx, condition, timeoutMs, what);
   }
 
   private String logs(String service) {

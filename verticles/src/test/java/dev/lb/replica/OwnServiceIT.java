@@ -68,13 +68,7 @@ class OwnServiceIT {
   }
 
   private void await(BooleanSupplier condition, String what) {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("not within 30 s: " + what);
-      }
-      vertx.timer(100).await();
-    }
+    BalancerProcess.await(vertx, condition, 30_000, what);
   }
 
   /** The server ids that answer {@code /home} over 150 requests. */
