@@ -15,6 +15,7 @@ import dev.lb.metrics.Metrics;
 import dev.lb.metrics.ProxyMetrics;
 import dev.lb.metrics.SystemMetrics;
 import dev.lb.metrics.Telemetry;
+import dev.lb.replica.ReplicaBackends;
 import dev.lb.replica.ReplicaManagerVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -68,7 +69,8 @@ public final class Deployment {
     Set<Roles> roles = Roles.of(conf);
     boolean clustered = conf.getBoolean(ConfigKeys.CLUSTER_ENABLED, false);
     warnIfAdminIsOpen(conf, roles);
-    Transport transport = transport(conf.getString(ConfigKeys.TRANSPORT, "io_uring"));
+    Transport transport = transport(conf.getString(ConfigKeys.TRANSPORT, "io_uring"),
+        ReplicaBackends.DOCKER.equals(conf.getString(ConfigKeys.BACKEND)) && roles.contains(Roles.MANAGER));
     PrometheusMeterRegistry registry = conf.getBoolean(ConfigKeys.METRICS_ENABLED, true) ? Metrics.registry() : null;
     VertxBuilder builder = Vertx.builder().withTransport(transport);
     if (!clustered) {
@@ -87,14 +89,21 @@ public final class Deployment {
         });
   }
 
-  /** The transport {@code name} says; a native one this machine lacks falls back to NIO, with a warning. */
-  private static Transport transport(String name) {
+  /**
+   * The transport {@code name} says; a native one this machine lacks falls back to NIO, with a warning. Vert.x 5.0's
+   * io_uring transport has no Unix domain sockets, which the Docker backend talks to its engine over: epoll then.
+   */
+  private static Transport transport(String name, boolean unixSockets) {
     Transport transport = switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
       case "nio" -> Transport.NIO;
       case "epoll" -> Transport.EPOLL;
       case "io_uring", "iouring" -> Transport.IO_URING;
       default -> throw new IllegalArgumentException("unknown transport '" + name + "'; choose nio, epoll or io_uring");
     };
+    if (transport == Transport.IO_URING && unixSockets) {
+      LOG.log(Level.INFO, "transport io_uring has no Unix sockets, which the Docker backend needs; using epoll");
+      transport = Transport.EPOLL;
+    }
     if (transport == null || !transport.available()) {
       LOG.log(Level.WARNING, "transport {0} is not available here ({1}); using nio", name,
           transport == null ? "not on the class path" : String.valueOf(transport.unavailabilityCause()));

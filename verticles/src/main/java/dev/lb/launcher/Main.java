@@ -52,12 +52,11 @@ public final class Main implements Callable<Integer> {
     Deployment node;
     try {
       node = Deployment.start(conf).await();
-    } catch (IllegalArgumentException e) {
-      LOG.log(Level.ERROR, "bad configuration: {0}", e.getMessage());
-      return 2;
     } catch (RuntimeException e) {
-      LOG.log(Level.ERROR, "startup failed; stopping", e);
-      return 1;
+      // a setting checked only when it is used (a role, a transport, a cluster host) is still the configuration's fault
+      boolean configuration = e instanceof IllegalArgumentException && e.getMessage() != null;
+      LOG.log(Level.ERROR, configuration ? "bad configuration: " + e.getMessage() : "startup failed; stopping", e);
+      return configuration ? 2 : 1;
     }
     Shutdown.onExit(node::stop);
     LOG.log(Level.INFO, "load balancer listening on {0}:{1,number,#} ({2} backend, {3} hash, key {4}, roles {5}{6})",
