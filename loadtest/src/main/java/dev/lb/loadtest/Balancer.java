@@ -79,11 +79,15 @@ public final class Balancer implements AutoCloseable {
     return new Balancer(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80, null, null, client);
   }
 
-  private static int freePort() throws IOException {
+  /** A port free on loopback now, for a process of the tool's own to bind. */
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port", e);
     }
   }
+
 
   private void awaitServing(long timeoutMs) {
     long deadline = System.currentTimeMillis() + timeoutMs;
@@ -103,7 +107,8 @@ public final class Balancer implements AutoCloseable {
     throw new IllegalStateException("the balancer did not serve /rep within " + timeoutMs + " ms; see " + log);
   }
 
-  static void pause(long ms) {
+  /** Waits {@code ms} on the tool's main thread (never an event loop). */
+  public static void pause(long ms) {
     try {
       TimeUnit.MILLISECONDS.sleep(ms);
     } catch (InterruptedException e) {

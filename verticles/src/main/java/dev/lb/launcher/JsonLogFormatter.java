@@ -1,8 +1,6 @@
 package dev.lb.launcher;
 
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.text.MessageFormat;
 import java.time.Instant;
 import java.util.logging.Formatter;
@@ -33,11 +31,21 @@ final class JsonLogFormatter extends Formatter {
           .put("detail", String.valueOf(params[4]).replaceFirst("^: ", ""));
     }
     if (record.getThrown() != null) {
-      StringWriter trace = new StringWriter();
-      record.getThrown().printStackTrace(new PrintWriter(trace));
-      line.put("error", trace.toString());
+      line.put("error", trace(record.getThrown()));
     }
     return line.encode() + System.lineSeparator();
+  }
+
+  /** The error, its frames and its causes', as a stack trace reads. */
+  static String trace(Throwable error) {
+    StringBuilder out = new StringBuilder();
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      out.append(t == error ? "" : "Caused by: ").append(t).append('\n');
+      for (StackTraceElement frame : t.getStackTrace()) {
+        out.append("\tat ").append(frame).append('\n');
+      }
+    }
+    return out.toString();
   }
 
   @Override

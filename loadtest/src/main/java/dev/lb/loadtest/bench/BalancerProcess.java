@@ -53,7 +53,7 @@ public final class BalancerProcess {
         found.forEach(r -> Proxies.awaitListening(r, null, Math.max(1, deadline - System.currentTimeMillis())));
         return found.subList(0, wanted);
       }
-      Proxies.pause(100);
+      Balancer.pause(100);
     }
     throw new IllegalStateException("found " + found.size() + " of " + wanted + " replicas in the balancer's process tree");
   }

@@ -1,5 +1,6 @@
 package dev.lb.loadtest.bench;
 
+import dev.lb.loadtest.Balancer;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -100,7 +101,7 @@ public final class HeapSampler {
 
   /** Stops sampling; the heap growth in MiB, or an {@code error} if there was no sample. */
   public JsonObject stop() {
-    Proxies.pause(300);
+    Balancer.pause(300);
     Children.stop(process.toHandle());
     if (before == null || late) {
       return new JsonObject().put("error", "no heap sample (jstat) before the transfer");

@@ -1,16 +1,14 @@
 package dev.lb.loadtest.bench;
 
+import dev.lb.loadtest.Balancer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the reference proxies in the foreground as children of this JVM, their configuration and log written into the
@@ -46,7 +44,7 @@ public final class Proxies {
 
   /** HAProxy in front of {@code servers}, configured by {@code <dir>/<name>.cfg}. */
   public static Started haproxy(Path exe, Path dir, String name, List<Endpoint> servers) {
-    int port = freePort();
+    int port = Balancer.freePort();
     Path cfg = write(dir.resolve(name + ".cfg"), ProxyConfigs.haproxy(port, servers));
     ProcessBuilder builder = new ProcessBuilder(exe.toString(), "-f", cfg.toString(), "-db");
     return started(name, builder, dir.resolve(name + ".log"), port);
@@ -54,7 +52,7 @@ public final class Proxies {
 
   /** nginx in front of {@code servers}, configured by {@code <dir>/<name>.conf}, its prefix {@code dir}. */
   public static Started nginx(Path exe, Path dir, String name, List<Endpoint> servers) {
-    int port = freePort();
+    int port = Balancer.freePort();
     Path d = dir.toAbsolutePath();
     try {
       Files.createDirectories(d.resolve("nginx-temp"));
@@ -90,29 +88,14 @@ public final class Proxies {
         socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), 200);
         return;
       } catch (IOException notYet) {
-        pause(50);
+        Balancer.pause(50);
       }
     }
     throw new IllegalStateException("nothing listens on " + endpoint.address() + " after " + timeoutMs + " ms");
   }
 
   /** A loopback port free right now. */
-  public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port", e);
-    }
-  }
 
-  static void pause(long ms) {
-    try {
-      TimeUnit.MILLISECONDS.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-  }
 
   private static Path write(Path file, String text) {
     try {
