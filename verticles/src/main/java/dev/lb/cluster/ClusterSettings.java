@@ -23,8 +23,9 @@ import java.util.List;
  * @param host    the address this node binds and announces
  * @param members the members to join, {@code host} or {@code host:port}
  * @param port    Hazelcast's port; the next free one is taken if it is in use
+ * @param busPort the event bus's port; 0: one the system picks
  */
-public record ClusterSettings(String host, List<String> members, int port) {
+public record ClusterSettings(String host, List<String> members, int port, int busPort) {
 
   /** Seconds between Hazelcast's heartbeats. */
   static final int HEARTBEAT_S = 1;
@@ -42,7 +43,7 @@ public record ClusterSettings(String host, List<String> members, int port) {
       throw new IllegalArgumentException("cluster.host '" + host + "' does not resolve to an address of this host", e);
     }
     return new ClusterSettings(host, members.isEmpty() ? List.of("127.0.0.1") : members,
-        config.getInteger(ConfigKeys.CLUSTER_PORT, 5701));
+        config.getInteger(ConfigKeys.CLUSTER_PORT), config.getInteger(ConfigKeys.CLUSTER_BUS_PORT));
   }
 
   /**
@@ -80,9 +81,9 @@ public record ClusterSettings(String host, List<String> members, int port) {
     return config;
   }
 
-  /** Vert.x options whose event bus binds and announces this node's address, on a port the system picks. */
+  /** Vert.x options whose event bus binds and announces this node's address, on {@code busPort}. */
   public VertxOptions vertxOptions(VertxOptions options) {
-    options.getEventBusOptions().setHost(host).setClusterPublicHost(host).setPort(0);
+    options.getEventBusOptions().setHost(host).setClusterPublicHost(host).setPort(busPort);
     return options;
   }
 }

@@ -112,6 +112,8 @@ public final class ConfigKeys {
   public static final String CLUSTER_MEMBERS = "cluster.members";
   /** Hazelcast's port; the next free one is taken if it is in use. */
   public static final String CLUSTER_PORT = "cluster.port";
+  /** The event bus's port between nodes; 0: one the system picks (fix it to open a firewall for it). */
+  public static final String CLUSTER_BUS_PORT = "cluster.bus.port";
   /** What this node does: {@code balancer} (serves HTTP), {@code manager} (may run the replica manager). */
   public static final String ROLES = "roles";
 
