@@ -24,6 +24,7 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.lang.System.Logger.Level;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -41,6 +42,8 @@ import java.util.Set;
  * </ul>
  */
 public class AdminVerticle extends VerticleBase {
+
+  private static final System.Logger LOG = System.getLogger(AdminVerticle.class.getName());
 
   private static final long PUSH_MS = 1000;
 
@@ -95,11 +98,15 @@ public class AdminVerticle extends VerticleBase {
     });
     AdminApi api = new AdminApi(vertx, view::snapshot, next -> changed(view.apply(next)),
         conf.getString(ConfigKeys.ADMIN_TOKEN), conf.getLong(ConfigKeys.BUS_TIMEOUT_MS), systemMetrics);
-    return new ReplicaStore(vertx).load()
+    return ReplicaStore.shared(vertx).load()
         .onSuccess(recorded -> {
           if (recorded != null) {
             changed(view.apply(recorded));
           }
+        })
+        .recover(err -> {
+          LOG.log(Level.INFO, "the recorded replica set cannot be read yet ({0}); the view starts empty", err.getMessage());
+          return Future.succeededFuture();
         })
         .compose(v -> {
           server = vertx.createHttpServer().requestHandler(router(api));

@@ -1,6 +1,7 @@
 package dev.lb.balancer;
 
 import dev.lb.bus.Addresses;
+import dev.lb.bus.BalancerRegistry;
 import dev.lb.bus.Lifecycle;
 import dev.lb.bus.ReplicaMessages;
 import dev.lb.bus.ReplicaStore;
@@ -36,6 +37,7 @@ public class BalancerVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(BalancerVerticle.class.getName());
   private static final long QUERY_TIMEOUT_MS = 3000;
+  private static final long REGISTER_RETRY_MS = 1000;
 
   private final BalancerSettings given;
   private final ProxyMetrics metrics;
@@ -45,6 +47,9 @@ public class BalancerVerticle extends VerticleBase {
   private HttpServer server;
   private HttpClientAgent client;
   private RoutingTable table;
+  private BalancerRegistry registry;
+  private String self;
+  private boolean stopped;
 
   /** A balancer that reads its settings from its deployment's configuration and keeps no metrics (tests, embedding). */
   public BalancerVerticle() {
@@ -65,18 +70,9 @@ public class BalancerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     settings = given != null ? given : BalancerSettings.from(config());
-    String self = UUID.randomUUID().toString();
-    InFlight inFlight = new InFlight(new InFlight.Listener() {
-      @Override
-      public void busy(String replica, int count) {
-        vertx.eventBus().send(Addresses.REPLICA_BUSY, ReplicaMessages.drainEvent(replica, self, count));
-      }
-
-      @Override
-      public void idle(String replica) {
-        vertx.eventBus().send(Addresses.REPLICA_IDLE, ReplicaMessages.drainEvent(replica, self, 0));
-      }
-    });
+    registry = new BalancerRegistry(vertx);
+    self = UUID.randomUUID().toString();
+    InFlight inFlight = new InFlight();
     table = new RoutingTable(settings.ringFactory(), settings.loadBound(),
         new Outliers(settings.ejectAfter(), settings.ejectMs()), inFlight, (replica, holdMs) -> {
           metrics.of(replica.name()).ejected();
@@ -96,7 +92,17 @@ public class BalancerVerticle extends VerticleBase {
     return Future.all(
         bus.<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> table.apply(msg.body())).completion(),
         bus.<JsonObject>consumer(Addresses.REPLICA_DOWN, msg -> table.down(msg.body())).completion(),
-        bus.<JsonObject>consumer(Addresses.REPLICA_UP, msg -> table.up(msg.body())).completion())
+        bus.<JsonObject>consumer(Addresses.REPLICA_UP, msg -> table.up(msg.body())).completion(),
+        bus.<JsonObject>consumer(Addresses.drainOf(self), msg -> {
+          table.apply(msg.body());
+          inFlight.idle(ReplicaMessages.drained(msg.body())).onComplete(ar -> msg.reply(new JsonObject()));
+        }).completion())
+      .compose(v -> registry.register(self, settings.host()).recover(err -> {
+        // a node that sees no quorum yet: the manager cannot ask it to drain until it registers
+        LOG.log(Level.WARNING, "this balancer could not register for drains ({0}); it will try again", err.getMessage());
+        vertx.setTimer(REGISTER_RETRY_MS, t -> register());
+        return Future.succeededFuture();
+      }))
       .compose(v -> initialSnapshot())
       .compose(v -> {
         server = vertx.createHttpServer(serverOptions())
@@ -118,7 +124,7 @@ public class BalancerVerticle extends VerticleBase {
    * the next published snapshot brings it up to date.
    */
   private Future<Void> initialSnapshot() {
-    return new ReplicaStore(vertx).load()
+    return ReplicaStore.shared(vertx).load()
         .onSuccess(recorded -> {
           if (recorded != null) {
             table.apply(recorded);
@@ -160,7 +166,17 @@ public class BalancerVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    return server.shutdown(settings.drainMs(), TimeUnit.MILLISECONDS).eventually(() -> client.close());
+    stopped = true;
+    return server.shutdown(settings.drainMs(), TimeUnit.MILLISECONDS)
+        .eventually(() -> registry.leave(self).otherwiseEmpty())
+        .eventually(() -> client.close());
+  }
+
+  private void register() {
+    if (stopped) {
+      return;
+    }
+    registry.register(self, settings.host()).onFailure(err -> vertx.setTimer(REGISTER_RETRY_MS, t -> register()));
   }
 
   /** The port it listens on; with {@code http.port = 0}, the one the system chose. */

@@ -1,33 +1,22 @@
 package dev.lb.balancer;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Requests in flight to each replica, by name, on one balancer instance; and for a replica taken out of routing while
- * requests to it are still under way, word when the last of them ends, so that it is stopped only then (a drain).
- * Plain Java, confined to the balancer's event loop.
+ * Requests in flight to each replica, by name, on one balancer instance, and the wait until none is left on replicas
+ * that left routing (a drain: they are stopped only then). Plain Java, confined to the balancer's event loop.
  */
 final class InFlight {
 
-  /** Hears of replicas that left routing with requests still in flight. */
-  interface Listener {
-    /** {@code replica} left routing with {@code count} requests in flight here. */
-    void busy(String replica, int count);
-
-    /** The last request in flight to {@code replica}, which left routing, has ended. */
-    void idle(String replica);
-  }
-
   private final Map<String, int[]> counts = new HashMap<>();
-  private final Set<String> draining = new HashSet<>();
-  private final Listener listener;
-
-  InFlight(Listener listener) {
-    this.listener = listener;
-  }
+  private final Map<String, List<Promise<Void>>> waiting = new HashMap<>();
 
   void started(String replica) {
     counts.computeIfAbsent(replica, n -> new int[1])[0]++;
@@ -38,9 +27,9 @@ final class InFlight {
     if (count == null || --count[0] > 0) {
       return;
     }
-    if (draining.remove(replica)) {
-      counts.remove(replica);
-      listener.idle(replica);
+    List<Promise<Void>> waiters = waiting.remove(replica);
+    if (waiters != null) {
+      waiters.forEach(Promise::tryComplete);
     }
   }
 
@@ -49,16 +38,24 @@ final class InFlight {
     return count == null ? 0 : count[0];
   }
 
-  /** These replicas left routing: each with requests in flight is drained, the others forgotten. */
-  void left(Set<String> replicas) {
+  /**
+   * Completes once no request to any of {@code replicas} is in flight here: at once if none is. Call it after they
+   * left routing, so that their counts only fall.
+   */
+  Future<Void> idle(Collection<String> replicas) {
+    List<Future<Void>> waits = new ArrayList<>();
     for (String replica : replicas) {
-      int count = count(replica);
-      if (count > 0) {
-        draining.add(replica);
-        listener.busy(replica, count);
-      } else {
-        counts.remove(replica);
+      if (count(replica) > 0) {
+        Promise<Void> done = Promise.promise();
+        waiting.computeIfAbsent(replica, r -> new ArrayList<>()).add(done);
+        waits.add(done.future());
       }
     }
+    return waits.isEmpty() ? Future.succeededFuture() : Future.all(waits).mapEmpty();
+  }
+
+  /** These replicas left routing: the counts of those with nothing in flight are forgotten. */
+  void left(Set<String> replicas) {
+    replicas.stream().filter(r -> count(r) == 0).forEach(counts::remove);
   }
 }

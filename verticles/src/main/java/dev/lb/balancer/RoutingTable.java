@@ -18,7 +18,7 @@ import java.util.function.ObjLongConsumer;
 /**
  * A balancer's routing state, confined to its event loop: the ring built from the manager's latest snapshot, where
  * each ring id is reached, which replicas are out of routing (announced down, suspected after a connection failure,
- * or held out by passive outlier detection), and, with bounded loads, each replica's requests in flight.
+ * or held out by passive outlier detection), each replica's requests in flight, and with bounded loads its load.
  */
 final class RoutingTable {
 

@@ -44,13 +44,13 @@ public final class Addresses {
   public static final String LIFECYCLE = "lb.lifecycle";
 
   /**
-   * Message {"replica": string, "balancer": string, "inFlight": int} to the manager: a balancer instance still has
-   * requests in flight to a replica that left routing; the manager stops it only after {@link #REPLICA_IDLE} (a drain).
+   * Request to one balancer instance (see {@link BalancerRegistry}): snapshot plus {"drain": [string]}. The balancer
+   * applies the snapshot, which no longer routes to those replicas, and replies {} once it has no request to them in
+   * flight: the manager stops removed replicas only when every balancer has answered (a drain).
    */
-  public static final String REPLICA_BUSY = "lb.replica.busy";
-
-  /** Message {"replica": string, "balancer": string, "inFlight": 0} to the manager: that balancer's last one ended. */
-  public static final String REPLICA_IDLE = "lb.replica.idle";
+  public static String drainOf(String balancer) {
+    return "lb.balancer." + balancer + ".drain";
+  }
 
   /**
    * Request {} → reply {}, local to a node: its active replica manager stops acting and forgets its replicas without
@@ -63,4 +63,28 @@ public final class Addresses {
    * to another candidate node, or stops them if none is left; the reply comes when that is done.
    */
   public static final String NODE_LEAVING = "lb.node.leaving";
+
+  /**
+   * Request {} → reply {}, local to a node: its manager, cut off from the cluster's quorum for a while, is still the
+   * manager now that the quorum is back; it acts again (replacements it held go on, it announces its set again).
+   */
+  public static final String MANAGER_RESUME = "lb.manager.resume";
+
+  /**
+   * Event {"epoch": long, "reason": string}, local to a node: its heartbeat heard a replica answer that a manager of a
+   * newer epoch claims it. This node's manager steps down at once and stops claiming its replicas.
+   */
+  public static final String MANAGER_DEPOSED = "lb.manager.deposed";
+
+  /**
+   * Request {} → reply {"clustered": bool, "present": bool, "members": int, "needed": int}, local to a node: whether it
+   * sees a quorum of the cluster. No consumer when not clustered (then it always has one).
+   */
+  public static final String NODE_QUORUM = "lb.node.quorum";
+
+  /**
+   * Event, the payload of {@link #NODE_QUORUM}, local to a node: it lost or regained the quorum. Its balancers read the
+   * recorded set again when the quorum is back, to follow what changed while they were cut off.
+   */
+  public static final String NODE_QUORUM_CHANGED = "lb.node.quorum.changed";
 }

@@ -13,6 +13,14 @@ public final class Failures {
   public static final int BAD_GATEWAY = 502;
   public static final int UNAVAILABLE = 503;
 
+  /** The failure code a consumer answers {@code err} with: 400 bad input, 503 no quorum or deposed, else 500. */
+  public static int codeFor(Throwable err) {
+    if (err instanceof BadRequestException) {
+      return BAD_REQUEST;
+    }
+    return err instanceof NoQuorum || err instanceof Deposed ? UNAVAILABLE : INTERNAL;
+  }
+
   /** The HTTP status for a failed bus request or forward. */
   public static int statusFor(Throwable err) {
     if (err instanceof ReplyException re) {

@@ -12,8 +12,7 @@ public final class ReplicaMessages {
   public static final String HOSTNAMES = "hostnames";
   public static final String REPLICAS = "replicas";
   public static final String MANAGER = "manager";
-  public static final String BALANCER = "balancer";
-  public static final String IN_FLIGHT = "inFlight";
+  public static final String DRAIN = "drain";
   public static final String REPLICA = "replica";
   public static final String REASON = "reason";
 
@@ -63,13 +62,14 @@ public final class ReplicaMessages {
     return new JsonObject().put(REPLICA, replica).put(REASON, reason).put(Stamp.EPOCH, epoch);
   }
 
-  /** An event of {@link Addresses#REPLICA_BUSY} or {@link Addresses#REPLICA_IDLE}. */
-  public static JsonObject drainEvent(String replica, String balancer, int inFlight) {
-    return new JsonObject().put(REPLICA, replica).put(BALANCER, balancer).put(IN_FLIGHT, inFlight);
+  /** A request of {@link Addresses#drainOf}: {@code snapshot}, which no longer has {@code replicas}, to drain them. */
+  public static JsonObject drainRequest(JsonObject snapshot, List<String> replicas) {
+    return snapshot.copy().put(DRAIN, new JsonArray(List.copyOf(replicas)));
   }
 
-  public static String balancer(JsonObject event) {
-    return event.getString(BALANCER, "");
+  /** The replicas a request of {@link Addresses#drainOf} drains. */
+  public static List<String> drained(JsonObject request) {
+    return request.getJsonArray(DRAIN, new JsonArray()).stream().map(String::valueOf).toList();
   }
 
   public static String replica(JsonObject event) {

@@ -5,48 +5,29 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Where the active manager records the replica set after every change: a map of Vert.x shared data, cluster-wide
- * (with a backup on another member) when Vert.x is clustered, local otherwise. A manager that takes over reads it to
- * find the replicas its predecessor ran; a balancer that starts reads it to route before any manager answers.
+ * Where the active manager records the replica set after every change. A manager that takes over reads it to find the
+ * replicas its predecessor ran; a balancer that starts, or whose node sees the cluster again after a partition, reads
+ * it to route before (or besides) any manager's announcement.
  */
-public final class ReplicaStore {
+public interface ReplicaStore {
 
-  /** The name of the map; its one key holds the last snapshot (see {@link Addresses#REPLICAS_CHANGED}). */
-  public static final String MAP = "lb.replica-set";
-  private static final String KEY = "current";
-
-  /** A newer manager has recorded the set: the one that tried is no longer the active one. */
-  public static final class Deposed extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    Deposed(Stamp mine, Stamp stored) {
-      super("a newer manager (epoch " + stored.epoch() + ") recorded the replica set; this one (epoch " + mine.epoch()
-          + ") steps down", null, false, false);
-    }
-  }
-
-  private final Vertx vertx;
-
-  public ReplicaStore(Vertx vertx) {
-    this.vertx = vertx;
-  }
+  /** The shared-data map it is kept in; its one key holds the last snapshot (see {@link Addresses#REPLICAS_CHANGED}). */
+  String MAP = "lb.replica-set";
 
   /** The last recorded snapshot, or null if no manager recorded one yet. */
-  public Future<JsonObject> load() {
-    return vertx.sharedData().<String, JsonObject>getAsyncMap(MAP).compose(map -> map.get(KEY));
-  }
+  Future<JsonObject> load();
 
   /**
    * Records {@code snapshot} unless one of a newer epoch is there (then fails with {@link Deposed}). Not atomic: the
    * followers' own epoch check is what fences a deposed manager; this one makes it notice.
    */
-  public Future<Void> save(JsonObject snapshot) {
-    Stamp mine = Stamp.of(snapshot);
-    return vertx.sharedData().<String, JsonObject>getAsyncMap(MAP).compose(map -> map.get(KEY).compose(stored -> {
-      if (stored != null && Stamp.of(stored).epoch() > mine.epoch()) {
-        return Future.failedFuture(new Deposed(mine, Stamp.of(stored)));
-      }
-      return map.put(KEY, snapshot);
-    }));
+  Future<Void> save(JsonObject snapshot);
+
+  /**
+   * The store in Vert.x shared data: a cluster-wide map (with a backup on another member, and readable and writable
+   * only with a quorum) when Vert.x is clustered, a local one otherwise.
+   */
+  static ReplicaStore shared(Vertx vertx) {
+    return new SharedReplicaStore(vertx);
   }
 }

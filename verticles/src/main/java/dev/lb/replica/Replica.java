@@ -21,6 +21,11 @@ public record Replica(String name, int ringId, String host, int port, String ins
     return new Replica(info.name(), info.ringId(), info.host(), info.port(), info.instance());
   }
 
+  /** Its instance as logs show it: a process id as it is, a container id as Docker shows it (12 characters). */
+  public String shortInstance() {
+    return instance.length() > 12 ? instance.substring(0, 12) : instance;
+  }
+
   /** Where it is reached, as {@code host:port}. */
   public String address() {
     return host + ":" + port;

@@ -1,0 +1,23 @@
+package dev.lb.replica;
+
+import dev.lb.config.ConfigKeys;
+import dev.lb.config.RingSettings;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What a replica manager is told when it is deployed.
+ *
+ * @param epoch       the term it acts for; everything it records and announces carries it
+ * @param managerId   who it is (its node's cluster id, {@code local} when not clustered)
+ * @param replicas    how many replicas to start when no manager recorded a set before
+ * @param maxReplicas the most replicas {@code /add} may reach (and the ring has room for)
+ * @param drainMs     the longest a removed replica waits for the requests under way on it
+ */
+public record ManagerSettings(long epoch, String managerId, int replicas, int maxReplicas, long drainMs) {
+
+  public static ManagerSettings from(JsonObject config) {
+    return new ManagerSettings(config.getLong(ConfigKeys.MANAGER_EPOCH, 1L), config.getString(ConfigKeys.MANAGER_ID, "local"),
+        config.getInteger(ConfigKeys.REPLICAS), Math.min(config.getInteger(ConfigKeys.REPLICAS_MAX),
+        RingSettings.capacity(config)), config.getLong(ConfigKeys.REPLICA_DRAIN_MS));
+  }
+}

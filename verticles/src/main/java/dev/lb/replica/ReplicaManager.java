@@ -1,0 +1,263 @@
+package dev.lb.replica;
+
+import dev.lb.bus.BadRequestException;
+import dev.lb.bus.Deposed;
+import dev.lb.bus.Lifecycle;
+import dev.lb.bus.NoQuorum;
+import dev.lb.bus.ReplicaMessages;
+import dev.lb.bus.ReplicaStore;
+import dev.lb.bus.Stamp;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+
+/**
+ * The replica manager's core: the only owner of the replica set. It takes over what its predecessor recorded (or
+ * starts the initial replicas), serves {@code /add} and {@code /rm}, replaces a replica announced down (with a random
+ * name, on the same ring id), and records and announces the set after every change; all of it one operation at a
+ * time. Plain Java on the manager's event loop: the world is reached through a backend, a store, the events it sends
+ * and its {@link Authority}, which it asks before every change and every destructive step, so that a manager cut off
+ * from the cluster or replaced by a newer one changes nothing.
+ */
+final class ReplicaManager {
+
+  private static final System.Logger LOG = System.getLogger(ReplicaManager.class.getName());
+
+  private final ManagerSettings settings;
+  private final ReplicaBackend backend;
+  private final ReplicaStore store;
+  private final Authority authority;
+  private final ManagerEvents events;
+  private final Drains drains;
+  private final ReplicaSet replicas;
+  private final BackendSteps steps;
+  private final Replacements replacements;
+  private Future<?> queue = Future.succeededFuture();
+  private boolean acting = true;
+  private boolean stopping;
+
+  ReplicaManager(ManagerSettings settings, ReplicaBackend backend, ReplicaStore store, Authority authority,
+      ManagerEvents events, Drains drains, Replacements.Timers timers, Random random) {
+    this.settings = settings;
+    this.backend = backend;
+    this.store = store;
+    this.authority = authority;
+    this.events = events;
+    this.drains = drains;
+    this.replicas = new ReplicaSet(random);
+    this.steps = new BackendSteps(backend, events);
+    this.replacements = new Replacements(name -> serialized(() -> replace(name)), timers, () -> acting && !stopping);
+  }
+
+  /**
+   * Takes over: adopts the recorded replicas that still answer and replaces the others, or starts the initial ones if
+   * no manager recorded a set before.
+   */
+  Future<JsonObject> start() {
+    return serialized(() -> new TakeOver(store, backend, events).into(replicas, settings.epoch()).compose(found -> {
+      int missing = found.recorded() ? 0 : settings.replicas() - replicas.size();
+      Future<JsonObject> started = missing > 0
+          ? startAll(replicas.planAdd(new ScaleRequest(missing, List.of()), settings.maxReplicas())) : published();
+      String reason = "it no longer answered when this manager took over";
+      return started.onSuccess(s -> found.lost().forEach(r -> {
+        events.down(r.info(), reason);
+        down(r.name(), reason, settings.epoch());
+      }));
+    }));
+  }
+
+  /** The set as it is now. */
+  JsonObject snapshot() {
+    return replicas.snapshot(settings.epoch(), settings.managerId());
+  }
+
+  /** Whether it still acts: it has not stepped down, and its node sees a quorum. */
+  boolean acting() {
+    return acting && !stopping && authority.quorum();
+  }
+
+  /** {@code /add}: starts the replicas asked for; if any fails to start, the others are stopped and nothing changes. */
+  Future<JsonObject> add(JsonObject body) {
+    return serialized(() -> {
+      List<ReplicaSet.Slot> slots = replicas.planAdd(ScaleRequest.parse(body, ScaleRequest.ADD_TOO_MANY_NAMES),
+          settings.maxReplicas());
+      return confirmed().compose(v -> startAll(slots));
+    });
+  }
+
+  /**
+   * {@code /rm}: takes the chosen replicas out of routing (the recorded and announced set no longer has them), lets
+   * the requests under way on them end, then stops them.
+   */
+  Future<JsonObject> remove(JsonObject body) {
+    return serialized(() -> {
+      List<Replica> chosen = replicas.planRemove(ScaleRequest.parse(body, ScaleRequest.REMOVE_TOO_MANY_NAMES));
+      return confirmed().compose(v -> {
+        chosen.forEach(replicas::remove);
+        return published();
+      }).compose(snapshot -> drains.await(snapshot, chosen.stream().map(Replica::name).toList(), settings.drainMs())
+          .compose(v -> stopRemoved(chosen))
+          .map(snapshot));
+    });
+  }
+
+  private Future<Void> stopRemoved(List<Replica> chosen) {
+    return confirmed().transform(ar -> {
+      if (ar.failed()) {
+        LOG.log(Level.WARNING, "removed replicas {0} are left running ({1})", chosen.stream().map(Replica::name).toList(),
+            ar.cause().getMessage());
+        return Future.succeededFuture();
+      }
+      return steps.stopAll(chosen);
+    });
+  }
+
+  private Future<JsonObject> startAll(List<ReplicaSet.Slot> slots) {
+    return steps.startAll(slots).compose(started -> {
+      started.forEach(replicas::add);
+      return published();
+    });
+  }
+
+  /**
+   * Replica {@code name} was announced down by the manager of {@code epoch}: if that is this one, it is replaced
+   * (once, however often it is announced).
+   */
+  void down(String name, String reason, long epoch) {
+    Replica replica = replicas.get(name);
+    if (acting && !stopping && epoch == settings.epoch() && replica != null && replacements.begin(name)) {
+      events.lifecycle(Lifecycle.Event.DOWN, replica.info(), reason);
+    }
+  }
+
+  /**
+   * Kills the failed replica (a hung one would hold its requests until their timeout; killed, their connections
+   * reset and balancers retry them elsewhere at once), starts one with a new random name on its ring id, and swaps
+   * it in. The failed one stays in the set, out of routing, until its successor answers.
+   */
+  private Future<Void> replace(String name) {
+    Replica failed = replicas.get(name);
+    if (failed == null) {
+      return Future.succeededFuture();
+    }
+    String fresh = replicas.randomName();
+    return confirmed()
+        .compose(v -> steps.kill(failed))
+        .compose(v -> {
+          events.lifecycle(Lifecycle.Event.REPLACING, failed.info(), "by '" + fresh + "'");
+          return steps.start(fresh, failed.ringId());
+        })
+        .compose(started -> {
+          replicas.replace(failed, started);
+          events.lifecycle(Lifecycle.Event.REPLACED, failed.info(), "by '" + fresh + "' at " + started.address());
+          return published();
+        })
+        .mapEmpty();
+  }
+
+  /**
+   * Its node sees a quorum again and it is still the manager: the replacements held for the quorum go on, and the set
+   * is announced again for the nodes that were cut off.
+   */
+  void resume() {
+    if (!acting || stopping) {
+      return;
+    }
+    LOG.log(Level.INFO, "replica manager of epoch {0} acts again", settings.epoch());
+    events.changed(snapshot());
+    replacements.resume();
+  }
+
+  /**
+   * A snapshot heard on the bus: one of a newer epoch, or of this epoch by another manager (two parts of a cluster
+   * that ran apart and met again), means this manager is no longer the one.
+   */
+  void heard(JsonObject snapshot) {
+    Stamp seen = Stamp.of(snapshot);
+    String by = ReplicaMessages.manager(snapshot);
+    if (seen.epoch() > settings.epoch() || seen.epoch() == settings.epoch() && !by.equals(settings.managerId())) {
+      stepDown("a manager of epoch " + seen.epoch() + " (" + by + ") is active");
+    }
+  }
+
+  /** Stops acting for good: no more answers, changes or replacements; the replicas run on for the next manager. */
+  void stepDown(String why) {
+    if (!acting) {
+      return;
+    }
+    acting = false;
+    LOG.log(Level.WARNING, "replica manager of epoch {0} steps down: {1}", settings.epoch(), why);
+    backend.release();
+    events.steppedDown(why);
+  }
+
+  /**
+   * The manager stops with its node: it stops its replicas if it may still act (the last manager of a cluster, or the
+   * only one); otherwise it leaves them to the manager that replaced it, or to their leases.
+   */
+  Future<Void> stop() {
+    stopping = true;
+    if (!acting) {
+      return backend.close();
+    }
+    return authority.confirm(settings.epoch()).transform(ar -> {
+      if (ar.failed()) {
+        LOG.log(Level.WARNING, "the replica manager stops without stopping its replicas: {0}", ar.cause().getMessage());
+        backend.release();
+      } else {
+        replicas.all().forEach(r -> events.lifecycle(Lifecycle.Event.REMOVED, r.info(), "the replica manager stops"));
+      }
+      return backend.close();
+    });
+  }
+
+  /** Records the set, then announces it; a manager that finds a newer one recorded steps down instead. */
+  private Future<JsonObject> published() {
+    JsonObject snapshot = snapshot();
+    return store.save(snapshot)
+        .recover(err -> {
+          if (err instanceof Deposed) {
+            stepDown(err.getMessage());
+            return Future.failedFuture(err);
+          }
+          // the set changed either way: followers must hear of it even if it could not be recorded
+          LOG.log(Level.ERROR, "could not record replica set " + Stamp.of(snapshot), err);
+          return Future.succeededFuture();
+        })
+        .map(v -> {
+          events.changed(snapshot);
+          return snapshot;
+        });
+  }
+
+  /** Completes if this manager may act now; steps down if a newer one was found. */
+  private Future<Void> confirmed() {
+    return authority.confirm(settings.epoch()).onFailure(err -> {
+      if (err instanceof Deposed) {
+        stepDown(err.getMessage());
+      }
+    });
+  }
+
+  /** Runs {@code op} after every operation queued before it, so changes of the set never interleave. */
+  private <T> Future<T> serialized(Supplier<Future<T>> op) {
+    Future<T> result = queue.transform(ignored -> {
+      if (!acting) {
+        return Future.failedFuture(new IllegalStateException("<Error> This replica manager is no longer active"));
+      }
+      try {
+        return op.get();
+      } catch (BadRequestException | NoQuorum e) {
+        return Future.failedFuture(e);
+      } catch (RuntimeException e) {
+        LOG.log(Level.ERROR, "replica manager operation failed unexpectedly", e);
+        return Future.failedFuture(e);
+      }
+    });
+    queue = result;
+    return result;
+  }
+}
