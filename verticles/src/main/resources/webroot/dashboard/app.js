@@ -133,6 +133,20 @@
     setText($('ring-centre-n'), members(state));
     setText($('ring-centre-sub'), members(state) === 1 ? 'replica' : 'replicas');
     $('token-label').hidden = !state.tokenRequired;
+    renderCluster(state.cluster);
+  }
+
+  /** A clustered node: whether it sees a quorum, and whether the manager acting for the cluster is on it. */
+  function renderCluster(cluster) {
+    const clustered = Boolean(cluster && cluster.clustered);
+    $('fact-cluster-box').hidden = !clustered;
+    if (!clustered) {
+      return;
+    }
+    const quorum = cluster.quorum ? `quorum · ${cluster.members} members` : `no quorum · needs ${cluster.needed}`;
+    const manager = cluster.manager ? (cluster.manager.acting ? ' · manager here' : ' · manager here, idle') : '';
+    setText($('fact-cluster'), quorum + manager);
+    $('fact-cluster').dataset.quorum = String(cluster.quorum);
   }
 
   /** How many replicas are in the set: the ones still starting are not, yet. */

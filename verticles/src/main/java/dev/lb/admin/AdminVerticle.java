@@ -38,6 +38,7 @@ import java.util.Set;
  *   <li>{@code GET /dashboard}: a live page of the ring and the replicas, fed by {@code GET /api/events}
  *       (server-sent events) and {@code GET /api/state};</li>
  *   <li>{@code GET /api/lookup?key=K}: where a key lands;</li>
+ *   <li>{@code GET /api/cluster}: whether this node sees a quorum, and whether a manager acts on it, asked now;</li>
  *   <li>{@code /api/rep}, {@code /api/add}, {@code /api/rm}: the assignment's API, with the admin token if one is set.</li>
  * </ul>
  */
@@ -46,6 +47,8 @@ public class AdminVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(AdminVerticle.class.getName());
 
   private static final long PUSH_MS = 1000;
+  /** Questions to this node's own verticles are answered at once. */
+  private static final long LOCAL_QUERY_MS = 1000;
 
   private final PrometheusMeterRegistry registry;
   private final ProxyMetrics proxyMetrics;
@@ -57,6 +60,7 @@ public class AdminVerticle extends VerticleBase {
   private HttpServer server;
   private JsonObject node;
   private long pushTimer;
+  private JsonObject cluster = clusterOf(null, null);
 
   /** An admin listener over this node's metrics ({@code registry} null: metrics off, {@code /metrics} answers 404). */
   public AdminVerticle(PrometheusMeterRegistry registry, ProxyMetrics proxyMetrics, SystemMetrics systemMetrics) {
@@ -92,9 +96,16 @@ public class AdminVerticle extends VerticleBase {
       view.lifecycle(msg.body());
       changed(true);
     });
+    bus.<JsonObject>localConsumer(Addresses.NODE_QUORUM_CHANGED, msg -> {
+      cluster = clusterOf(msg.body(), cluster.getJsonObject("manager"));
+      changed(true);
+      if (cluster.getBoolean("quorum")) {
+        ReplicaStore.shared(vertx).load().onSuccess(recorded -> changed(recorded != null && view.apply(recorded)));
+      }
+    });
     pushTimer = vertx.setPeriodic(PUSH_MS, t -> {
       view.tick();
-      push();
+      clusterNow().onSuccess(now -> cluster = now).onComplete(ar -> push());
     });
     AdminApi api = new AdminApi(vertx, view::snapshot, next -> changed(view.apply(next)),
         conf.getString(ConfigKeys.ADMIN_TOKEN), conf.getLong(ConfigKeys.BUS_TIMEOUT_MS), systemMetrics);
@@ -128,6 +139,7 @@ public class AdminVerticle extends VerticleBase {
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/health/ready").handler(this::ready);
     router.get("/api/state").handler(ctx -> json(ctx, state()));
+    router.get("/api/cluster").handler(ctx -> clusterNow().onSuccess(now -> json(ctx, now)));
     router.get("/api/events").handler(this::events);
     router.get("/api/lookup").handler(this::lookup);
     router.route("/api/*").subRouter(api.router());
@@ -162,13 +174,35 @@ public class AdminVerticle extends VerticleBase {
     replicaChecks.checkStatus("replicas").onComplete(ar -> {
       boolean any = view.replicas().stream().anyMatch(r -> view.routable(r.name()));
       JsonObject body = ar.succeeded() ? ar.result().toJson() : new JsonObject();
-      body.put("status", any ? "UP" : "DOWN").put("outcome", any ? "UP" : "DOWN");
+      // a node without quorum still serves (from the set it has): ready, and it says so
+      body.put("status", any ? "UP" : "DOWN").put("outcome", any ? "UP" : "DOWN").put("cluster", cluster);
       ctx.response().setStatusCode(any ? 200 : 503).putHeader("Content-Type", "application/json").end(body.encode());
     });
   }
 
   private JsonObject state() {
-    return view.state(node);
+    return view.state(node).put("cluster", cluster);
+  }
+
+  /**
+   * This node's place in the cluster, asked now: {"clustered", "quorum", "members", "needed", "manager": {"epoch",
+   * "acting"} or null if no manager runs here}. Not clustered: {"clustered": false, "quorum": true, "manager": ...}.
+   */
+  private Future<JsonObject> clusterNow() {
+    Future<JsonObject> quorum = localAnswer(Addresses.NODE_QUORUM);
+    Future<JsonObject> manager = localAnswer(Addresses.MANAGER_STATE);
+    return Future.join(quorum, manager).transform(ar -> Future.succeededFuture(clusterOf(quorum.result(), manager.result())));
+  }
+
+  private Future<JsonObject> localAnswer(String address) {
+    return vertx.eventBus().<JsonObject>request(address, new JsonObject(), ReplicaMessages.within(LOCAL_QUERY_MS))
+        .map(msg -> msg.body()).otherwiseEmpty();
+  }
+
+  private static JsonObject clusterOf(JsonObject quorum, JsonObject manager) {
+    JsonObject q = quorum == null ? new JsonObject() : quorum;
+    return new JsonObject().put("clustered", q.getBoolean("clustered", false)).put("quorum", q.getBoolean("present", true))
+        .put("members", q.getInteger("members", 1)).put("needed", q.getInteger("needed", 1)).put("manager", manager);
   }
 
   private void lookup(RoutingContext ctx) {

@@ -3,6 +3,7 @@ package dev.lb.balancer;
 import dev.lb.bus.Addresses;
 import dev.lb.bus.BadRequestException;
 import dev.lb.bus.Failures;
+import dev.lb.bus.NoQuorum;
 import dev.lb.bus.ReplicaMessages;
 import dev.lb.bus.Stamp;
 import dev.lb.http.Replies;
@@ -38,6 +39,8 @@ public final class AdminApi {
   private static final long BODY_LIMIT = 64 * 1024;
   /** How long a query of the manager may take before a balancer answers from its own copy of the set. */
   private static final long QUERY_TIMEOUT_MS = 3000;
+  /** The quorum is asked of this node alone: it answers at once. */
+  private static final long QUORUM_QUERY_MS = 1000;
 
   private final Vertx vertx;
   private final Supplier<JsonObject> routedSet;
@@ -147,7 +150,8 @@ public final class AdminApi {
       return;
     }
     String action = Addresses.REPLICAS_ADD.equals(address) ? "add" : "rm";
-    vertx.eventBus().<JsonObject>request(address, body, ReplicaMessages.within(busTimeoutMs))
+    quorum()
+        .compose(v -> vertx.eventBus().<JsonObject>request(address, body, ReplicaMessages.within(busTimeoutMs)))
         .onSuccess(reply -> {
           newerSet.accept(reply.body());
           metrics.admin(action, 200);
@@ -156,6 +160,22 @@ public final class AdminApi {
         .onFailure(err -> {
           metrics.admin(action, Failures.statusFor(err));
           failed(ctx, err);
+        });
+  }
+
+  /**
+   * Fails with {@link NoQuorum} if this node is cut off from the cluster's quorum: the manager could not change the set,
+   * and may not even be reachable. A node that is not clustered has nobody to answer, and always may.
+   */
+  private Future<Void> quorum() {
+    return vertx.eventBus().<JsonObject>request(Addresses.NODE_QUORUM, new JsonObject(), ReplicaMessages.within(QUORUM_QUERY_MS))
+        .transform(ar -> {
+          if (ar.failed()) {
+            return Future.succeededFuture();
+          }
+          JsonObject quorum = ar.result().body();
+          return quorum.getBoolean("present", true) ? Future.succeededFuture()
+              : Future.failedFuture(new NoQuorum(quorum.getInteger("needed", 0)));
         });
   }
 

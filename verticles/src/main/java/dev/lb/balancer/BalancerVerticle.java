@@ -93,6 +93,11 @@ public class BalancerVerticle extends VerticleBase {
         bus.<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> table.apply(msg.body())).completion(),
         bus.<JsonObject>consumer(Addresses.REPLICA_DOWN, msg -> table.down(msg.body())).completion(),
         bus.<JsonObject>consumer(Addresses.REPLICA_UP, msg -> table.up(msg.body())).completion(),
+        bus.<JsonObject>localConsumer(Addresses.NODE_QUORUM_CHANGED, msg -> {
+          if (msg.body().getBoolean("present", false)) {
+            caughtUp();
+          }
+        }).completion(),
         bus.<JsonObject>consumer(Addresses.drainOf(self), msg -> {
           table.apply(msg.body());
           inFlight.idle(ReplicaMessages.drained(msg.body())).onComplete(ar -> msg.reply(new JsonObject()));
@@ -139,6 +144,21 @@ public class BalancerVerticle extends VerticleBase {
           return Future.succeededFuture();
         })
         .mapEmpty();
+  }
+
+  /**
+   * This node sees the cluster again after a partition: the set recorded meanwhile (by a manager elected elsewhere) is
+   * read and applied if newer, as is the manager's answer; until then the balancer routed with the set it had.
+   */
+  private void caughtUp() {
+    ReplicaStore.shared(vertx).load()
+        .onSuccess(recorded -> {
+          if (recorded != null && table.apply(recorded)) {
+            LOG.log(Level.INFO, "routing with the replica set recorded while this node was cut off ({0})", Stamp.of(recorded));
+          }
+        })
+        .onFailure(err -> LOG.log(Level.WARNING, "could not read the recorded replica set after the quorum came back: {0}",
+            err.getMessage()));
   }
 
   private HttpServerOptions serverOptions() {

@@ -71,6 +71,12 @@ public final class Addresses {
   public static final String MANAGER_RESUME = "lb.manager.resume";
 
   /**
+   * Request {} → reply {"epoch": long, "acting": bool}, local to a node: the replica manager running on it, if any (no
+   * consumer otherwise), and whether it acts now.
+   */
+  public static final String MANAGER_STATE = "lb.manager.state";
+
+  /**
    * Event {"epoch": long, "reason": string}, local to a node: its heartbeat heard a replica answer that a manager of a
    * newer epoch claims it. This node's manager steps down at once and stops claiming its replicas.
    */

@@ -29,7 +29,7 @@ public final class Failures {
     if (err instanceof BadRequestException) {
       return BAD_REQUEST;
     }
-    return BAD_GATEWAY;
+    return err instanceof NoQuorum || err instanceof Deposed ? UNAVAILABLE : BAD_GATEWAY;
   }
 
   /** The message to show for a failure, with the {@code <Error>} prefix of the API. */

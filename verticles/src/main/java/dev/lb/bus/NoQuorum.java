@@ -8,9 +8,9 @@ public final class NoQuorum extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
-  /** This node sees {@code members} of the cluster's members and needs {@code needed}. */
-  public NoQuorum(int members, int needed) {
-    super("<Error> No quorum: this node sees " + members + " of the " + needed + " cluster members it needs; the replica "
-        + "set cannot change until the network heals", null, false, false);
+  /** This node hears from fewer than {@code needed} of the cluster's members. */
+  public NoQuorum(int needed) {
+    super("<Error> No quorum: this node hears from fewer than " + needed + " of the cluster's members (cluster.quorum); "
+        + "the replica set cannot change here until the network heals", null, false, false);
   }
 }

@@ -3,6 +3,8 @@ package dev.lb.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import dev.lb.bus.ReplicaStore;
 import dev.lb.config.ConfigKeys;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -20,12 +22,26 @@ import java.util.List;
  * that goes silent (a host or network gone) after {@value #MEMBER_TIMEOUT_S} s without a heartbeat (one every
  * {@value #HEARTBEAT_S} s) instead of Hazelcast's default of 60 s, still far above this system's GC pauses.
  *
+ * <p>With a quorum above 1, Hazelcast's split-brain protection ({@value #QUORUM}) guards the maps behind the manager's
+ * election and fencing: Vert.x's locks and counters, and the recorded replica set. It counts the members heard from
+ * within the last {@value #QUORUM_TOLERANCE_MS} ms, so a node cut off from the others knows it has no quorum well
+ * before the others declare it dead ({@value #MEMBER_TIMEOUT_S} s) and may elect another manager.
+ *
  * @param host    the address this node binds and announces
  * @param members the members to join, {@code host} or {@code host:port}
  * @param port    Hazelcast's port; the next free one is taken if it is in use
  * @param busPort the event bus's port; 0: one the system picks
+ * @param quorum  how many members a node must see to change anything: {@code cluster.quorum}, a number or
+ *                {@code majority} (more than half of the listed members, this node counted if not listed)
  */
-public record ClusterSettings(String host, List<String> members, int port, int busPort) {
+public record ClusterSettings(String host, List<String> members, int port, int busPort, int quorum) {
+
+  /** The name of the split-brain protection that guards the manager's maps. */
+  static final String QUORUM = "lb-quorum";
+  /** A member counts for the quorum if a heartbeat came from it this recently. */
+  static final int QUORUM_TOLERANCE_MS = 2500;
+  /** The maps the quorum guards: Vert.x's locks and counters (see HazelcastObjectProviderImpl), the recorded set. */
+  static final List<String> GUARDED_MAPS = List.of("__vertx.map.lock", "__vertx.map.counter", ReplicaStore.MAP);
 
   /** Seconds between Hazelcast's heartbeats. */
   static final int HEARTBEAT_S = 1;
@@ -42,8 +58,30 @@ public record ClusterSettings(String host, List<String> members, int port, int b
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("cluster.host '" + host + "' does not resolve to an address of this host", e);
     }
-    return new ClusterSettings(host, members.isEmpty() ? List.of("127.0.0.1") : members,
-        config.getInteger(ConfigKeys.CLUSTER_PORT), config.getInteger(ConfigKeys.CLUSTER_BUS_PORT));
+    List<String> listed = members.isEmpty() ? List.of("127.0.0.1") : members;
+    int port = config.getInteger(ConfigKeys.CLUSTER_PORT);
+    return new ClusterSettings(host, listed, port, config.getInteger(ConfigKeys.CLUSTER_BUS_PORT),
+        quorum(config.getString(ConfigKeys.CLUSTER_QUORUM), listed, host, port));
+  }
+
+  /** {@code spec} ({@code majority} or a number) as a member count. */
+  static int quorum(String spec, List<String> members, String host, int port) {
+    String given = spec.trim();
+    if (given.equalsIgnoreCase("majority")) {
+      boolean listed = members.stream().anyMatch(m -> m.equals(host) || m.equals(host + ":" + port));
+      long count = members.stream().distinct().count() + (listed ? 0 : 1);
+      return (int) (count / 2 + 1);
+    }
+    try {
+      int n = Integer.parseInt(given);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new IllegalArgumentException("cluster.quorum must be 'majority' or a number of members from 1 up, got '" + spec
+        + "'");
   }
 
   /**
@@ -77,6 +115,11 @@ public record ClusterSettings(String host, List<String> members, int port, int b
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
     config.setProperty("hazelcast.phone.home.enabled", "false");
+    if (quorum > 1) {
+      config.addSplitBrainProtectionConfig(SplitBrainProtectionConfig
+          .newRecentlyActiveSplitBrainProtectionConfigBuilder(QUORUM, quorum, QUORUM_TOLERANCE_MS).build());
+      GUARDED_MAPS.forEach(map -> config.getMapConfig(map).setSplitBrainProtectionName(QUORUM));
+    }
     config.setProperty("hazelcast.logging.type", "jdk");
     return config;
   }

@@ -18,15 +18,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Makes exactly one candidate node of the cluster the active replica manager. Every candidate waits for a
- * cluster-wide lock; the one that holds it takes the next epoch from a cluster-wide counter and deploys the replica
- * manager and the heartbeat, told only that epoch. Hazelcast frees the lock of a node declared dead, so a standby
- * takes over within seconds of the active node's death, and its manager adopts the replicas still running.
+ * Makes exactly one candidate node of the cluster the active replica manager. Every candidate that sees a quorum waits
+ * for a cluster-wide lock; the one that holds it takes the next epoch from a cluster-wide counter and deploys the
+ * replica manager and the heartbeat, told only that epoch. Hazelcast frees the lock of a node declared dead, so a
+ * standby takes over within seconds of the active node's death, and its manager adopts the replicas still running.
  *
- * <p>A lock is not a fence (in a split brain each side may grant it), so the epoch is: followers ignore anything from
- * an older epoch, and a manager that sees a newer one steps down, here as in the manager itself. When a node stops
- * ({@link Addresses#NODE_LEAVING}), its manager hands its replicas over if another candidate is alive, and stops them
- * if it was the last.
+ * <p>A partition: the lock, the counter and the recorded set are guarded by the quorum (see {@link ClusterSettings}),
+ * so only a side with a quorum elects. A manager whose node loses the quorum changes nothing (its
+ * {@link ClusterAuthority} fails) while its heartbeat keeps its replicas' leases; when the quorum is back it acts again
+ * if no newer manager was elected meanwhile, and steps down otherwise. It also steps down at once when a replica
+ * answers that a newer manager claims it, or a newer manager's snapshot is heard. A manager that steps down never frees
+ * the lock: Hazelcast's lock release is forced, and the lock is the newer manager's by then.
+ *
+ * <p>When a node stops ({@link Addresses#NODE_LEAVING}), its manager hands its replicas over if another candidate is
+ * alive, and stops them if it was the last.
  */
 public final class ManagerElection extends VerticleBase {
 
@@ -40,14 +45,17 @@ public final class ManagerElection extends VerticleBase {
   private static final long RETRY_MS = 1000;
 
   private final ClusterManager cluster;
+  private final ClusterAuthority authority;
   private final List<String> deployments = new ArrayList<>();
   private Lock lock;
   private long epoch;
+  private boolean cutOff;
   private long standbySince;
   private boolean stopping;
 
-  public ManagerElection(ClusterManager cluster) {
+  public ManagerElection(ClusterManager cluster, ClusterAuthority authority) {
     this.cluster = cluster;
+    this.authority = authority;
   }
 
   @Override
@@ -56,29 +64,45 @@ public final class ManagerElection extends VerticleBase {
     vertx.eventBus().<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> {
       long seen = Stamp.of(msg.body()).epoch();
       String by = ReplicaMessages.manager(msg.body());
-      if (lock != null && epoch > 0 && (seen > epoch || seen == epoch && !by.equals(cluster.getNodeId()))) {
-        LOG.log(Level.WARNING, "a manager of epoch {0} ({1}) is active; this node (epoch {2}) steps down and stands again",
-            seen, by, epoch);
-        resign().onComplete(ar -> campaign());
+      if (epoch > 0 && (seen > epoch || seen == epoch && !by.equals(cluster.getNodeId()))) {
+        deposed("a manager of epoch " + seen + " (" + by + ") is active");
       }
     });
+    vertx.eventBus().<JsonObject>localConsumer(Addresses.MANAGER_DEPOSED, msg -> {
+      if (epoch > 0) {
+        deposed(ReplicaMessages.reason(msg.body()));
+      }
+    });
+    vertx.eventBus().<JsonObject>localConsumer(Addresses.NODE_QUORUM_CHANGED,
+        msg -> quorumChanged(msg.body().getBoolean("present", false)));
     return vertx.sharedData().<String, String>getAsyncMap(CANDIDATES)
-        .compose(map -> map.put(cluster.getNodeId(), config().getString(ConfigKeys.CLUSTER_HOST, "")))
+        .compose(map -> map.put(cluster.getNodeId(), config().getString(ConfigKeys.CLUSTER_HOST)))
         .onSuccess(v -> {
           standbySince = System.nanoTime();
           campaign();
         });
   }
 
-  /** Waits for the lock, attempt after attempt, until this node leads or stops. */
+  /** Waits for the lock, attempt after attempt, while this node sees a quorum, until it leads or stops. */
   private void campaign() {
-    if (stopping) {
+    if (stopping || epoch > 0) {
       return;
     }
+    if (!authority.quorum()) {
+      vertx.setTimer(RETRY_MS, t -> campaign());
+      return;
+    }
+    long began = System.nanoTime();
     vertx.sharedData().getLockWithTimeout(LOCK, ATTEMPT_MS)
         .onSuccess(this::lead)
-        .onFailure(err -> vertx.setTimer(err.getMessage() != null && err.getMessage().startsWith("Timed out") ? 1 : RETRY_MS,
-            t -> campaign()));
+        .onFailure(err -> {
+          // an attempt that waited its whole time found the lock held: try again at once; anything else, after a pause
+          boolean waited = (System.nanoTime() - began) / 1_000_000 >= ATTEMPT_MS;
+          if (!waited) {
+            LOG.log(Level.DEBUG, "could not try for the manager lock: {0}", err.getMessage());
+          }
+          vertx.setTimer(waited ? 1 : RETRY_MS, t -> campaign());
+        });
   }
 
   private void lead(Lock granted) {
@@ -91,9 +115,10 @@ public final class ManagerElection extends VerticleBase {
     vertx.sharedData().getCounter(EPOCH).compose(counter -> counter.incrementAndGet())
         .compose(next -> {
           epoch = next;
+          cutOff = false;
           JsonObject conf = config().copy().put(ConfigKeys.MANAGER_EPOCH, epoch).put(ConfigKeys.MANAGER_ID, cluster.getNodeId());
           DeploymentOptions options = new DeploymentOptions().setConfig(conf);
-          return vertx.deployVerticle(new ReplicaManagerVerticle(), options)
+          return vertx.deployVerticle(new ReplicaManagerVerticle(null, authority), options)
               .compose(id -> {
                 deployments.add(id);
                 return vertx.deployVerticle(new HeartbeatVerticle(), options);
@@ -104,15 +129,68 @@ public final class ManagerElection extends VerticleBase {
             + "before)", config().getString(ConfigKeys.CLUSTER_HOST), epoch, waitedMs))
         .onFailure(err -> {
           LOG.log(Level.ERROR, "could not start the replica manager of epoch " + epoch + "; standing down", err);
-          resign().onComplete(ar -> vertx.setTimer(RETRY_MS, t -> campaign()));
+          if (epoch == 0) {
+            // no epoch taken: the lock is this node's and nothing else
+            lock.release();
+            lock = null;
+            vertx.setTimer(RETRY_MS, t -> campaign());
+          } else {
+            resign().onComplete(ar -> vertx.setTimer(RETRY_MS, t -> campaign()));
+          }
         });
   }
 
-  /** Undeploys the heartbeat and the manager (which leaves its replicas running) and frees the lock. */
+  /**
+   * While this node leads: a lost quorum is remembered; once it is back, the manager acts again if the cluster's epoch
+   * is still its own, and steps down if a newer manager was elected meanwhile.
+   */
+  private void quorumChanged(boolean present) {
+    if (epoch == 0) {
+      return;
+    }
+    if (!present) {
+      cutOff = true;
+      return;
+    }
+    if (!cutOff) {
+      return;
+    }
+    cutOff = false;
+    long mine = epoch;
+    authority.elected().onComplete(ar -> {
+      if (epoch != mine) {
+        return;
+      }
+      if (ar.succeeded() && ar.result() == mine) {
+        vertx.eventBus().request(Addresses.MANAGER_RESUME, new JsonObject());
+      } else if (ar.succeeded()) {
+        deposed("a manager of epoch " + ar.result() + " was elected while this node was cut off");
+      } else {
+        LOG.log(Level.WARNING, "could not read the cluster's epoch after the quorum came back ({0}); waiting for the "
+            + "next change", ar.cause().getMessage());
+        cutOff = true;
+      }
+    });
+  }
+
+  /** A newer manager exists: this node's manager steps down (its replicas run on) and the node stands again. */
+  private void deposed(String why) {
+    LOG.log(Level.WARNING, "this node''s manager (epoch {0}) steps down: {1}; the node stands again", epoch, why);
+    epoch = 0;
+    lock = null;
+    vertx.eventBus().request(Addresses.MANAGER_RELEASE, new JsonObject())
+        .transform(ar -> undeployAll())
+        .onComplete(ar -> {
+          standbySince = System.nanoTime();
+          campaign();
+        });
+  }
+
+  /** Undeploys the heartbeat and the manager (which leaves its replicas running) and frees the lock if it is ours. */
   private Future<Void> resign() {
     return vertx.eventBus().request(Addresses.MANAGER_RELEASE, new JsonObject())
         .transform(ar -> undeployAll())
-        .onComplete(ar -> releaseLock());
+        .compose(v -> freeLock());
   }
 
   private Future<Void> undeployAll() {
@@ -126,29 +204,39 @@ public final class ManagerElection extends VerticleBase {
     return chain;
   }
 
-  private void releaseLock() {
-    epoch = 0;
-    if (lock != null) {
-      lock.release();
+  /**
+   * Frees the lock if this node still may act as the manager; otherwise drops it, since Hazelcast's release is forced
+   * and the lock would be the newer manager's.
+   */
+  private Future<Void> freeLock() {
+    Lock held = lock;
+    return authority.confirm(epoch).transform(ar -> {
+      if (ar.succeeded() && held != null) {
+        held.release();
+      } else if (ar.failed()) {
+        LOG.log(Level.INFO, "the manager lock is left as it is: {0}", ar.cause().getMessage());
+      }
+      epoch = 0;
       lock = null;
-    }
-    standbySince = System.nanoTime();
+      standbySince = System.nanoTime();
+      return Future.succeededFuture();
+    });
   }
 
   /**
    * This node is about to stop: hands the replicas over if another candidate is alive, so that its manager adopts
-   * them; otherwise this was the last manager, and they are stopped with it. (Undeploying this verticle alone would
-   * undeploy the manager first, which stops the replicas.)
+   * them; otherwise this was the last manager, and they are stopped with it (if it still may: see
+   * {@link ClusterAuthority}). Undeploying this verticle alone would undeploy the manager first, which stops them.
    */
   private Future<Void> leave() {
     stopping = true;
-    if (lock == null) {
+    if (epoch == 0) {
       return forgetCandidate();
     }
     return otherCandidates().recover(err -> Future.succeededFuture(List.of())).compose(others -> {
       if (others.isEmpty()) {
         LOG.log(Level.INFO, "no other manager candidate is alive: stopping the replicas");
-        return undeployAll().onComplete(ar -> releaseLock());
+        return undeployAll().compose(v -> freeLock());
       }
       LOG.log(Level.INFO, "handing the replicas over to the other candidates {0}", others);
       return resign();
@@ -165,6 +253,6 @@ public final class ManagerElection extends VerticleBase {
 
   private Future<Void> forgetCandidate() {
     return vertx.sharedData().<String, String>getAsyncMap(CANDIDATES)
-        .compose(map -> map.remove(cluster.getNodeId())).mapEmpty();
+        .compose(map -> map.remove(cluster.getNodeId())).<Void>mapEmpty().otherwiseEmpty();
   }
 }

@@ -114,6 +114,11 @@ public final class ConfigKeys {
   public static final String CLUSTER_PORT = "cluster.port";
   /** The event bus's port between nodes; 0: one the system picks (fix it to open a firewall for it). */
   public static final String CLUSTER_BUS_PORT = "cluster.bus.port";
+  /**
+   * How many members a node must see to change the replica set: {@code majority} (of the listed members, this node
+   * counted if not listed) or a number.
+   */
+  public static final String CLUSTER_QUORUM = "cluster.quorum";
   /** What this node does: {@code balancer} (serves HTTP), {@code manager} (may run the replica manager). */
   public static final String ROLES = "roles";
 

@@ -81,6 +81,7 @@ public final class Settings {
     env.put("LB_CLUSTER_MEMBERS", ConfigKeys.CLUSTER_MEMBERS);
     env.put("LB_CLUSTER_PORT", ConfigKeys.CLUSTER_PORT);
     env.put("LB_CLUSTER_BUS_PORT", ConfigKeys.CLUSTER_BUS_PORT);
+    env.put("LB_CLUSTER_QUORUM", ConfigKeys.CLUSTER_QUORUM);
     env.put("LB_ROLES", ConfigKeys.ROLES);
     return Map.copyOf(env);
   }

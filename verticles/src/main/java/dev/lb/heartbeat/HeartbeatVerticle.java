@@ -10,6 +10,7 @@ import dev.lb.server.Lease;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.CheckResult;
@@ -49,6 +50,7 @@ public class HeartbeatVerticle extends VerticleBase {
   private String healthPath;
   private String claim;
   private Stamp applied = Stamp.NONE;
+  private boolean deposed;
 
   @Override
   public Future<?> start() {
@@ -77,9 +79,10 @@ public class HeartbeatVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /** Follows the set of its own manager's snapshots (a newer manager's set is probed by that manager's heartbeat). */
   private void apply(JsonObject snapshot) {
     Stamp stamp = Stamp.of(snapshot);
-    if (!stamp.newerThan(applied)) {
+    if (deposed || stamp.epoch() != epoch || !stamp.newerThan(applied)) {
       return;
     }
     applied = stamp;
@@ -92,24 +95,57 @@ public class HeartbeatVerticle extends VerticleBase {
         vertx.setTimer(intervalMs, t -> cycle(replica.name()));
       }
     }
-    List.copyOf(targets.keySet()).stream().filter(name -> !current.contains(name)).forEach(name -> {
-      targets.remove(name);
-      states.remove(name);
-      lastFailure.remove(name);
-      checks.unregister(name);
-    });
+    List.copyOf(targets.keySet()).stream().filter(name -> !current.contains(name)).forEach(this::forget);
+  }
+
+  private void forget(String name) {
+    targets.remove(name);
+    states.remove(name);
+    lastFailure.remove(name);
+    checks.unregister(name);
   }
 
   private void probe(ReplicaInfo replica, Promise<Status> result) {
     client.get(replica.port(), replica.host(), healthPath).putHeader(Lease.HEADER, claim).timeout(timeoutMs).send()
         .onComplete(ar -> {
-          if (ar.succeeded() && ar.result().statusCode() / 100 == 2) {
+          if (ar.succeeded() && claimedByNewer(ar.result().statusCode(), ar.result().getHeader(Lease.HEADER))) {
+            deposed(replica, Long.parseLong(ar.result().getHeader(Lease.HEADER).trim()));
+            result.tryComplete(Status.OK());
+          } else if (ar.succeeded() && ar.result().statusCode() / 100 == 2) {
             result.tryComplete(Status.OK());
           } else {
             String why = ar.succeeded() ? "answered " + ar.result().statusCode() : String.valueOf(ar.cause().getMessage());
             result.tryComplete(Status.KO(new JsonObject().put("reason", why)));
           }
         });
+  }
+
+  /** Whether a probe's answer says that a manager newer than this one claims the replica (never its failure). */
+  private boolean claimedByNewer(int status, String leaseHeader) {
+    if (status != 409 || leaseHeader == null) {
+      return false;
+    }
+    try {
+      return Long.parseLong(leaseHeader.trim()) > epoch;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A replica answered that the manager of {@code newer} claims it: this heartbeat's manager was replaced. It stops
+   * probing (and so claiming) at once, and tells its node, whose manager steps down.
+   */
+  private void deposed(ReplicaInfo replica, long newer) {
+    if (deposed) {
+      return;
+    }
+    deposed = true;
+    String reason = "replica '" + replica.name() + "' answered that the manager of epoch " + newer + " claims it";
+    LOG.log(Level.WARNING, "the heartbeat of epoch {0} stops: {1}", epoch, reason);
+    List.copyOf(targets.keySet()).forEach(this::forget);
+    vertx.eventBus().publish(Addresses.MANAGER_DEPOSED, new JsonObject().put("epoch", newer)
+        .put(ReplicaMessages.REASON, reason), new DeliveryOptions().setLocalOnly(true));
   }
 
   /** Probes {@code name}, then schedules its next probe {@code interval} after this one began; ends with it. */

@@ -5,8 +5,10 @@ import dev.lb.balancer.BalancerSettings;
 import dev.lb.balancer.BalancerVerticle;
 import dev.lb.bus.Addresses;
 import dev.lb.bus.ReplicaMessages;
+import dev.lb.cluster.ClusterAuthority;
 import dev.lb.cluster.ClusterSettings;
 import dev.lb.cluster.ManagerElection;
+import dev.lb.cluster.QuorumVerticle;
 import dev.lb.cluster.Roles;
 import dev.lb.config.ConfigKeys;
 import dev.lb.heartbeat.HeartbeatVerticle;
@@ -82,8 +84,8 @@ public final class Deployment {
     HazelcastClusterManager manager = new HazelcastClusterManager(cluster.hazelcast());
     return metered(builder, cluster.vertxOptions(new VertxOptions()), registry).withClusterManager(manager).buildClustered()
         .compose(vertx -> {
-          LOG.log(Level.INFO, "joined the cluster as {0} ({1} members: {2})", cluster.host(), manager.getNodes().size(),
-              cluster.members());
+          LOG.log(Level.INFO, "joined the cluster as {0} ({1} members: {2}; quorum {3})", cluster.host(),
+              manager.getNodes().size(), cluster.members(), cluster.quorum());
           Deployment node = new Deployment(vertx, true, registry, conf.getBoolean(ConfigKeys.ACCESS_LOG, false));
           return node.deploy(conf, roles, manager).map(node);
         });
@@ -115,7 +117,11 @@ public final class Deployment {
   /** The admin listener first (so that it sees the first replicas start), then the manager, then the balancers. */
   private Future<Void> deploy(JsonObject conf, Set<Roles> roles, HazelcastClusterManager cluster) {
     DeploymentOptions options = new DeploymentOptions().setConfig(conf);
-    Future<String> admin = vertx.deployVerticle(new AdminVerticle(registry, proxyMetrics, systemMetrics), options);
+    ClusterAuthority authority = cluster == null ? null
+        : new ClusterAuthority(vertx, cluster.getHazelcastInstance(), ClusterSettings.from(conf).quorum());
+    Future<String> quorum = authority == null ? Future.succeededFuture() : vertx.deployVerticle(new QuorumVerticle(authority));
+    Future<String> admin = quorum.compose(q -> vertx.deployVerticle(new AdminVerticle(registry, proxyMetrics, systemMetrics),
+        options));
     Future<String> managing;
     if (!roles.contains(Roles.MANAGER)) {
       if (!clustered) {
@@ -123,7 +129,7 @@ public final class Deployment {
       }
       managing = admin;
     } else if (clustered) {
-      managing = admin.compose(id -> vertx.deployVerticle(new ManagerElection(cluster), options));
+      managing = admin.compose(id -> vertx.deployVerticle(new ManagerElection(cluster, authority), options));
     } else {
       DeploymentOptions first = new DeploymentOptions().setConfig(conf.copy().put(ConfigKeys.MANAGER_EPOCH, 1L));
       managing = admin.compose(id -> vertx.deployVerticle(new ReplicaManagerVerticle(), first))

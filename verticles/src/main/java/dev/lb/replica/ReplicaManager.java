@@ -38,6 +38,7 @@ final class ReplicaManager {
   private Future<?> queue = Future.succeededFuture();
   private boolean acting = true;
   private boolean stopping;
+  private boolean suspended;
 
   ReplicaManager(ManagerSettings settings, ReplicaBackend backend, ReplicaStore store, Authority authority,
       ManagerEvents events, Drains drains, Replacements.Timers timers, Random random) {
@@ -74,9 +75,17 @@ final class ReplicaManager {
     return replicas.snapshot(settings.epoch(), settings.managerId());
   }
 
-  /** Whether it still acts: it has not stepped down, and its node sees a quorum. */
+  /** Whether it acts now: it has not stepped down, nor been cut off from the quorum since it last resumed. */
   boolean acting() {
-    return acting && !stopping && authority.quorum();
+    return acting && !stopping && !suspended && authority.quorum();
+  }
+
+  /**
+   * Its node lost the quorum: it changes nothing (its authority fails every check) and does not count as acting until
+   * it {@link #resume resumes}, or learns that it was replaced.
+   */
+  void suspend() {
+    suspended = true;
   }
 
   /** {@code /add}: starts the replicas asked for; if any fails to start, the others are stopped and nothing changes. */
@@ -163,6 +172,7 @@ final class ReplicaManager {
    * is announced again for the nodes that were cut off.
    */
   void resume() {
+    suspended = false;
     if (!acting || stopping) {
       return;
     }

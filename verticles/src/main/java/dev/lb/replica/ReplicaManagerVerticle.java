@@ -77,6 +77,13 @@ public class ReplicaManagerVerticle extends VerticleBase {
       manager.resume();
       msg.reply(new JsonObject());
     }));
+    consumers.add(bus.<JsonObject>localConsumer(Addresses.NODE_QUORUM_CHANGED, msg -> {
+      if (!msg.body().getBoolean("present", true)) {
+        manager.suspend();
+      }
+    }));
+    consumers.add(bus.<JsonObject>localConsumer(Addresses.MANAGER_STATE, msg -> msg.reply(new JsonObject()
+        .put("epoch", settings.epoch()).put("acting", manager.acting()))));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> manager.start());
   }
 

@@ -58,6 +58,8 @@ public class ServerVerticle extends VerticleBase {
   private void heartbeat(RoutingContext ctx) {
     String claim = ctx.request().getHeader(Lease.HEADER);
     if (claim != null && lease != null && !lease.claim(epoch(claim), System.nanoTime())) {
+      // the header says it to the heartbeat: its manager was replaced, and it is no failure of this replica
+      ctx.response().putHeader(Lease.HEADER, String.valueOf(lease.newestEpoch()));
       Replies.failure(ctx.response(), 409, "<Error> This replica is claimed by a newer manager (epoch "
           + lease.newestEpoch() + ")");
       return;

@@ -113,7 +113,7 @@ final class ManagerWorld {
     @Override
     public Future<Void> confirm(long epoch) {
       if (!quorum) {
-        return Future.failedFuture(new NoQuorum(1, 2));
+        return Future.failedFuture(new NoQuorum(2));
       }
       return newerEpoch > epoch ? Future.failedFuture(new Deposed(epoch, newerEpoch, "was elected"))
           : Future.succeededFuture();
