@@ -62,6 +62,9 @@ final class ReplicaManager {
       int missing = found.recorded() ? 0 : settings.replicas() - replicas.size();
       Future<JsonObject> started = missing > 0
           ? startAll(replicas.planAdd(new ScaleRequest(missing, List.of()), settings.maxReplicas())) : published();
+      if (!found.surplus().isEmpty()) {
+        started = started.compose(s -> confirmed().compose(v -> steps.stopAll(found.surplus())).map(s));
+      }
       String reason = "it no longer answered when this manager took over";
       return started.onSuccess(s -> found.lost().forEach(r -> {
         events.down(r.info(), reason);

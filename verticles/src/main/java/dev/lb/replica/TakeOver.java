@@ -15,7 +15,9 @@ import java.util.Map;
 /**
  * A new manager's first step: it reads the set its predecessor recorded, keeps the replicas of it that still answer
  * (the backend adopts them) and puts them in the set in the recorded order. The others were lost with their node:
- * they stay in the set, to be announced down and replaced on their ring ids.
+ * they stay in the set, to be announced down and replaced on their ring ids. A replica the backend found that the
+ * record does not list (a container started by a manager cut off from the cluster, say) is surplus when there is a
+ * record: the recorded set is the one that survives, so it is stopped.
  */
 final class TakeOver {
 
@@ -27,8 +29,9 @@ final class TakeOver {
    * @param recorded whether a predecessor recorded a set (if not, this is the cluster's first manager)
    * @param adopted  the replicas that still answer
    * @param lost     the recorded replicas that no longer answer
+   * @param surplus  running replicas the record does not list, to be stopped
    */
-  record Found(boolean recorded, List<Replica> adopted, List<Replica> lost) { }
+  record Found(boolean recorded, List<Replica> adopted, List<Replica> lost, List<Replica> surplus) { }
 
   private final ReplicaStore store;
   private final ReplicaBackend backend;
@@ -45,14 +48,17 @@ final class TakeOver {
     return store.load().compose(recorded -> {
       List<Replica> previous = recorded == null ? List.of()
           : ReplicaMessages.replicas(recorded).stream().map(Replica::of).toList();
-      return backend.adopt(previous).map(adopted -> {
+      return backend.adopt(previous).map(found -> {
+        List<String> names = previous.stream().map(Replica::name).toList();
+        List<Replica> surplus = recorded == null ? List.of() : found.stream().filter(r -> !names.contains(r.name())).toList();
+        List<Replica> adopted = found.stream().filter(r -> !surplus.contains(r)).toList();
         List<Replica> lost = place(set, previous, adopted);
         adopted.forEach(r -> events.lifecycle(Lifecycle.Event.ADOPTED, r.info(), "instance " + r.shortInstance()));
         if (recorded != null) {
-          LOG.log(Level.INFO, "manager of epoch {0} took over: {1} replicas adopted, {2} lost with their node",
-              epoch, adopted.size(), lost.size());
+          LOG.log(Level.INFO, "manager of epoch {0} took over: {1} replicas adopted, {2} lost with their node, {3} not in "
+              + "the recorded set", epoch, adopted.size(), lost.size(), surplus.size());
         }
-        return new Found(recorded != null, adopted, lost);
+        return new Found(recorded != null, adopted, lost, surplus);
       });
     });
   }

@@ -32,6 +32,8 @@ final class ManagerWorld {
   boolean failAllStarts;
   /** Names of recorded replicas that still answer, for a take-over. */
   final Set<String> alive = new HashSet<>();
+  /** Running replicas the backend finds beside the recorded ones (labelled containers), for a take-over. */
+  final List<Replica> strays = new ArrayList<>();
   /** Timers due, in the order they were set: their delays and actions. */
   final List<Long> delays = new ArrayList<>();
   private final List<Runnable> due = new ArrayList<>();
@@ -47,7 +49,9 @@ final class ManagerWorld {
   final ReplicaBackend backend = new ReplicaBackend() {
     @Override
     public Future<List<Replica>> adopt(List<Replica> previous) {
-      return Future.succeededFuture(previous.stream().filter(r -> alive.contains(r.name())).toList());
+      List<Replica> found = new ArrayList<>(previous.stream().filter(r -> alive.contains(r.name())).toList());
+      found.addAll(strays);
+      return Future.succeededFuture(found);
     }
 
     @Override

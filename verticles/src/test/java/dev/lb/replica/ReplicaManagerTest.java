@@ -85,6 +85,27 @@ class ReplicaManagerTest {
   }
 
   @Test
+  void aTakeOverStopsRunningReplicasTheRecordDoesNotListAndKeepsThemWithoutARecord() {
+    started();
+    world.alive.addAll(List.of("Server 1", "Server 2", "Server 3"));
+    Replica stray = new Replica("replica-0f0f0f", 2, "127.0.0.1", 9999, "c0ffee");
+    world.strays.add(stray);
+    world.log.clear();
+    ReplicaManager next = world.manager(2, 3);
+    done(next.start());
+    assertEquals(List.of("Server 1", "Server 2", "Server 3"), names(next.snapshot()));
+    assertEquals(List.of("stop replica-0f0f0f"), world.lines("stop"), "the cut-off side's replica goes");
+
+    ManagerWorld fresh = new ManagerWorld();
+    fresh.strays.add(stray);
+    ReplicaManager first = fresh.manager(1, 3);
+    done(first.start());
+    assertEquals(List.of("replica-0f0f0f", "Server 1", "Server 2"), names(first.snapshot()),
+        "no record (a restart): what runs is kept, and the set filled up to N");
+    assertEquals(List.of(), fresh.lines("stop"));
+  }
+
+  @Test
   void aFailedAddStopsWhatItStartedAndChangesNothing() {
     ReplicaManager manager = started();
     JsonObject before = manager.snapshot();
