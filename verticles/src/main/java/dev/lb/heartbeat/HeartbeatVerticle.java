@@ -106,7 +106,7 @@ public class HeartbeatVerticle extends VerticleBase {
   }
 
   private void probe(ReplicaInfo replica, Promise<Status> result) {
-    client.get(replica.port(), replica.host(), healthPath).putHeader(Lease.HEADER, claim).timeout(timeoutMs).send()
+    client.get(replica.healthPort(), replica.host(), healthPath).putHeader(Lease.HEADER, claim).timeout(timeoutMs).send()
         .onComplete(ar -> {
           if (ar.succeeded() && claimedByNewer(ar.result().statusCode(), ar.result().getHeader(Lease.HEADER))) {
             deposed(replica, Long.parseLong(ar.result().getHeader(Lease.HEADER).trim()));

@@ -1,5 +1,7 @@
 package dev.lb.replica;
 
+import dev.lb.keeper.KeeperOptions;
+import dev.lb.keeper.LeaseKeeper;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -24,12 +26,17 @@ import java.util.Optional;
  * <p>Without a lease, a replica ends with this process however it ends, even by {@code kill -9}: the built-in server
  * exits when its standard input (a pipe from here) closes, and a command of the user's own is started through
  * {@code setpriv --pdeathsig KILL}, so the kernel kills it when its parent goes. With a lease (clustered), replicas
- * outlive this process, so that another node's manager can adopt them; the built-in server then exits by itself once
- * no manager has probed it for the lease period.
+ * outlive this process, so that another node's manager can adopt them, and end once no manager has probed them for
+ * the lease period: the built-in server by itself, a command of one's own by its {@link LeaseKeeper}, which the
+ * heartbeat probes in its place.
  */
 final class ProcessBackend extends TrackedBackend {
 
   static final String LAUNCHER = "dev.lb.launcher.Main";
+  /** A lease keeper is a JDK HTTP server and a child process: the smallest JVM that runs it (see the README). */
+  static final List<String> KEEPER_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+      "-XX:CICompilerCount=1", "-Xms4m", "-Xmx16m", "-Xss256k", "-XX:MaxMetaspaceSize=32m", "-XX:-UsePerfData",
+      "-Xshare:auto");
   private static final System.Logger LOG = System.getLogger(ProcessBackend.class.getName());
   private static final String SETPRIV = "/usr/bin/setpriv";
   private static final File NO_INPUT = new File("/dev/null");
@@ -46,8 +53,8 @@ final class ProcessBackend extends TrackedBackend {
   @Override
   protected Future<Replica> launch(String name, int ringId) {
     return vertx.executeBlocking(() -> spawn(ringId)).map(process -> {
-      String port = process.port;
-      Replica replica = new Replica(name, ringId, settings.host(), Integer.parseInt(port), String.valueOf(process.child.pid()));
+      Replica replica = new Replica(name, ringId, settings.host(), process.port, String.valueOf(process.child.pid()),
+          process.healthPort);
       watch(replica, process.child.toHandle(), process.child.onExit().thenApply(p -> "exited with code " + p.exitValue()));
       LOG.log(Level.DEBUG, "started replica ''{0}'' (ring id {1}) as pid {2} on {3}", name, ringId, replica.instance(),
           replica.address());
@@ -55,10 +62,12 @@ final class ProcessBackend extends TrackedBackend {
     });
   }
 
-  private record Spawned(Process child, String port) { }
+  /** A replica process, listening on {@code port}, its health probed on {@code healthPort}. */
+  private record Spawned(Process child, int port, int healthPort) { }
 
   private Spawned spawn(int ringId) throws IOException {
     String port = String.valueOf(freePort(settings.host()));
+    int healthPort = Integer.parseInt(port);
     List<String> command = new ArrayList<>();
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -74,16 +83,27 @@ final class ProcessBackend extends TrackedBackend {
         command.add("--exit-with-parent");
       }
     } else {
-      if (!settings.leased() && Files.isExecutable(Path.of(SETPRIV))) {
-        command.addAll(List.of(SETPRIV, "--pdeathsig", "KILL", "--"));
+      List<String> own = settings.command().stream().map(word -> word.replace("{port}", port)
+          .replace("{id}", String.valueOf(ringId)).replace("{host}", settings.host())).toList();
+      if (settings.leased()) {
+        // held by a lease keeper of this program's, which the heartbeat probes instead
+        healthPort = freePort(settings.host());
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(KEEPER_JVM_OPTIONS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LeaseKeeper.class.getName()));
+        command.addAll(KeeperOptions.arguments(settings.leaseMs(), settings.host(), healthPort, Integer.parseInt(port),
+            settings.healthPath(), own));
+      } else {
+        if (Files.isExecutable(Path.of(SETPRIV))) {
+          command.addAll(List.of(SETPRIV, "--pdeathsig", "KILL", "--"));
+        }
+        command.addAll(own);
       }
-      settings.command().forEach(word -> command.add(word.replace("{port}", port).replace("{id}", String.valueOf(ringId))
-          .replace("{host}", settings.host())));
       builder.redirectInput(NO_INPUT);
     }
     builder.environment().put("PORT", port);
     builder.environment().put("SERVER_ID", String.valueOf(ringId));
-    return new Spawned(builder.start(), port);
+    return new Spawned(builder.start(), Integer.parseInt(port), healthPort);
   }
 
   private static int freePort(String host) throws IOException {
@@ -117,7 +137,7 @@ final class ProcessBackend extends TrackedBackend {
     Readiness probe = readiness();
     List<Future<Replica>> checks = new ArrayList<>();
     for (Replica replica : previous) {
-      checks.add(probe.answers(replica.host(), replica.port()).map(ok -> ok ? adopted(replica) : null));
+      checks.add(probe.answers(replica.host(), replica.healthPort()).map(ok -> ok ? adopted(replica) : null));
     }
     return Future.join(checks).map(all -> checks.stream().map(Future::result).filter(r -> r != null).toList());
   }

@@ -9,16 +9,22 @@ import dev.lb.bus.ReplicaInfo;
  * @param ringId   the ring id placing its virtual nodes, and its server id
  * @param host     where it is reached
  * @param port     its HTTP port there
- * @param instance the backend's handle: a process id, a container id or a deployment id
+ * @param instance   the backend's handle: a process id, a container id or a deployment id
+ * @param healthPort where its health path is probed: its port, or its lease keeper's
  */
-public record Replica(String name, int ringId, String host, int port, String instance) {
+public record Replica(String name, int ringId, String host, int port, String instance, int healthPort) {
+
+  /** A replica probed on its own port. */
+  public Replica(String name, int ringId, String host, int port, String instance) {
+    this(name, ringId, host, port, instance, port);
+  }
 
   public ReplicaInfo info() {
-    return new ReplicaInfo(name, ringId, host, port, instance);
+    return new ReplicaInfo(name, ringId, host, port, instance, healthPort);
   }
 
   public static Replica of(ReplicaInfo info) {
-    return new Replica(info.name(), info.ringId(), info.host(), info.port(), info.instance());
+    return new Replica(info.name(), info.ringId(), info.host(), info.port(), info.instance(), info.healthPort());
   }
 
   /** Its instance as logs show it: a process id as it is, a container id as Docker shows it (12 characters). */

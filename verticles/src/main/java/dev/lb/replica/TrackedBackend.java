@@ -60,7 +60,7 @@ abstract class TrackedBackend implements ReplicaBackend {
         // started while close() ran: nobody would own it
         return end(replica, 0).transform(ar -> Future.failedFuture("the backend is closing"));
       }
-      return readiness.await(name, replica.host(), replica.port(), settings.startTimeoutMs(),
+      return readiness.await(name, replica.host(), replica.healthPort(), settings.startTimeoutMs(),
               () -> running.containsKey(replica.instance()))
           .map(replica)
           .recover(err -> end(replica, 0).transform(ignored -> Future.failedFuture(err)));

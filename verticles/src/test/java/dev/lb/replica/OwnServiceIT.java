@@ -2,6 +2,7 @@ package dev.lb.replica;
 
 import dev.lb.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lb.BalancerProcess;
 import io.vertx.core.Vertx;
@@ -11,6 +12,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,8 @@ class OwnServiceIT {
 
   private static final Path SERVER = Path.of("src", "test", "resources", "replicas", "hello_server.py").toAbsolutePath();
 
+  private static final String KEEPER = "dev.lb.keeper.LeaseKeeper";
+
   private BalancerProcess balancer;
   private Vertx vertx;
   private WebClient web;
@@ -39,24 +43,42 @@ class OwnServiceIT {
   @BeforeEach
   void start() throws Exception {
     Files.createDirectories(Path.of("target", "own-service-it"));
-    balancer = BalancerProcess.start(Map.of("LB_REPLICA_COMMAND", "python3 " + SERVER, "LB_HEALTH_PATH", "/health",
-        "LB_HASH", "murmur3"),
-        Path.of("target", "own-service-it", "balancer.log"));
     vertx = Vertx.vertx();
     web = WebClient.create(vertx);
+  }
+
+  private void startBalancer(Map<String, String> extra, String log) throws Exception {
+    Map<String, String> env = new HashMap<>(Map.of("LB_REPLICA_COMMAND", "python3 " + SERVER,
+        "LB_HEALTH_PATH", "/health", "LB_HASH", "murmur3"));
+    env.putAll(extra);
+    balancer = BalancerProcess.start(env, Path.of("target", "own-service-it", log));
     balancer.serving(vertx, 60_000).await();
   }
 
   @AfterEach
   void stop() throws Exception {
-    balancer.process.destroyForcibly();
-    pythons().forEach(ProcessHandle::destroyForcibly);
+    if (balancer != null) {
+      balancer.process.destroyForcibly();
+      pythons().forEach(ProcessHandle::destroyForcibly);
+    }
+    leftovers().forEach(ProcessHandle::destroyForcibly);
     vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  /** Every process of this machine running the test's server (children or not). */
+  private static List<ProcessHandle> leftovers() {
+    return ProcessHandle.allProcesses().filter(p -> Processes.arguments(p).contains(SERVER.toString())).toList();
+  }
+
+  /** Whether {@code p} is the test's Python server itself (not a lease keeper, whose arguments name it too). */
+  private static boolean python(ProcessHandle p) {
+    List<String> args = Processes.arguments(p);
+    return args.contains(SERVER.toString()) && !args.contains(KEEPER);
   }
 
   /** The replica processes: the balancer's Python children. */
   private List<ProcessHandle> pythons() {
-    return balancer.process.descendants().filter(p -> Processes.arguments(p).contains(SERVER.toString())).toList();
+    return balancer.process.descendants().filter(OwnServiceIT::python).toList();
   }
 
   private HttpResponse<Buffer> get(String path) {
@@ -82,6 +104,7 @@ class OwnServiceIT {
 
   @Test
   void threePythonReplicasServeAreReplacedAndRemoved() throws Exception {
+    startBalancer(Map.of(), "balancer.log");
     assertEquals(3, rep().getInteger("N"));
     assertEquals(3, pythons().size(), "three Python processes");
     assertEquals(Set.of("1", "2", "3"), serverIds(), "/home answers with each replica's server id");
@@ -101,5 +124,32 @@ class OwnServiceIT {
     List<ProcessHandle> left = pythons();
     balancer.process.destroyForcibly();
     await(() -> left.stream().noneMatch(ProcessHandle::isAlive), "every Python replica exits with a balancer killed by SIGKILL");
+  }
+
+  @Test
+  void clusteredPythonReplicasAreHeldByTheirLeaseKeeperAndEndWhenNoManagerIsLeft() throws Exception {
+    int clusterPort = BalancerProcess.freePort();
+    startBalancer(Map.of("LB_CLUSTER", "true", "LB_CLUSTER_PORT", String.valueOf(clusterPort),
+        "LB_CLUSTER_MEMBERS", "127.0.0.1:" + clusterPort, "LB_REPLICA_LEASE_MS", "2000"), "clustered.log");
+    await(() -> rep().getInteger("N") == 3 && pythons().size() == 3, "three Python replicas, each under a lease keeper");
+    List<ProcessHandle> keepers = balancer.process.children()
+        .filter(p -> Processes.arguments(p).contains(KEEPER)).toList();
+    assertEquals(3, keepers.size(), "a keeper per replica");
+    assertEquals(Set.of("1", "2", "3"), serverIds());
+    vertx.timer(3000).await();
+    assertEquals(3, pythons().size(), "the heartbeat's claims through the keepers hold the leases past 2 s");
+
+    pythons().get(0).destroyForcibly();
+    await(() -> rep().getJsonArray("replicas").stream().anyMatch(n -> n.toString().startsWith("replica-"))
+        && pythons().size() == 3, "a killed replica is seen through its keeper and replaced");
+
+    List<ProcessHandle> left = pythons();
+    long killedAt = System.nanoTime();
+    balancer.process.destroyForcibly();
+    vertx.timer(500).await();
+    assertTrue(left.stream().allMatch(ProcessHandle::isAlive), "clustered replicas outlive the node that started them");
+    await(() -> left.stream().noneMatch(ProcessHandle::isAlive), "every Python replica ends once its lease runs out");
+    System.out.printf("OWN SERVICE lease: 3 Python replicas under keepers ended %d ms after their only node was killed "
+        + "(lease 2000 ms)%n", (System.nanoTime() - killedAt) / 1_000_000);
   }
 }
