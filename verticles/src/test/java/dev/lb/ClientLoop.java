@@ -13,20 +13,23 @@ import java.util.List;
 public final class ClientLoop {
 
   private final WebClient client;
+  private final String host;
   private final int port;
   private final String path;
   private final long maxRequests;
   private final long deadline;
   private final Promise<ClientLoop> done = Promise.promise();
   private final List<String> failures = new ArrayList<>();
+  private final List<Long> failedAt = new ArrayList<>();
   private boolean stopped;
   private int inFlight;
   private long sent;
   private long ok;
   private long maxLatencyMs;
 
-  private ClientLoop(WebClient client, int port, String path, long maxRequests, long maxMillis) {
+  private ClientLoop(WebClient client, String host, int port, String path, long maxRequests, long maxMillis) {
     this.client = client;
+    this.host = host;
     this.port = port;
     this.path = path;
     this.maxRequests = maxRequests;
@@ -35,7 +38,13 @@ public final class ClientLoop {
 
   /** Starts the loop; call from the event loop that owns {@code client}'s context. */
   public static ClientLoop start(WebClient client, int port, String path, int concurrency, long maxRequests, long maxMillis) {
-    ClientLoop loop = new ClientLoop(client, port, path, maxRequests, maxMillis);
+    return start(client, "127.0.0.1", port, path, concurrency, maxRequests, maxMillis);
+  }
+
+  /** Like {@link #start(WebClient, int, String, int, long, long)}, to a balancer on {@code host}. */
+  public static ClientLoop start(WebClient client, String host, int port, String path, int concurrency, long maxRequests,
+      long maxMillis) {
+    ClientLoop loop = new ClientLoop(client, host, port, path, maxRequests, maxMillis);
     for (int k = 0; k < concurrency; k++) {
       loop.next();
     }
@@ -52,13 +61,14 @@ public final class ClientLoop {
     sent++;
     inFlight++;
     long began = System.nanoTime();
-    client.get(port, "127.0.0.1", path).timeout(30_000).send().onComplete(ar -> {
+    client.get(port, host, path).timeout(30_000).send().onComplete(ar -> {
       inFlight--;
       maxLatencyMs = Math.max(maxLatencyMs, (System.nanoTime() - began) / 1_000_000);
       if (ar.succeeded() && ar.result().statusCode() == 200) {
         ok++;
       } else {
         failures.add(ar.succeeded() ? ar.result().statusCode() + " " + ar.result().bodyAsString() : ar.cause().toString());
+        failedAt.add(System.currentTimeMillis());
       }
       next();
     });
@@ -84,5 +94,15 @@ public final class ClientLoop {
 
   public List<String> failures() {
     return failures;
+  }
+
+  /** When each failure came back (ms since the epoch), in the order of {@link #failures()}. */
+  public List<Long> failedAt() {
+    return failedAt;
+  }
+
+  /** Failures that came back within {@code [from, to]} (ms since the epoch). */
+  public long failuresBetween(long from, long to) {
+    return failedAt.stream().filter(t -> t >= from && t <= to).count();
   }
 }

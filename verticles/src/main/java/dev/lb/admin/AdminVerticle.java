@@ -4,7 +4,6 @@ import dev.lb.balancer.AdminApi;
 import dev.lb.bus.Addresses;
 import dev.lb.bus.ReplicaMessages;
 import dev.lb.bus.ReplicaStore;
-import dev.lb.bus.Stamp;
 import dev.lb.config.ConfigKeys;
 import dev.lb.config.RingSettings;
 import dev.lb.config.Settings;
@@ -79,7 +78,7 @@ public class AdminVerticle extends VerticleBase {
         .put("key", conf.getString(ConfigKeys.KEY)).put("tokenRequired", !conf.getString(ConfigKeys.ADMIN_TOKEN).isEmpty());
     replicaChecks = HealthChecks.create(vertx);
     EventBus bus = vertx.eventBus();
-    bus.<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> changed(view.apply(msg.body())));
+    bus.<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> changed(applied(msg.body())));
     bus.<JsonObject>consumer(Addresses.REPLICA_DOWN, msg -> {
       view.down(ReplicaMessages.replica(msg.body()));
       changed(true);
@@ -100,19 +99,19 @@ public class AdminVerticle extends VerticleBase {
       cluster = clusterOf(msg.body(), cluster.getJsonObject("manager"));
       changed(true);
       if (cluster.getBoolean("quorum")) {
-        ReplicaStore.shared(vertx).load().onSuccess(recorded -> changed(recorded != null && view.apply(recorded)));
+        ReplicaStore.shared(vertx).load().onSuccess(recorded -> changed(recorded != null && applied(recorded)));
       }
     });
     pushTimer = vertx.setPeriodic(PUSH_MS, t -> {
       view.tick();
       clusterNow().onSuccess(now -> cluster = now).onComplete(ar -> push());
     });
-    AdminApi api = new AdminApi(vertx, view::snapshot, next -> changed(view.apply(next)),
+    AdminApi api = new AdminApi(vertx, view::snapshot, next -> changed(applied(next)),
         conf.getString(ConfigKeys.ADMIN_TOKEN), conf.getLong(ConfigKeys.BUS_TIMEOUT_MS), systemMetrics);
     return ReplicaStore.shared(vertx).load()
         .onSuccess(recorded -> {
           if (recorded != null) {
-            changed(view.apply(recorded));
+            changed(applied(recorded));
           }
         })
         .recover(err -> {
@@ -157,20 +156,30 @@ public class AdminVerticle extends VerticleBase {
     ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
   }
 
+  /** Applies a snapshot to the view; a newer one also brings the readiness checks up to its replicas. */
+  private boolean applied(JsonObject snapshot) {
+    if (!view.apply(snapshot)) {
+      return false;
+    }
+    Set<String> now = new HashSet<>();
+    view.replicas().forEach(r -> now.add(r.name()));
+    Set.copyOf(checked).stream().filter(name -> !now.contains(name)).forEach(name -> {
+      replicaChecks.unregister("replicas/" + name);
+      checked.remove(name);
+    });
+    view.replicas().stream().filter(r -> checked.add(r.name())).forEach(r -> {
+      JsonObject data = new JsonObject().put("ringId", r.ringId()).put("address", r.address());
+      replicaChecks.register("replicas/" + r.name(), p -> p.complete(view.routable(r.name()) ? Status.OK(data)
+          : Status.KO(data)));
+    });
+    return true;
+  }
+
   /**
    * UP (200) while at least one replica is routable, DOWN (503) otherwise; a check per replica in the body, from what
    * the heartbeat announced (nothing is probed for it).
    */
   private void ready(RoutingContext ctx) {
-    checked.forEach(name -> replicaChecks.unregister("replicas/" + name));
-    checked.clear();
-    view.replicas().forEach(r -> {
-      checked.add(r.name());
-      String id = "replicas/" + r.name();
-      boolean up = view.routable(r.name());
-      JsonObject data = new JsonObject().put("ringId", r.ringId()).put("address", r.address());
-      replicaChecks.register(id, p -> p.complete(up ? Status.OK(data) : Status.KO(data)));
-    });
     replicaChecks.checkStatus("replicas").onComplete(ar -> {
       boolean any = view.replicas().stream().anyMatch(r -> view.routable(r.name()));
       JsonObject body = ar.succeeded() ? ar.result().toJson() : new JsonObject();
@@ -261,10 +270,5 @@ public class AdminVerticle extends VerticleBase {
   /** The port it listens on; with {@code admin.port = 0}, the one the system chose. */
   public int actualPort() {
     return server.actualPort();
-  }
-
-  /** The stamp of the set it shows (for tests). */
-  Stamp shown() {
-    return Stamp.of(view.snapshot());
   }
 }

@@ -103,20 +103,18 @@ final class NodeView {
       events.removeLast();
     }
     String name = event.getString(ReplicaMessages.REPLICA, "");
-    switch (event.getString(Lifecycle.EVENT, "")) {
-      case "starting" -> starting.put(name, event.getInteger(Lifecycle.RING_ID, 0));
-      case "failed" -> starting.remove(name);
-      case "replacing" -> replacing.add(name);
-      case "replaced" -> systemMetrics.replaced();
-      case "ejected" -> ejectedUntil.put(name, event.getLong(Lifecycle.TIME, 0L) + holdMs(event));
+    Lifecycle.Event what = Lifecycle.eventOf(event);
+    if (what == null) {
+      return;
+    }
+    switch (what) {
+      case STARTING -> starting.put(name, event.getInteger(Lifecycle.RING_ID, 0));
+      case FAILED -> starting.remove(name);
+      case REPLACING -> replacing.add(name);
+      case REPLACED -> systemMetrics.replaced();
+      case EJECTED -> ejectedUntil.put(name, event.getLong(Lifecycle.TIME, 0L) + event.getLong(Lifecycle.HOLD_MS, 0L));
       default -> { }
     }
-  }
-
-  private static long holdMs(JsonObject event) {
-    String detail = event.getString(Lifecycle.DETAIL, "");
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("for (\\d+) ms").matcher(detail);
-    return m.find() ? Long.parseLong(m.group(1)) : 1000;
   }
 
   /** Refreshes each replica's traffic figures: call once a second. */

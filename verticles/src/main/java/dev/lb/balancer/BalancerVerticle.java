@@ -76,7 +76,7 @@ public class BalancerVerticle extends VerticleBase {
     table = new RoutingTable(settings.ringFactory(), settings.loadBound(),
         new Outliers(settings.ejectAfter(), settings.ejectMs()), inFlight, (replica, holdMs) -> {
           metrics.of(replica.name()).ejected();
-          Lifecycle.emit(vertx, Lifecycle.Event.EJECTED, replica, "failed forwards in a row; held out of routing for "
+          Lifecycle.ejected(vertx, replica, holdMs, "failed forwards in a row; held out of routing for "
               + holdMs + " ms by this balancer");
         });
     client = vertx.httpClientBuilder().with(new HttpClientOptions().setKeepAlive(true)

@@ -3,6 +3,7 @@ package dev.lb.bus;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
+import java.util.Locale;
 
 /**
  * The lifecycle events of replicas: each is logged as one line (logger {@code dev.lb.lifecycle}, with the replica's
@@ -39,20 +40,42 @@ public final class Lifecycle {
   public static final String ADDRESS = "address";
   public static final String DETAIL = "detail";
   public static final String TIME = "time";
+  /** How long an ejected replica is held out of routing, in ms (ejected events only). */
+  public static final String HOLD_MS = "holdMs";
 
   private Lifecycle() {}
 
   /** Logs and publishes {@code event} of replica {@code name} (ring id, address: "" if not known yet). */
   public static void emit(Vertx vertx, Event event, String name, int ringId, String address, String detail) {
-    Level level = event == Event.DOWN || event == Event.EJECTED || event == Event.FAILED ? Level.WARNING : Level.INFO;
-    LOG.log(level, "replica ''{1}'' (ring id {2,number,#}{3}) {0}{4}", event.name().toLowerCase(java.util.Locale.ROOT),
-        name, ringId, address.isEmpty() ? "" : ", " + address, detail.isEmpty() ? "" : ": " + detail);
-    vertx.eventBus().publish(Addresses.LIFECYCLE, new JsonObject().put(EVENT, event.name().toLowerCase(java.util.Locale.ROOT))
-        .put(ReplicaMessages.REPLICA, name).put(RING_ID, ringId).put(ADDRESS, address).put(DETAIL, detail)
-        .put(TIME, System.currentTimeMillis()));
+    publish(vertx, event, name, ringId, address, detail, new JsonObject());
   }
 
   public static void emit(Vertx vertx, Event event, ReplicaInfo replica, String detail) {
     emit(vertx, event, replica.name(), replica.ringId(), replica.address(), detail);
+  }
+
+  /** Logs and publishes that a balancer's outlier detection holds {@code replica} out of routing for {@code holdMs}. */
+  public static void ejected(Vertx vertx, ReplicaInfo replica, long holdMs, String detail) {
+    publish(vertx, Event.EJECTED, replica.name(), replica.ringId(), replica.address(), detail,
+        new JsonObject().put(HOLD_MS, holdMs));
+  }
+
+  private static void publish(Vertx vertx, Event event, String name, int ringId, String address, String detail,
+      JsonObject fields) {
+    Level level = event == Event.DOWN || event == Event.EJECTED || event == Event.FAILED ? Level.WARNING : Level.INFO;
+    String word = event.name().toLowerCase(Locale.ROOT);
+    LOG.log(level, "replica ''{1}'' (ring id {2,number,#}{3}) {0}{4}", word, name, ringId,
+        address.isEmpty() ? "" : ", " + address, detail.isEmpty() ? "" : ": " + detail);
+    vertx.eventBus().publish(Addresses.LIFECYCLE, fields.put(EVENT, word).put(ReplicaMessages.REPLICA, name)
+        .put(RING_ID, ringId).put(ADDRESS, address).put(DETAIL, detail).put(TIME, System.currentTimeMillis()));
+  }
+
+  /** The event a payload of {@link Addresses#LIFECYCLE} carries; null if it names none this version knows. */
+  public static Event eventOf(JsonObject payload) {
+    try {
+      return Event.valueOf(payload.getString(EVENT, "").toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 }

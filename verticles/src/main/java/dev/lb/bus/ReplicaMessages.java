@@ -18,11 +18,6 @@ public final class ReplicaMessages {
 
   private ReplicaMessages() {}
 
-  /** A request of {@link Addresses#REPLICAS_ADD} or {@link Addresses#REPLICAS_REMOVE}. */
-  public static JsonObject scaleRequest(int n, List<String> hostnames) {
-    return new JsonObject().put(N, n).put(HOSTNAMES, new JsonArray(List.copyOf(hostnames)));
-  }
-
   /**
    * The replica set as of {@code stamp}, by the manager {@code manager} (its node's id):
    * {"epoch", "version", "manager", "replicas": [...]}; see {@link Stamp}.
@@ -36,10 +31,6 @@ public final class ReplicaMessages {
   /** The manager that published {@code snapshot}. */
   public static String manager(JsonObject snapshot) {
     return snapshot.getString(MANAGER, "");
-  }
-
-  public static Stamp stamp(JsonObject snapshot) {
-    return Stamp.of(snapshot);
   }
 
   public static List<ReplicaInfo> replicas(JsonObject snapshot) {

@@ -77,10 +77,6 @@ abstract class TrackedBackend implements ReplicaBackend {
     return readiness;
   }
 
-  protected final boolean isTracked(String instance) {
-    return running.containsKey(instance);
-  }
-
   protected final boolean isClosed() {
     return closed;
   }

@@ -72,13 +72,13 @@ class ReplicaSetTest {
 
   @Test
   void replacementKeepsThePlaceAndRingIdAndTheSnapshotVersionGrows() {
-    Stamp before = ReplicaMessages.stamp(set.snapshot(1, "local"));
+    Stamp before = Stamp.of(set.snapshot(1, "local"));
     String fresh = set.randomName();
     assertTrue(fresh.matches("replica-[0-9a-f]{6}"), fresh);
     set.replace(set.get("Server 2"), replica(fresh, 2));
     assertEquals(List.of("Server 1", fresh, "Server 3"), names());
     List<ReplicaInfo> published = ReplicaMessages.replicas(set.snapshot(1, "local"));
     assertEquals(2, published.get(1).ringId());
-    assertTrue(ReplicaMessages.stamp(set.snapshot(1, "local")).newerThan(before));
+    assertTrue(Stamp.of(set.snapshot(1, "local")).newerThan(before));
   }
 }
