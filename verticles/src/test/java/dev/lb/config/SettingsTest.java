@@ -6,13 +6,49 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lb.ring.RingSpec;
 import io.vertx.core.json.JsonObject;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SettingsTest {
+
+  /** Keys the launcher sets for a component, never the user. */
+  private static final Set<String> INTERNAL = Set.of(ConfigKeys.MANAGER_EPOCH, ConfigKeys.MANAGER_ID, ConfigKeys.SERVER_ID);
+  /** Variables the README names that are not settings: the configuration file's (read by the command line). */
+  private static final Set<String> NOT_SETTINGS = Set.of("LB_CONFIG");
+
+  private static Set<String> configKeys() throws IllegalAccessException {
+    Set<String> keys = new TreeSet<>();
+    for (Field field : ConfigKeys.class.getFields()) {
+      if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+        keys.add((String) field.get(null));
+      }
+    }
+    return keys;
+  }
+
+  @Test
+  void theKeysTheEmbeddedFileAndTheReadmeAgree() throws Exception {
+    Set<String> keys = configKeys();
+    keys.removeAll(INTERNAL);
+    assertEquals(keys, new TreeSet<>(Settings.defaults().fieldNames()), "ConfigKeys and conf/config.json");
+    assertTrue(keys.containsAll(Settings.ENVIRONMENT.values()), "every variable sets a key");
+    Set<String> named = new TreeSet<>();
+    Matcher m = Pattern.compile("\\bLB_[A-Z0-9_]*[A-Z0-9]\\b(?!_)").matcher(Files.readString(Path.of("..", "README.md")));
+    while (m.find()) {
+      named.add(m.group());
+    }
+    named.removeAll(NOT_SETTINGS);
+    assertEquals(new TreeSet<>(Settings.ENVIRONMENT.keySet()), named, "the LB_* variables the README names");
+  }
 
   @Test
   void defaultsAreTheSpecs() {
