@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import dev.lb.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -54,8 +55,19 @@ public final class Balancer implements AutoCloseable {
     this.client = client;
   }
 
+  /**
+   * Refuses a variable the balancer does not read: a misspelt setting would be ignored silently, and the experiment
+   * would measure the defaults under another name.
+   */
+  public static void checkSettings(Map<String, String> env) {
+    env.keySet().stream().filter(name -> !Settings.ENVIRONMENT.containsKey(name)).findFirst().ifPresent(name -> {
+      throw new IllegalArgumentException(name + " is not a setting of the balancer; see dev.lb.config.Settings");
+    });
+  }
+
   /** Starts the jar with {@code env} (LB_* settings) and waits until it serves {@code /rep}. */
   public static Balancer start(Path jar, Map<String, String> env, Path logFile, WebClient client) {
+    checkSettings(env);
     try {
       int port = freePort();
       Files.createDirectories(logFile.getParent());
