@@ -27,6 +27,12 @@ import java.util.List;
  * within the last {@value #QUORUM_TOLERANCE_MS} ms, so a node cut off from the others knows it has no quorum well
  * before the others declare it dead ({@value #MEMBER_TIMEOUT_S} s) and may elect another manager.
  *
+ * <p>When a network split heals, the parts merge within a few seconds: the master of the smaller part finds the other
+ * in its next search (every {@value #MERGE_SEARCH_S} s, Hazelcast's {@code SplitBrainHandler}), and a search waits 5 s
+ * (a constant of {@code AbstractJoiner}) on every configured address that does not answer, so it tries only the
+ * members' own ports; the larger part's master then admits the members at once. With Hazelcast's port scan and its
+ * defaults a merge took up to 45 s.
+ *
  * @param host    the address this node binds and announces
  * @param members the members to join, {@code host} or {@code host:port}
  * @param port    Hazelcast's port; the next free one is taken if it is in use
@@ -47,6 +53,8 @@ public record ClusterSettings(String host, List<String> members, int port, int b
   static final int HEARTBEAT_S = 1;
   /** Seconds without a heartbeat after which a member is declared dead and its locks and subscriptions go. */
   static final int MEMBER_TIMEOUT_S = 5;
+  /** Seconds between two searches, by the master of each part of a split cluster, for another part to merge with. */
+  static final int MERGE_SEARCH_S = 2;
 
   /** The settings of {@code config}; a host given by name (a container's own, in Compose) is resolved here. */
   public static ClusterSettings from(JsonObject config) {
@@ -113,7 +121,14 @@ public record ClusterSettings(String host, List<String> members, int port, int b
     config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(MEMBER_TIMEOUT_S));
     // two parts of a cluster split by the network (or started apart) merge within seconds instead of minutes
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
-    config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", String.valueOf(MERGE_SEARCH_S));
+    // the master of the larger part admits the other part's members at once instead of batching joins for 5 s
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    if (!loopback()) {
+      // a member given without a port is looked for on Hazelcast's port only, not on the two after it: the search for
+      // another part waits 5 s on every address that does not answer, and on separate hosts nothing listens there
+      config.setProperty("hazelcast.tcp.join.port.try.count", "1");
+    }
     config.setProperty("hazelcast.phone.home.enabled", "false");
     if (quorum > 1) {
       config.addSplitBrainProtectionConfig(SplitBrainProtectionConfig
@@ -122,6 +137,15 @@ public record ClusterSettings(String host, List<String> members, int port, int b
     }
     config.setProperty("hazelcast.logging.type", "jdk");
     return config;
+  }
+
+  /** Whether this node binds a loopback address: then all nodes run on this machine, on consecutive ports. */
+  private boolean loopback() {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   /** Vert.x options whose event bus binds and announces this node's address, on {@code busPort}. */
