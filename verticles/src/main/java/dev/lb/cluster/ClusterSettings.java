@@ -53,6 +53,8 @@ public record ClusterSettings(String host, List<String> members, int port, int b
   static final int HEARTBEAT_S = 1;
   /** Seconds without a heartbeat after which a member is declared dead and its locks and subscriptions go. */
   static final int MEMBER_TIMEOUT_S = 5;
+  /** How often the event bus pings each node it talks to, and how long it waits for the answer. */
+  static final long BUS_PING_MS = 2000;
   /** Seconds between two searches, by the master of each part of a split cluster, for another part to merge with. */
   static final int MERGE_SEARCH_S = 2;
 
@@ -148,9 +150,15 @@ public record ClusterSettings(String host, List<String> members, int port, int b
     }
   }
 
-  /** Vert.x options whose event bus binds and announces this node's address, on {@code busPort}. */
+  /**
+   * Vert.x options whose event bus binds and announces this node's address, on {@code busPort}. A connection to another
+   * node that has not answered a ping for {@value #BUS_PING_MS} ms is closed (Vert.x's default: 20 s), so that after a
+   * partition heals messages go over a new connection at once instead of waiting out TCP's retransmission back-off on
+   * the old one (measured: {@code /rep} agreed on every node up to 7 s after the merge before this).
+   */
   public VertxOptions vertxOptions(VertxOptions options) {
-    options.getEventBusOptions().setHost(host).setClusterPublicHost(host).setPort(busPort);
+    options.getEventBusOptions().setHost(host).setClusterPublicHost(host).setPort(busPort)
+        .setClusterPingInterval(BUS_PING_MS).setClusterPingReplyInterval(BUS_PING_MS);
     return options;
   }
 }

@@ -111,11 +111,15 @@ class PartitionIT {
         .mapToLong(h -> clients.get(h - 1).failuresBetween(cutAt, replacedAt + REQUEST_DEADLINE_MS)).sum();
     long majorityAfter = others(manager).stream()
         .mapToLong(h -> clients.get(h - 1).failuresBetween(replacedAt + REQUEST_DEADLINE_MS + 1, Long.MAX_VALUE)).sum();
+    List<Long> majorityFailedAt = others(manager).stream().flatMap(h -> clients.get(h - 1).failedAt().stream()).sorted()
+        .toList();
+    String window = majorityFailedAt.isEmpty() ? "none" : (majorityFailedAt.get(0) - cutAt) + " to "
+        + (majorityFailedAt.get(majorityFailedAt.size() - 1) - cutAt) + " ms after the cut";
     System.out.printf("PARTITION (a) manager's host cut off for %d s: no quorum there after %d ms; takeover after %d ms; "
-        + "replaced after %d ms; %d requests, failed: %d on the cut-off host, %d on the others during the takeover, %d "
+        + "replaced after %d ms; %d requests, failed: %d on the cut-off host, %d on the others during the takeover (%s), %d "
         + "after; %d replica processes during the cut; merged %d ms after the heal, /rep agreed after %d ms; %d replica "
         + "processes %d s later; managers acting at once with a quorum: %s%n", CUT_MS / 1000, noQuorumAt - cutAt,
-        takeoverAt - cutAt, replacedAt - cutAt, total(clients), minorityFailed, majorityDuringTakeover, majorityAfter,
+        takeoverAt - cutAt, replacedAt - cutAt, total(clients), minorityFailed, majorityDuringTakeover, window, majorityAfter,
         duringCut, healed.mergedMs, healed.agreedMs, healed.replicas, SETTLE_MS / 1000, lab.twoActing().isEmpty() ? "never two"
         : lab.twoActing());
     assertEquals(0, minorityFailed, "failed on the cut-off host: " + clients.get(manager - 1).failures());
