@@ -53,7 +53,7 @@ public record ClusterSettings(String host, List<String> members, int port, int b
   static final int HEARTBEAT_S = 1;
   /** Seconds without a heartbeat after which a member is declared dead and its locks and subscriptions go. */
   static final int MEMBER_TIMEOUT_S = 5;
-  /** How often the event bus pings each node it talks to, and how long it waits for the answer. */
+  /** How often the event bus pings each node it talks to, how long it waits for the answer or for a connection. */
   static final long BUS_PING_MS = 2000;
   /** Seconds between two searches, by the master of each part of a split cluster, for another part to merge with. */
   static final int MERGE_SEARCH_S = 2;
@@ -152,13 +152,14 @@ public record ClusterSettings(String host, List<String> members, int port, int b
 
   /**
    * Vert.x options whose event bus binds and announces this node's address, on {@code busPort}. A connection to another
-   * node that has not answered a ping for {@value #BUS_PING_MS} ms is closed (Vert.x's default: 20 s), so that after a
-   * partition heals messages go over a new connection at once instead of waiting out TCP's retransmission back-off on
-   * the old one (measured: {@code /rep} agreed on every node up to 7 s after the merge before this).
+   * node that has not answered a ping for {@value #BUS_PING_MS} ms is closed, and one that takes longer than that to
+   * open is given up (Vert.x's defaults: 20 s and 60 s): messages sent during a partition wait on a connection that
+   * TCP's back-off keeps retrying, so after the heal they went through only up to 10 s later (measured with
+   * {@code PartitionIT}); now a new connection is made at once.
    */
   public VertxOptions vertxOptions(VertxOptions options) {
     options.getEventBusOptions().setHost(host).setClusterPublicHost(host).setPort(busPort)
-        .setClusterPingInterval(BUS_PING_MS).setClusterPingReplyInterval(BUS_PING_MS);
+        .setClusterPingInterval(BUS_PING_MS).setClusterPingReplyInterval(BUS_PING_MS).setConnectTimeout((int) BUS_PING_MS);
     return options;
   }
 }
