@@ -61,9 +61,6 @@ public class ReplicaManagerVerticle extends VerticleBase {
     manager = new ReplicaManager(settings, backend, ReplicaStore.shared(vertx), authority, new BusEvents(),
         new BalancerDrains(vertx), (ms, action) -> vertx.setTimer(ms, t -> action.run()), new SecureRandom());
     EventBus bus = vertx.eventBus();
-    consumers.add(bus.<JsonObject>consumer(Addresses.REPLICAS_ADD, msg -> answer(msg, manager.add(msg.body()))));
-    consumers.add(bus.<JsonObject>consumer(Addresses.REPLICAS_REMOVE, msg -> answer(msg, manager.remove(msg.body()))));
-    consumers.add(bus.<JsonObject>consumer(Addresses.REPLICAS_GET, msg -> msg.reply(manager.snapshot())));
     consumers.add(bus.<JsonObject>consumer(Addresses.REPLICA_DOWN, msg -> manager.down(
         ReplicaMessages.replica(msg.body()), ReplicaMessages.reason(msg.body()), Stamp.epochOf(msg.body()))));
     consumers.add(bus.<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> manager.heard(msg.body())));
@@ -84,7 +81,19 @@ public class ReplicaManagerVerticle extends VerticleBase {
     }));
     consumers.add(bus.<JsonObject>localConsumer(Addresses.MANAGER_STATE, msg -> msg.reply(new JsonObject()
         .put("epoch", settings.epoch()).put("acting", manager.acting()))));
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> manager.start());
+    // questions and commands only once the take-over is done: a set half taken over is not an answer (a balancer would
+    // route with it, since its epoch is newer than the one it has)
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+        .compose(v -> manager.start())
+        .compose(v -> Future.all(List.of(
+            answering(bus.<JsonObject>consumer(Addresses.REPLICAS_ADD, msg -> answer(msg, manager.add(msg.body())))),
+            answering(bus.<JsonObject>consumer(Addresses.REPLICAS_REMOVE, msg -> answer(msg, manager.remove(msg.body())))),
+            answering(bus.<JsonObject>consumer(Addresses.REPLICAS_GET, msg -> msg.reply(manager.snapshot()))))));
+  }
+
+  private Future<Void> answering(MessageConsumer<JsonObject> consumer) {
+    consumers.add(consumer);
+    return consumer.completion();
   }
 
   @Override

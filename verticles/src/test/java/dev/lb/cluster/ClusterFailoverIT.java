@@ -40,6 +40,7 @@ class ClusterFailoverIT {
   private static final Path LOGS = Path.of("target", "cluster-it");
 
   private final List<BalancerProcess> nodes = new ArrayList<>();
+  private final Map<BalancerProcess, Integer> adminPorts = new HashMap<>();
   private final List<ProcessHandle> replicas = new ArrayList<>();
   private Vertx vertx;
   private WebClient web;
@@ -70,21 +71,21 @@ class ClusterFailoverIT {
         "LB_CLUSTER_PORT", String.valueOf(clusterPorts[slot]),
         "LB_CLUSTER_MEMBERS", "127.0.0.1:" + clusterPorts[0] + ",127.0.0.1:" + clusterPorts[1]));
     env.putAll(extra);
-    BalancerProcess node = BalancerProcess.start(env, LOGS.resolve("node-" + (++started) + ".log"));
+    int adminPort = BalancerProcess.freePort();
+    env.put("LB_ADMIN_PORT", String.valueOf(adminPort));
+    Path log = LOGS.resolve("node-" + (++started) + ".log");
+    Files.deleteIfExists(log);
+    BalancerProcess node = BalancerProcess.start(env, log);
+    adminPorts.put(node, adminPort);
     nodes.add(node);
     return node;
   }
 
-  private Path logOf(BalancerProcess node) {
-    return LOGS.resolve("node-" + (nodes.indexOf(node) + 1) + ".log");
-  }
-
-  private boolean logged(BalancerProcess node, String text) {
-    try {
-      return Files.exists(logOf(node)) && Files.readString(logOf(node)).contains(text);
-    } catch (IOException e) {
-      return false;
-    }
+  /** The epoch of the manager acting on {@code node} now (its admin port's {@code /api/cluster}), 0 if none. */
+  private long actingEpoch(BalancerProcess node) {
+    JsonObject manager = web.get(adminPorts.get(node), "127.0.0.1", "/api/cluster").timeout(2000).send()
+        .map(resp -> resp.bodyAsJsonObject().getJsonObject("manager")).otherwise((JsonObject) null).await();
+    return manager != null && manager.getBoolean("acting", false) ? manager.getLong("epoch") : 0;
   }
 
   private JsonObject rep(BalancerProcess node) {
@@ -117,7 +118,7 @@ class ClusterFailoverIT {
   void killingTheManagersNodeFailsNoRequestAndTheStandbyAdoptsTheReplicas() throws Exception {
     BalancerProcess first = node(0, Map.of());
     serving(first);
-    await(() -> logged(first, "is the active replica manager, epoch 1"), 30_000, "the first node leads");
+    await(() -> actingEpoch(first) == 1, 30_000, "the first node leads");
     replicas.addAll(replicaProcesses(first));
     BalancerProcess manager = first;
     assertEquals(3, replicas.size(), "three replica processes");
@@ -136,8 +137,8 @@ class ClusterFailoverIT {
       vertx.timer(1000).await();
       long killedAt = System.nanoTime();
       manager.process.destroyForcibly();
-      String leads = "is the active replica manager, epoch " + (round + 1);
-      await(() -> logged(target, leads), 30_000, "the standby takes over (" + leads + ")");
+      long next = round + 1;
+      await(() -> actingEpoch(target) == next, 30_000, "the standby takes over (epoch " + next + ")");
       takeovers.add((System.nanoTime() - killedAt) / 1_000_000);
       await(() -> rep(target).equals(before), 30_000, "the survivor's /rep shows the same replicas");
       vertx.timer(1000).await();
