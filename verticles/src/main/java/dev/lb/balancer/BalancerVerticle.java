@@ -83,8 +83,8 @@ public class BalancerVerticle extends VerticleBase {
             .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS)
             .setConnectTimeout((int) settings.forwarding().connectTimeoutMs()))
         .with(new PoolOptions().setHttp1MaxSize(settings.poolSize())).build();
-    ReplicaPool pool = new ReplicaPool(vertx, client, settings.poolSize());
-    Forwarder forwarder = new Forwarder(vertx, client, pool, table, KeySource.parse(settings.key()), settings.forwarding(),
+    ReplicaPool pool = new ReplicaPool(vertx, client, settings.poolSize(), settings.forwarding().connectTimeoutMs());
+    Forwarder forwarder = new Forwarder(vertx, pool, table, KeySource.parse(settings.key()), settings.forwarding(),
         metrics, accessLog);
     AdminApi admin = new AdminApi(vertx, table::snapshot, table::apply, settings.adminToken(), settings.busTimeoutMs(),
         systemMetrics);

@@ -8,15 +8,15 @@ import dev.lb.metrics.ProxyMetrics;
 import dev.lb.server.Lease;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Forwards every routed request to the replica the ring picks, streaming both bodies (see {@link Exchange}), and
- * passes connection upgrades through ({@link Tunnel}). Holds what all exchanges of one balancer share: its
- * {@link HttpClient} (one pool, on the balancer's event loop), its routing table and the settings.
+ * passes connection upgrades through ({@link Tunnel}). Holds what all exchanges of one balancer instance share, and
+ * is their one way to it: its connections ({@link ReplicaPool}, on the balancer's event loop), its routing table, the
+ * retry policy, metrics and settings.
  */
 final class Forwarder {
 
@@ -44,25 +44,25 @@ final class Forwarder {
   record Options(long timeoutMs, long tryTimeoutMs, long connectTimeoutMs, int retries, boolean trustForwarded,
       long bodyLimit, int retryBodyBytes, boolean rewrite404) { }
 
-  final Vertx vertx;
-  final HttpClient client;
-  final ReplicaPool pool;
-  final RoutingTable table;
-  final Options options;
-  final ProxyMetrics metrics;
-  final AccessLog accessLog;
+  private final Vertx vertx;
+  private final ReplicaPool pool;
+  private final RoutingTable table;
+  private final Options options;
+  private final RetryPolicy retries;
+  private final ProxyMetrics metrics;
+  private final AccessLog accessLog;
   private final KeySource keys;
 
-  Forwarder(Vertx vertx, HttpClient client, ReplicaPool pool, RoutingTable table, KeySource keys, Options options,
-      ProxyMetrics metrics, AccessLog accessLog) {
-    this.metrics = metrics;
-    this.accessLog = accessLog;
+  Forwarder(Vertx vertx, ReplicaPool pool, RoutingTable table, KeySource keys, Options options, ProxyMetrics metrics,
+      AccessLog accessLog) {
     this.vertx = vertx;
-    this.client = client;
     this.pool = pool;
     this.table = table;
     this.keys = keys;
     this.options = options;
+    this.retries = new RetryPolicy(options.retries());
+    this.metrics = metrics;
+    this.accessLog = accessLog;
   }
 
   void handle(HttpServerRequest req) {
@@ -72,7 +72,8 @@ final class Forwarder {
       ProxyFailure.NO_REPLICA.reply(req, "");
       return;
     }
-    if (options.bodyLimit() > 0 && contentLength(req) > options.bodyLimit()) {
+    long length = contentLength(req);
+    if (options.bodyLimit() > 0 && length > options.bodyLimit()) {
       ProxyFailure.BODY_TOO_LARGE.reply(req, String.valueOf(options.bodyLimit()));
       return;
     }
@@ -80,7 +81,65 @@ final class Forwarder {
       new Tunnel(this, req).open(target);
       return;
     }
-    new Exchange(this, req, key).start(target);
+    new Exchange(this, req, key, length).start(target);
+  }
+
+  Options options() {
+    return options;
+  }
+
+  RetryPolicy retries() {
+    return retries;
+  }
+
+  ReplicaPool pool() {
+    return pool;
+  }
+
+  ProxyMetrics metrics() {
+    return metrics;
+  }
+
+  AccessLog accessLog() {
+    return accessLog;
+  }
+
+  /** The replica that serves {@code key} among those {@code allowed} also accepts. */
+  ReplicaInfo pick(long key, java.util.function.IntPredicate allowed) {
+    return table.pick(key, allowed);
+  }
+
+  /** A forward to {@code replica} begins: it counts as in flight (load bound, drains, metrics) until {@link #ended}. */
+  ProxyMetrics.Replica started(ReplicaInfo replica) {
+    table.started(replica);
+    ProxyMetrics.Replica meters = metrics.of(replica.name());
+    meters.started();
+    return meters;
+  }
+
+  void ended(ReplicaInfo replica, ProxyMetrics.Replica meters) {
+    meters.ended();
+    table.finished(replica);
+  }
+
+  /** The replica answered: a server error ({@code ok} false) counts towards its ejection, anything else resets it. */
+  void judged(ReplicaInfo replica, boolean ok) {
+    if (ok) {
+      table.succeeded(replica);
+    } else {
+      table.failed(replica, false);
+    }
+  }
+
+  /**
+   * A forward to {@code replica} got no answer ({@code refused}: not even a connection): it counts towards its
+   * ejection, and the heartbeat probes it now rather than at its next turn.
+   */
+  void failed(ReplicaInfo replica, boolean refused, Throwable err) {
+    if (table.failed(replica, refused)) {
+      vertx.eventBus().publish(Addresses.REPLICA_SUSPECT, ReplicaMessages.replicaEvent(replica.name(),
+          "forward failed: " + err));
+    }
   }
 
   /** The request's declared body length; -1 if chunked or unknown, 0 if it has no body. */
@@ -120,10 +179,5 @@ final class Forwarder {
     if (host != null) {
       out.set(X_FORWARDED_HOST, host);
     }
-  }
-
-  /** A failed forward makes the heartbeat probe the replica now, rather than at its next turn. */
-  void suspect(ReplicaInfo replica, Throwable err) {
-    vertx.eventBus().publish(Addresses.REPLICA_SUSPECT, ReplicaMessages.replicaEvent(replica.name(), "forward failed: " + err));
   }
 }

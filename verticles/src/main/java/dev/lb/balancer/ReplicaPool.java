@@ -52,12 +52,15 @@ final class ReplicaPool {
   private final Vertx vertx;
   private final HttpClientAgent client;
   private final int maxPerReplica;
+  /** The connect timeout of a connection opened for a request that waited for a place. */
+  private final long connectTimeoutMs;
   private final Map<String, Slots> byAddress = new HashMap<>();
 
-  ReplicaPool(Vertx vertx, HttpClientAgent client, int maxPerReplica) {
+  ReplicaPool(Vertx vertx, HttpClientAgent client, int maxPerReplica, long connectTimeoutMs) {
     this.vertx = vertx;
     this.client = client;
     this.maxPerReplica = Math.max(1, maxPerReplica);
+    this.connectTimeoutMs = connectTimeoutMs;
   }
 
   /** A connection to {@code replica} for one exchange; fails (nothing sent) if none can be had in {@code timeoutMs}. */
@@ -68,14 +71,7 @@ final class ReplicaPool {
       return Future.succeededFuture(lease);
     }
     if (slots.open < maxPerReplica) {
-      slots.open++;
-      return client.connect(new HttpConnectOptions().setHost(slots.host).setPort(slots.port).setConnectTimeout(timeoutMs))
-          .map(connection -> {
-            Lease opened = new Lease(connection, slots);
-            connection.closeHandler(v -> closed(opened));
-            return opened;
-          })
-          .onFailure(err -> slots.open--);
+      return open(slots, timeoutMs);
     }
     Promise<Lease> waiter = Promise.promise();
     slots.waiting.add(waiter);
@@ -114,18 +110,31 @@ final class ReplicaPool {
     Promise<Lease> waiter = lease.slots.waiting.poll();
     if (waiter != null) {
       // a place is free again: open a connection for the one waiting longest
-      lease.slots.open++;
-      client.connect(new HttpConnectOptions().setHost(lease.slots.host).setPort(lease.slots.port))
-          .map(connection -> {
-            Lease opened = new Lease(connection, lease.slots);
-            connection.closeHandler(v -> closed(opened));
-            return opened;
-          })
-          .onSuccess(waiter::complete)
-          .onFailure(err -> {
-            lease.slots.open--;
-            waiter.fail(err);
-          });
+      open(lease.slots, connectTimeoutMs).onComplete(waiter);
     }
+  }
+
+  /** Opens a pooled connection to the replica of {@code slots}, counted against its limit while open. */
+  private Future<Lease> open(Slots slots, long timeoutMs) {
+    slots.open++;
+    return connect(slots.host, slots.port, timeoutMs)
+        .map(connection -> {
+          Lease opened = new Lease(connection, slots);
+          connection.closeHandler(v -> closed(opened));
+          return opened;
+        })
+        .onFailure(err -> slots.open--);
+  }
+
+  /**
+   * A connection of its own to {@code replica}, outside the pool (a tunnel takes it over for good): opened the way the
+   * pool opens its connections, and the caller's to close.
+   */
+  Future<HttpClientConnection> dedicated(ReplicaInfo replica, long timeoutMs) {
+    return connect(replica.host(), replica.port(), timeoutMs);
+  }
+
+  private Future<HttpClientConnection> connect(String host, int port, long timeoutMs) {
+    return client.connect(new HttpConnectOptions().setHost(host).setPort(port).setConnectTimeout(timeoutMs));
   }
 }

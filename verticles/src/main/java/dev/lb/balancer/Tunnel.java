@@ -1,6 +1,7 @@
 package dev.lb.balancer;
 
 import dev.lb.bus.ReplicaInfo;
+import dev.lb.metrics.ProxyMetrics;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -39,37 +40,32 @@ final class Tunnel {
   void open(ReplicaInfo target) {
     String upgrade = req.getHeader(HttpHeaders.UPGRADE);
     req.pause();
-    forwarder.table.started(target);
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(target.host()).setPort(target.port())
-        .setURI(req.uri()).setConnectTimeout(forwarder.options.connectTimeoutMs())
-        .setIdleTimeout(forwarder.options.tryTimeoutMs());
-    forwarder.client.request(options)
+    ProxyMetrics.Replica meters = forwarder.started(target);
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI(req.uri())
+        .setIdleTimeout(forwarder.options().tryTimeoutMs());
+    forwarder.pool().dedicated(target, forwarder.options().connectTimeoutMs())
+        .compose(connection -> connection.request(options).onFailure(err -> connection.close()))
         .compose(out -> {
           forwarder.copyHeaders(req, out.headers());
           out.headers().set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE).set(HttpHeaders.UPGRADE, upgrade);
           return out.connect();
         })
-        .onSuccess(resp -> answered(target, resp))
+        .onSuccess(resp -> answered(target, meters, resp))
         .onFailure(err -> {
-          forwarder.table.finished(target);
-          if (forwarder.table.failed(target, err instanceof java.net.ConnectException)) {
-            forwarder.suspect(target, err);
-          }
+          forwarder.ended(target, meters);
+          forwarder.failed(target, err instanceof java.net.ConnectException, err);
           LOG.log(Level.WARNING, "upgrade of {0} to ''{1}'' failed: {2}", req.path(), target.name(), err.toString());
           ProxyFailure.REPLICA_FAILED.reply(req, "'" + target.name() + "'");
         });
   }
 
-  private void answered(ReplicaInfo target, HttpClientResponse resp) {
+  private void answered(ReplicaInfo target, ProxyMetrics.Replica meters, HttpClientResponse resp) {
     HttpServerResponse out = req.response();
     if (resp.statusCode() != 101) {
       req.resume();
-      out.setStatusCode(resp.statusCode()).setStatusMessage(resp.statusMessage());
-      out.headers().setAll(resp.headers());
-      HopByHop.strip(out.headers());
-      resp.body().onComplete(ar -> {
-        forwarder.table.finished(target);
-        out.end(ar.succeeded() ? ar.result() : io.vertx.core.buffer.Buffer.buffer());
+      Relay.pass(resp, out, false, clean -> {
+        forwarder.ended(target, meters);
+        resp.request().connection().close();
       });
       return;
     }
@@ -80,12 +76,12 @@ final class Tunnel {
       client.pipeTo(replica).onComplete(ar -> replica.close());
       replica.pipeTo(client).onComplete(ar -> {
         client.close();
-        forwarder.table.finished(target);
+        forwarder.ended(target, meters);
       });
     }).onFailure(err -> {
       LOG.log(Level.WARNING, "upgrade of {0}: the client's connection could not be taken over: {1}", req.path(), err);
       replica.close();
-      forwarder.table.finished(target);
+      forwarder.ended(target, meters);
     });
   }
 }
