@@ -8,6 +8,8 @@ import dev.lb.config.ConfigKeys;
 import dev.lb.config.Settings;
 import dev.lb.heartbeat.HeartbeatVerticle;
 import dev.lb.replica.InProcessBackend;
+import dev.lb.metrics.ProxyMetrics;
+import dev.lb.outlier.OutlierVerticle;
 import dev.lb.replica.ReplicaManagerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -65,6 +67,7 @@ public final class TestSystem {
     BalancerVerticle balancer = new BalancerVerticle();
     return vertx.deployVerticle(manager, options)
         .compose(id -> vertx.deployVerticle(new HeartbeatVerticle(), options))
+        .compose(id -> vertx.deployVerticle(new OutlierVerticle(ProxyMetrics.NONE), options))
         .compose(id -> vertx.deployVerticle(balancer, options))
         .map(id -> new TestSystem(vertx, backend, balancer));
   }

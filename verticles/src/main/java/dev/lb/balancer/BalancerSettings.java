@@ -25,15 +25,13 @@ import java.util.function.Function;
  * @param busTimeoutMs  how long a request to the replica manager may take
  * @param poolSize      connections to each replica, per balancer instance
  * @param key           where a request's key comes from
- * @param ejectAfter    failed forwards in a row that take a replica out of routing
- * @param ejectMs       its first hold-down
  * @param forwarding    the settings of forwarding
  * @param ring          the configuration the ring is built from
  * @param drainMs       how long a stopping balancer waits for the requests under way
  * @param accessLog     whether routed requests are logged
  */
 public record BalancerSettings(String host, int port, int maxHeaderSize, int maxInitialLine, int idleTimeoutS,
-    String adminToken, long busTimeoutMs, int poolSize, String key, int ejectAfter, long ejectMs,
+    String adminToken, long busTimeoutMs, int poolSize, String key,
     Forwarder.Options forwarding, JsonObject ring, long drainMs, boolean accessLog) {
 
   public static BalancerSettings from(JsonObject config) {
@@ -41,8 +39,7 @@ public record BalancerSettings(String host, int port, int maxHeaderSize, int max
     return new BalancerSettings(c.getString(ConfigKeys.HTTP_HOST), c.getInteger(ConfigKeys.HTTP_PORT),
         c.getInteger(ConfigKeys.HTTP_MAX_HEADER_SIZE), c.getInteger(ConfigKeys.HTTP_MAX_INITIAL_LINE),
         c.getInteger(ConfigKeys.HTTP_IDLE_TIMEOUT_S), c.getString(ConfigKeys.ADMIN_TOKEN), c.getLong(ConfigKeys.BUS_TIMEOUT_MS),
-        c.getInteger(ConfigKeys.PROXY_POOL_SIZE), c.getString(ConfigKeys.KEY), c.getInteger(ConfigKeys.PROXY_EJECT_AFTER),
-        c.getLong(ConfigKeys.PROXY_EJECT_MS),
+        c.getInteger(ConfigKeys.PROXY_POOL_SIZE), c.getString(ConfigKeys.KEY),
         new Forwarder.Options(c.getLong(ConfigKeys.PROXY_TIMEOUT_MS), c.getLong(ConfigKeys.PROXY_TRY_TIMEOUT_MS),
             c.getLong(ConfigKeys.PROXY_CONNECT_TIMEOUT_MS), c.getInteger(ConfigKeys.PROXY_RETRIES),
             c.getBoolean(ConfigKeys.PROXY_TRUST_FORWARDED), c.getLong(ConfigKeys.PROXY_BODY_LIMIT),

@@ -2,7 +2,7 @@ package dev.lb.balancer;
 
 import dev.lb.bus.Addresses;
 import dev.lb.bus.BalancerRegistry;
-import dev.lb.bus.Lifecycle;
+import dev.lb.bus.ReplicaInfo;
 import dev.lb.bus.ReplicaMessages;
 import dev.lb.bus.ReplicaStore;
 import dev.lb.bus.Stamp;
@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -25,6 +26,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -38,6 +40,7 @@ public class BalancerVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(BalancerVerticle.class.getName());
   private static final long QUERY_TIMEOUT_MS = 3000;
   private static final long REGISTER_RETRY_MS = 1000;
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final BalancerSettings given;
   private final ProxyMetrics metrics;
@@ -73,12 +76,17 @@ public class BalancerVerticle extends VerticleBase {
     registry = new BalancerRegistry(vertx);
     self = UUID.randomUUID().toString();
     InFlight inFlight = new InFlight();
-    table = new RoutingTable(settings.ringFactory(), settings.loadBound(),
-        new Outliers(settings.ejectAfter(), settings.ejectMs()), inFlight, (replica, holdMs) -> {
-          metrics.of(replica.name()).ejected();
-          Lifecycle.ejected(vertx, replica, holdMs, "failed forwards in a row; held out of routing for "
-              + holdMs + " ms by this balancer");
-        });
+    table = new RoutingTable(settings.ringFactory(), settings.loadBound(), new RoutingTable.Reports() {
+      @Override
+      public void failed(ReplicaInfo replica, boolean certain) {
+        vertx.eventBus().send(Addresses.OUTLIER_REPORT, ReplicaMessages.outlierReport(replica, false, certain), LOCAL);
+      }
+
+      @Override
+      public void succeeded(ReplicaInfo replica) {
+        vertx.eventBus().send(Addresses.OUTLIER_REPORT, ReplicaMessages.outlierReport(replica, true, false), LOCAL);
+      }
+    }, inFlight);
     client = vertx.httpClientBuilder().with(new HttpClientOptions().setKeepAlive(true)
             .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS)
             .setConnectTimeout((int) settings.forwarding().connectTimeoutMs()))
@@ -88,20 +96,7 @@ public class BalancerVerticle extends VerticleBase {
         metrics, accessLog);
     AdminApi admin = new AdminApi(vertx, table::snapshot, table::apply, settings.adminToken(), settings.busTimeoutMs(),
         systemMetrics);
-    EventBus bus = vertx.eventBus();
-    return Future.all(
-        bus.<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> table.apply(msg.body())).completion(),
-        bus.<JsonObject>consumer(Addresses.REPLICA_DOWN, msg -> table.down(msg.body())).completion(),
-        bus.<JsonObject>consumer(Addresses.REPLICA_UP, msg -> table.up(msg.body())).completion(),
-        bus.<JsonObject>localConsumer(Addresses.NODE_QUORUM_CHANGED, msg -> {
-          if (msg.body().getBoolean("present", false)) {
-            caughtUp();
-          }
-        }).completion(),
-        bus.<JsonObject>consumer(Addresses.drainOf(self), msg -> {
-          table.apply(msg.body());
-          inFlight.idle(ReplicaMessages.drained(msg.body())).onComplete(ar -> msg.reply(new JsonObject()));
-        }).completion())
+    return listen(vertx.eventBus(), inFlight)
       .compose(v -> registry.register(self, settings.host()).recover(err -> {
         // a node that sees no quorum yet: the manager cannot ask it to drain until it registers
         LOG.log(Level.WARNING, "this balancer could not register for drains ({0}); it will try again", err.getMessage());
@@ -121,6 +116,27 @@ public class BalancerVerticle extends VerticleBase {
             .invalidRequestHandler(BalancerVerticle::invalidRequest);
         return server.listen(settings.port(), settings.host());
       });
+  }
+
+  /** What the balancer hears on the bus: the set and its changes, the node's outlier detector, drains, the quorum. */
+  private Future<?> listen(EventBus bus, InFlight inFlight) {
+    return Future.all(List.of(
+        bus.<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> table.apply(msg.body())).completion(),
+        bus.<JsonObject>consumer(Addresses.REPLICA_DOWN, msg -> table.down(msg.body())).completion(),
+        bus.<JsonObject>consumer(Addresses.REPLICA_UP, msg -> table.up(msg.body())).completion(),
+        bus.<JsonObject>localConsumer(Addresses.OUTLIER_EJECTED, msg -> table.ejected(
+            ReplicaMessages.replica(msg.body()), msg.body().getLong(ReplicaMessages.UNTIL))).completion(),
+        bus.<JsonObject>localConsumer(Addresses.OUTLIER_WATCH, msg -> table.watch(
+            ReplicaMessages.replica(msg.body()), msg.body().getBoolean(ReplicaMessages.WATCH))).completion(),
+        bus.<JsonObject>localConsumer(Addresses.NODE_QUORUM_CHANGED, msg -> {
+          if (msg.body().getBoolean("present", false)) {
+            caughtUp();
+          }
+        }).completion(),
+        bus.<JsonObject>consumer(Addresses.drainOf(self), msg -> {
+          table.apply(msg.body());
+          inFlight.idle(ReplicaMessages.drained(msg.body())).onComplete(ar -> msg.reply(new JsonObject()));
+        }).completion()));
   }
 
   /**

@@ -8,25 +8,36 @@ import dev.lb.ring.Ring;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
-import java.util.function.ObjLongConsumer;
 
 /**
  * A balancer's routing state, confined to its event loop: the ring built from the manager's latest snapshot, where
  * each ring id is reached, which replicas are out of routing (announced down, suspected after a connection failure,
- * or held out by passive outlier detection), each replica's requests in flight, and with bounded loads its load.
+ * or held out by the node's outlier detector), each replica's requests in flight, and with bounded loads its load.
+ * Forwards' outcomes go to the outlier detector ({@link Reports}): every failure, and the successes of a replica it
+ * watches; nothing for the successes of the others, so that the hot path stays quiet.
  */
 final class RoutingTable {
 
+  /** Where the outcomes of forwards go: the node's outlier detector. */
+  interface Reports {
+    void failed(ReplicaInfo replica, boolean certain);
+
+    void succeeded(ReplicaInfo replica);
+  }
+
   private final Function<Collection<Integer>, Ring> ringFactory;
   private final LoadBound bound;
-  private final Outliers outliers;
+  private final Reports reports;
   private final InFlight inFlight;
-  private final ObjLongConsumer<ReplicaInfo> onEjected;
+  private final Map<String, Long> heldUntil = new HashMap<>();
+  private final Set<String> watched = new HashSet<>();
   private final long origin = System.nanoTime();
   private long[] ejectedUntil = new long[0];
   private long now;
@@ -42,17 +53,12 @@ final class RoutingTable {
   private final IntPredicate routable = id -> up.test(id) && ejectedUntil[id] <= now;
   private final IntPredicate routableWithRoom;
 
-  /**
-   * A table whose rings {@code ringFactory} builds; {@code onEjected} hears of each replica that outlier detection
-   * takes out of routing, with the hold-down in ms.
-   */
-  RoutingTable(Function<Collection<Integer>, Ring> ringFactory, LoadBound bound, Outliers outliers, InFlight inFlight,
-      ObjLongConsumer<ReplicaInfo> onEjected) {
+  /** A table whose rings {@code ringFactory} builds, reporting forwards' outcomes to {@code reports}. */
+  RoutingTable(Function<Collection<Integer>, Ring> ringFactory, LoadBound bound, Reports reports, InFlight inFlight) {
     this.ringFactory = ringFactory;
     this.bound = bound;
-    this.outliers = outliers;
+    this.reports = reports;
     this.inFlight = inFlight;
-    this.onEjected = onEjected;
     this.routableWithRoom = id -> routable.test(id) && bound.admits(id, usableCount);
     this.ring = ringFactory.apply(List.of());
   }
@@ -84,7 +90,8 @@ final class RoutingTable {
     left.removeAll(names);
     inFlight.left(left);
     unavailable.retainAll(names);
-    outliers.forget(names);
+    heldUntil.keySet().retainAll(names);
+    watched.retainAll(names);
     refresh();
     return true;
   }
@@ -128,7 +135,8 @@ final class RoutingTable {
     int count = 0;
     for (int id = 0; id < byRingId.length; id++) {
       next[id] = byRingId[id] != null && !unavailable.contains(byRingId[id].name());
-      until[id] = byRingId[id] == null ? 0 : outliers.until(byRingId[id].name());
+      Long held = byRingId[id] == null ? null : heldUntil.get(byRingId[id].name());
+      until[id] = held == null ? 0 : held - origin;
       count += next[id] ? 1 : 0;
     }
     usable = next;
@@ -142,24 +150,36 @@ final class RoutingTable {
 
   /** A forward to {@code replica} got a reply that is not a server error. */
   void succeeded(ReplicaInfo replica) {
-    outliers.succeeded(replica.name());
+    if (!watched.isEmpty() && watched.contains(replica.name())) {
+      reports.succeeded(replica);
+    }
   }
 
   /**
-   * A forward to {@code replica} failed. A failure to connect or a reset ({@code certain}) takes it out of routing
-   * until the heartbeat sees it again, and holds it out for the ejection time in any case; timeouts and 5xx replies
-   * do so after {@code proxy.eject.after} in a row. Returns true if the heartbeat should probe it now.
+   * A forward to {@code replica} failed. A failure to connect ({@code certain}) takes it out of routing here at once,
+   * until the heartbeat sees it again; the outlier detector hears of every failure, and decides ejections for the
+   * node. Returns true if the heartbeat should probe it now.
    */
   boolean failed(ReplicaInfo replica, boolean certain) {
-    long at = clock();
-    long until = outliers.failed(replica.name(), certain, at);
-    if (until > 0 && replica.ringId() < ejectedUntil.length) {
-      if (ejectedUntil[replica.ringId()] <= at) {
-        onEjected.accept(replica, (until - at) / 1_000_000);
-      }
-      ejectedUntil[replica.ringId()] = until;
-    }
+    reports.failed(replica, certain);
     return certain && markUnavailable(replica.name());
+  }
+
+  /** The node's outlier detector holds {@code name} out of routing until {@code untilNanos} ({@link System#nanoTime}). */
+  void ejected(String name, long untilNanos) {
+    if (isMember(name)) {
+      heldUntil.put(name, untilNanos);
+      refresh();
+    }
+  }
+
+  /** The outlier detector watches {@code name} (its successes are reported) or no longer does. */
+  void watch(String name, boolean on) {
+    if (on) {
+      watched.add(name);
+    } else {
+      watched.remove(name);
+    }
   }
 
   /** The replica that serves {@code key}: its owner, or the next routable one (with room, if loads are bounded). */

@@ -53,6 +53,25 @@ public final class Addresses {
   }
 
   /**
+   * Message, local to a node, from a balancer instance to the node's outlier detector: a forward's outcome
+   * {"replica": {name, ringId, host, port, instance}, "ok": bool, "certain": bool}. Failures are always reported,
+   * successes only of a replica being watched (see {@link #OUTLIER_WATCH}), so that the hot path stays quiet.
+   */
+  public static final String OUTLIER_REPORT = "lb.outlier.report";
+
+  /**
+   * Event, local to a node: {"replica": string, "watch": bool}: the outlier detector counts failures in a row of this
+   * replica (balancers report its successes too) or no longer does.
+   */
+  public static final String OUTLIER_WATCH = "lb.outlier.watch";
+
+  /**
+   * Event, local to a node: {"replica": string, "until": long (System.nanoTime), "holdMs": long}: the outlier detector
+   * ejected the replica; every balancer instance of the node holds it out of routing until then.
+   */
+  public static final String OUTLIER_EJECTED = "lb.outlier.ejected";
+
+  /**
    * Request {} → reply {}, local to a node: its active replica manager stops acting and forgets its replicas without
    * stopping them, so that the manager of another node adopts them (a handover, when a node stops).
    */

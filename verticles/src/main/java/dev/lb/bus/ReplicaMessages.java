@@ -71,6 +71,27 @@ public final class ReplicaMessages {
     return event.getString(REASON, "");
   }
 
+  public static final String OK = "ok";
+  public static final String CERTAIN = "certain";
+  public static final String WATCH = "watch";
+  public static final String UNTIL = "until";
+  public static final String HOLD_MS = "holdMs";
+
+  /** A message of {@link Addresses#OUTLIER_REPORT}. */
+  public static JsonObject outlierReport(ReplicaInfo replica, boolean ok, boolean certain) {
+    return new JsonObject().put(REPLICA, replica.toJson()).put(OK, ok).put(CERTAIN, certain);
+  }
+
+  /** An event of {@link Addresses#OUTLIER_WATCH}. */
+  public static JsonObject outlierWatch(String replica, boolean watch) {
+    return new JsonObject().put(REPLICA, replica).put(WATCH, watch);
+  }
+
+  /** An event of {@link Addresses#OUTLIER_EJECTED}. */
+  public static JsonObject outlierEjected(String replica, long untilNanos, long holdMs) {
+    return new JsonObject().put(REPLICA, replica).put(UNTIL, untilNanos).put(HOLD_MS, holdMs);
+  }
+
   /** Options for a request that may take {@code timeoutMs} to be answered. */
   public static DeliveryOptions within(long timeoutMs) {
     return new DeliveryOptions().setSendTimeout(timeoutMs);

@@ -17,6 +17,7 @@ import dev.lb.metrics.Metrics;
 import dev.lb.metrics.ProxyMetrics;
 import dev.lb.metrics.SystemMetrics;
 import dev.lb.metrics.Telemetry;
+import dev.lb.outlier.OutlierVerticle;
 import dev.lb.replica.ReplicaBackends;
 import dev.lb.replica.ReplicaManagerVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -145,7 +146,8 @@ public final class Deployment {
     DeploymentOptions balancers = new DeploymentOptions()
         .setInstances(instances > 0 ? instances : Runtime.getRuntime().availableProcessors());
     Telemetry telemetry = new Telemetry(proxyMetrics, systemMetrics, accessLog);
-    return managing.compose(id -> vertx.deployVerticle(() -> new BalancerVerticle(settings, telemetry), balancers))
+    return managing.compose(id -> vertx.deployVerticle(new OutlierVerticle(proxyMetrics), options))
+        .compose(id -> vertx.deployVerticle(() -> new BalancerVerticle(settings, telemetry), balancers))
         .onSuccess(id -> this.balancers = id).mapEmpty();
   }
 
