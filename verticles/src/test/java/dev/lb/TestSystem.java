@@ -1,5 +1,6 @@
 package dev.lb;
 
+import dev.lb.balancer.BalancerSettings;
 import dev.lb.balancer.BalancerVerticle;
 import dev.lb.bus.Addresses;
 import dev.lb.bus.ReplicaInfo;
@@ -9,7 +10,13 @@ import dev.lb.config.Settings;
 import dev.lb.heartbeat.HeartbeatVerticle;
 import dev.lb.replica.InProcessBackend;
 import dev.lb.metrics.ProxyMetrics;
+import dev.lb.metrics.Telemetry;
 import dev.lb.outlier.OutlierVerticle;
+import dev.lb.heartbeat.HeartbeatSettings;
+import dev.lb.replica.Authority;
+import dev.lb.replica.ManagerSettings;
+import dev.lb.replica.ReplicaBackend;
+import dev.lb.replica.ReplicaBackends;
 import dev.lb.replica.ReplicaManagerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -48,26 +55,31 @@ public final class TestSystem {
   /** Deploys with in-JVM replicas. */
   public static Future<TestSystem> deploy(Vertx vertx, JsonObject conf) {
     InProcessBackend backend = new InProcessBackend(vertx);
-    return deploy(vertx, conf, new ReplicaManagerVerticle(v -> backend), backend);
+    return deploy(vertx, conf, manager(conf, v -> backend), backend);
   }
 
   /** Deploys with the given backend, made for this test. */
-  public static Future<TestSystem> deploy(Vertx vertx, JsonObject conf, dev.lb.replica.ReplicaBackend backend) {
-    return deploy(vertx, conf, new ReplicaManagerVerticle(v -> backend), null);
+  public static Future<TestSystem> deploy(Vertx vertx, JsonObject conf, ReplicaBackend backend) {
+    return deploy(vertx, conf, manager(conf, v -> backend), null);
   }
 
   /** Deploys with the backend that {@code backend} names in {@code conf}. */
   public static Future<TestSystem> deployConfigured(Vertx vertx, JsonObject conf) {
-    return deploy(vertx, conf, new ReplicaManagerVerticle(), null);
+    return deploy(vertx, conf, manager(conf, ReplicaBackends.configured(conf)), null);
+  }
+
+  /** A manager alone (epoch 1) as {@code conf} says, with the backend {@code backends} makes. */
+  public static ReplicaManagerVerticle manager(JsonObject conf, java.util.function.Function<Vertx, ReplicaBackend> backends) {
+    return new ReplicaManagerVerticle(ManagerSettings.alone(conf), backends, Authority.ALONE);
   }
 
   private static Future<TestSystem> deploy(Vertx vertx, JsonObject conf, ReplicaManagerVerticle manager,
       InProcessBackend backend) {
     DeploymentOptions options = new DeploymentOptions().setConfig(conf);
-    BalancerVerticle balancer = new BalancerVerticle();
+    BalancerVerticle balancer = new BalancerVerticle(BalancerSettings.from(conf), Telemetry.NONE);
     return vertx.deployVerticle(manager, options)
-        .compose(id -> vertx.deployVerticle(new HeartbeatVerticle(), options))
-        .compose(id -> vertx.deployVerticle(new OutlierVerticle(ProxyMetrics.NONE), options))
+        .compose(id -> vertx.deployVerticle(new HeartbeatVerticle(HeartbeatSettings.from(conf), 1), options))
+        .compose(id -> vertx.deployVerticle(OutlierVerticle.of(conf, ProxyMetrics.NONE)))
         .compose(id -> vertx.deployVerticle(balancer, options))
         .map(id -> new TestSystem(vertx, backend, balancer));
   }

@@ -2,7 +2,6 @@ package dev.lb.balancer;
 
 import dev.lb.config.ConfigKeys;
 import dev.lb.config.RingSettings;
-import dev.lb.config.Settings;
 import dev.lb.ring.LoadBound;
 import dev.lb.ring.Ring;
 import io.vertx.core.json.JsonObject;
@@ -10,8 +9,8 @@ import java.util.Collection;
 import java.util.function.Function;
 
 /**
- * Everything a balancer verticle reads from the configuration, read once, over the embedded defaults (so the
- * defaults live in {@code conf/config.json} only). The launcher hands it to each {@link BalancerVerticle} it deploys
+ * Everything a balancer verticle reads from the configuration, read once from a complete one (see
+ * {@link dev.lb.config.Settings}: the defaults live in {@code conf/config.json} only). The launcher hands it to each {@link BalancerVerticle} it deploys
  * rather than the configuration itself: Vert.x 5.0 copies a deployment's configuration into every context it makes,
  * and its HTTP client makes one per request (measured: 2.6 % of the balancer's CPU for the copies of a full
  * configuration).
@@ -35,7 +34,7 @@ public record BalancerSettings(String host, int port, int maxHeaderSize, int max
     Forwarder.Options forwarding, JsonObject ring, long drainMs, boolean accessLog) {
 
   public static BalancerSettings from(JsonObject config) {
-    JsonObject c = Settings.defaults().mergeIn(config);
+    JsonObject c = config;
     return new BalancerSettings(c.getString(ConfigKeys.HTTP_HOST), c.getInteger(ConfigKeys.HTTP_PORT),
         c.getInteger(ConfigKeys.HTTP_MAX_HEADER_SIZE), c.getInteger(ConfigKeys.HTTP_MAX_INITIAL_LINE),
         c.getInteger(ConfigKeys.HTTP_IDLE_TIMEOUT_S), c.getString(ConfigKeys.ADMIN_TOKEN), c.getLong(ConfigKeys.BUS_TIMEOUT_MS),

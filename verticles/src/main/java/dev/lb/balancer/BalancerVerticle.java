@@ -42,11 +42,10 @@ public class BalancerVerticle extends VerticleBase {
   private static final long REGISTER_RETRY_MS = 1000;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
-  private final BalancerSettings given;
+  private final BalancerSettings settings;
   private final ProxyMetrics metrics;
   private final SystemMetrics systemMetrics;
   private final AccessLog accessLog;
-  private BalancerSettings settings;
   private HttpServer server;
   private HttpClientAgent client;
   private RoutingTable table;
@@ -54,17 +53,12 @@ public class BalancerVerticle extends VerticleBase {
   private String self;
   private boolean stopped;
 
-  /** A balancer that reads its settings from its deployment's configuration and keeps no metrics (tests, embedding). */
-  public BalancerVerticle() {
-    this(null, Telemetry.NONE);
-  }
-
   /**
    * A balancer with these settings, whatever its deployment's configuration, counting into {@code metrics} (what the
    * launcher deploys).
    */
   public BalancerVerticle(BalancerSettings settings, Telemetry telemetry) {
-    this.given = settings;
+    this.settings = settings;
     this.metrics = telemetry.proxy();
     this.systemMetrics = telemetry.system();
     this.accessLog = telemetry.accessLog();
@@ -72,7 +66,6 @@ public class BalancerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    settings = given != null ? given : BalancerSettings.from(config());
     registry = new BalancerRegistry(vertx);
     self = UUID.randomUUID().toString();
     InFlight inFlight = new InFlight();

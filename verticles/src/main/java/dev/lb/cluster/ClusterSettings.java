@@ -60,9 +60,9 @@ public record ClusterSettings(String host, List<String> members, int port, int b
 
   /** The settings of {@code config}; a host given by name (a container's own, in Compose) is resolved here. */
   public static ClusterSettings from(JsonObject config) {
-    List<String> members = Arrays.stream(config.getString(ConfigKeys.CLUSTER_MEMBERS, "127.0.0.1").split(","))
+    List<String> members = Arrays.stream(config.getString(ConfigKeys.CLUSTER_MEMBERS).split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).map(ClusterSettings::resolved).toList();
-    String host = config.getString(ConfigKeys.CLUSTER_HOST, "127.0.0.1").trim();
+    String host = config.getString(ConfigKeys.CLUSTER_HOST).trim();
     try {
       host = InetAddress.getByName(host).getHostAddress();
     } catch (UnknownHostException e) {

@@ -4,9 +4,11 @@ import dev.lb.bus.Addresses;
 import dev.lb.bus.ReplicaMessages;
 import dev.lb.bus.Stamp;
 import dev.lb.config.ConfigKeys;
+import dev.lb.heartbeat.HeartbeatSettings;
 import dev.lb.heartbeat.HeartbeatVerticle;
+import dev.lb.replica.ManagerSettings;
+import dev.lb.replica.ReplicaBackends;
 import dev.lb.replica.ReplicaManagerVerticle;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -116,12 +118,11 @@ public final class ManagerElection extends VerticleBase {
         .compose(next -> {
           epoch = next;
           cutOff = false;
-          JsonObject conf = config().copy().put(ConfigKeys.MANAGER_EPOCH, epoch).put(ConfigKeys.MANAGER_ID, cluster.getNodeId());
-          DeploymentOptions options = new DeploymentOptions().setConfig(conf);
-          return vertx.deployVerticle(new ReplicaManagerVerticle(null, authority), options)
+          ManagerSettings settings = ManagerSettings.from(config(), epoch, cluster.getNodeId());
+          return vertx.deployVerticle(new ReplicaManagerVerticle(settings, ReplicaBackends.configured(config()), authority))
               .compose(id -> {
                 deployments.add(id);
-                return vertx.deployVerticle(new HeartbeatVerticle(), options);
+                return vertx.deployVerticle(new HeartbeatVerticle(HeartbeatSettings.from(config()), epoch));
               })
               .map(id -> deployments.add(id));
         })

@@ -14,7 +14,7 @@ public enum Roles {
   BALANCER, MANAGER;
 
   public static Set<Roles> of(JsonObject config) {
-    String spec = config.getString(ConfigKeys.ROLES, "balancer,manager");
+    String spec = config.getString(ConfigKeys.ROLES);
     Set<Roles> roles = EnumSet.noneOf(Roles.class);
     for (String word : spec.split(",")) {
       String name = word.trim().toUpperCase(Locale.ROOT);

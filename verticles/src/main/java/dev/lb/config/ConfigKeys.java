@@ -28,8 +28,6 @@ public final class ConfigKeys {
   public static final String ACCESS_LOG = "access.log";
   /** Bearer token that {@code /add} and {@code /rm} (on both ports) require; empty: none. */
   public static final String ADMIN_TOKEN = "admin.token";
-  /** The id a server replica reports in {@code /home}: its ring id. */
-  public static final String SERVER_ID = "server.id";
 
   public static final String REPLICAS = "replicas";
   public static final String REPLICAS_MAX = "replicas.max";
@@ -99,10 +97,6 @@ public final class ConfigKeys {
   /** Clustered: how long a built-in replica runs on without a manager's probe before it exits by itself. */
   public static final String REPLICA_LEASE_MS = "replica.lease.ms";
 
-  /** The epoch of an active replica manager, set by the launcher (1 when not clustered). */
-  public static final String MANAGER_EPOCH = "manager.epoch";
-  /** Who the active replica manager is (its node's cluster id), set by the launcher ({@code local} when not clustered). */
-  public static final String MANAGER_ID = "manager.id";
 
   /** Whether this node joins a Vert.x cluster (Hazelcast). */
   public static final String CLUSTER_ENABLED = "cluster.enabled";

@@ -25,18 +25,18 @@ public final class RingSettings {
 
   /** The consistent hash ring's shape: M, K, hash family, probing. */
   public static RingSpec spec(JsonObject config) {
-    int slots = config.getInteger(ConfigKeys.RING_SLOTS, 512);
-    int vnodes = config.getInteger(ConfigKeys.RING_VNODES, 0);
+    int slots = config.getInteger(ConfigKeys.RING_SLOTS);
+    int vnodes = config.getInteger(ConfigKeys.RING_VNODES);
     return new RingSpec(slots, vnodes > 0 ? vnodes : RingSpec.defaultVnodes(slots), family(config),
-        Probing.named(config.getString(ConfigKeys.RING_PROBING, "linear")));
+        Probing.named(config.getString(ConfigKeys.RING_PROBING)));
   }
 
   public static HashFamily family(JsonObject config) {
-    return HashFamilies.named(config.getString(ConfigKeys.RING_HASH, "assignment"));
+    return HashFamilies.named(config.getString(ConfigKeys.RING_HASH));
   }
 
   public static String algorithm(JsonObject config) {
-    String name = config.getString(ConfigKeys.RING_ALGORITHM, CONSISTENT).trim().toLowerCase(Locale.ROOT);
+    String name = config.getString(ConfigKeys.RING_ALGORITHM).trim().toLowerCase(Locale.ROOT);
     if (!ALGORITHMS.contains(name)) {
       throw new IllegalArgumentException("unknown ring algorithm '" + name + "'; choose one of " + ALGORITHMS);
     }
@@ -47,7 +47,7 @@ public final class RingSettings {
   public static Function<Collection<Integer>, Ring> factory(JsonObject config) {
     if (MAGLEV.equals(algorithm(config))) {
       HashFamily family = family(config);
-      int size = config.getInteger(ConfigKeys.RING_MAGLEV_SIZE, MaglevTable.DEFAULT_SIZE);
+      int size = config.getInteger(ConfigKeys.RING_MAGLEV_SIZE);
       MaglevTable.build(family, size, List.of());
       return ids -> MaglevTable.build(family, size, ids);
     }
@@ -58,12 +58,12 @@ public final class RingSettings {
   /** How many replicas the configured ring can hold. */
   public static int capacity(JsonObject config) {
     return MAGLEV.equals(algorithm(config))
-        ? config.getInteger(ConfigKeys.RING_MAGLEV_SIZE, MaglevTable.DEFAULT_SIZE) : spec(config).capacity();
+        ? config.getInteger(ConfigKeys.RING_MAGLEV_SIZE) : spec(config).capacity();
   }
 
   /** A fresh bound of loads with the configured factor c (off when 0) and measure. */
   public static LoadBound loadBound(JsonObject config) {
-    return new LoadBound(config.getDouble(ConfigKeys.RING_BALANCE_FACTOR, 0.0),
-        LoadBound.Measure.named(config.getString(ConfigKeys.RING_BALANCE_MEASURE, "inflight")));
+    return new LoadBound(config.getDouble(ConfigKeys.RING_BALANCE_FACTOR),
+        LoadBound.Measure.named(config.getString(ConfigKeys.RING_BALANCE_MEASURE)));
   }
 }

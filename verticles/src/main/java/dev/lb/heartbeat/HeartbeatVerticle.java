@@ -4,8 +4,6 @@ import dev.lb.bus.Addresses;
 import dev.lb.bus.ReplicaInfo;
 import dev.lb.bus.ReplicaMessages;
 import dev.lb.bus.Stamp;
-import dev.lb.config.ConfigKeys;
-import dev.lb.replica.ReplicaSettings;
 import dev.lb.server.Lease;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -46,21 +44,27 @@ public class HeartbeatVerticle extends VerticleBase {
   private long timeoutMs;
   private int fall;
   private int rise;
-  private long epoch;
+  private final HeartbeatSettings settings;
+  private final long epoch;
   private String healthPath;
   private String claim;
   private Stamp applied = Stamp.NONE;
   private boolean deposed;
 
+  /** The heartbeat of the manager of {@code epoch}, whose claims on the replicas' leases carry it. */
+  public HeartbeatVerticle(HeartbeatSettings settings, long epoch) {
+    this.settings = settings;
+    this.epoch = epoch;
+  }
+
   @Override
   public Future<?> start() {
-    intervalMs = config().getLong(ConfigKeys.HEARTBEAT_INTERVAL_MS, 250L);
-    timeoutMs = config().getLong(ConfigKeys.HEARTBEAT_TIMEOUT_MS, 250L);
-    fall = config().getInteger(ConfigKeys.HEARTBEAT_FALL, 3);
-    rise = config().getInteger(ConfigKeys.HEARTBEAT_RISE, 2);
-    epoch = config().getLong(ConfigKeys.MANAGER_EPOCH, 1L);
+    intervalMs = settings.intervalMs();
+    timeoutMs = settings.timeoutMs();
+    fall = settings.fall();
+    rise = settings.rise();
     claim = String.valueOf(epoch);
-    healthPath = ReplicaSettings.from(config()).healthPath();
+    healthPath = settings.healthPath();
     client = WebClient.create(vertx);
     checks = HealthChecks.create(vertx);
     EventBus bus = vertx.eventBus();
@@ -68,7 +72,7 @@ public class HeartbeatVerticle extends VerticleBase {
         bus.<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> apply(msg.body())).completion(),
         bus.<JsonObject>consumer(Addresses.REPLICA_SUSPECT, msg -> probeNow(ReplicaMessages.replica(msg.body()))).completion())
       .compose(v -> bus.<JsonObject>request(Addresses.REPLICAS_GET, new JsonObject(),
-          ReplicaMessages.within(config().getLong(ConfigKeys.BUS_TIMEOUT_MS, 60_000L))))
+          ReplicaMessages.within(settings.busTimeoutMs())))
       .onSuccess(reply -> apply(reply.body()));
   }
 

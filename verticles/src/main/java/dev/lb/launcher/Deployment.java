@@ -11,6 +11,7 @@ import dev.lb.cluster.ManagerElection;
 import dev.lb.cluster.QuorumVerticle;
 import dev.lb.cluster.Roles;
 import dev.lb.config.ConfigKeys;
+import dev.lb.heartbeat.HeartbeatSettings;
 import dev.lb.heartbeat.HeartbeatVerticle;
 import dev.lb.http.AccessLog;
 import dev.lb.metrics.Metrics;
@@ -18,6 +19,8 @@ import dev.lb.metrics.ProxyMetrics;
 import dev.lb.metrics.SystemMetrics;
 import dev.lb.metrics.Telemetry;
 import dev.lb.outlier.OutlierVerticle;
+import dev.lb.replica.Authority;
+import dev.lb.replica.ManagerSettings;
 import dev.lb.replica.ReplicaBackends;
 import dev.lb.replica.ReplicaManagerVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -70,15 +73,15 @@ public final class Deployment {
   /** Builds Vert.x as the configuration says and deploys the node's roles. */
   public static Future<Deployment> start(JsonObject conf) {
     Set<Roles> roles = Roles.of(conf);
-    boolean clustered = conf.getBoolean(ConfigKeys.CLUSTER_ENABLED, false);
+    boolean clustered = conf.getBoolean(ConfigKeys.CLUSTER_ENABLED);
     warnIfAdminIsOpen(conf, roles);
-    Transport transport = transport(conf.getString(ConfigKeys.TRANSPORT, "io_uring"),
+    Transport transport = transport(conf.getString(ConfigKeys.TRANSPORT),
         ReplicaBackends.DOCKER.equals(conf.getString(ConfigKeys.BACKEND)) && roles.contains(Roles.MANAGER));
-    PrometheusMeterRegistry registry = conf.getBoolean(ConfigKeys.METRICS_ENABLED, true) ? Metrics.registry() : null;
+    PrometheusMeterRegistry registry = conf.getBoolean(ConfigKeys.METRICS_ENABLED) ? Metrics.registry() : null;
     VertxBuilder builder = Vertx.builder().withTransport(transport);
     if (!clustered) {
       Deployment node = new Deployment(metered(builder, new VertxOptions(), registry).build(), false, registry,
-          conf.getBoolean(ConfigKeys.ACCESS_LOG, false));
+          conf.getBoolean(ConfigKeys.ACCESS_LOG));
       return node.deploy(conf, roles, null).map(node);
     }
     ClusterSettings cluster = ClusterSettings.from(conf);
@@ -87,7 +90,7 @@ public final class Deployment {
         .compose(vertx -> {
           LOG.log(Level.INFO, "joined the cluster as {0} ({1} members: {2}; quorum {3})", cluster.host(),
               manager.getNodes().size(), cluster.members(), cluster.quorum());
-          Deployment node = new Deployment(vertx, true, registry, conf.getBoolean(ConfigKeys.ACCESS_LOG, false));
+          Deployment node = new Deployment(vertx, true, registry, conf.getBoolean(ConfigKeys.ACCESS_LOG));
           return node.deploy(conf, roles, manager).map(node);
         });
   }
@@ -132,21 +135,21 @@ public final class Deployment {
     } else if (clustered) {
       managing = admin.compose(id -> vertx.deployVerticle(new ManagerElection(cluster, authority), options));
     } else {
-      DeploymentOptions first = new DeploymentOptions().setConfig(conf.copy().put(ConfigKeys.MANAGER_EPOCH, 1L));
-      managing = admin.compose(id -> vertx.deployVerticle(new ReplicaManagerVerticle(), first))
+      managing = admin.compose(id -> vertx.deployVerticle(new ReplicaManagerVerticle(ManagerSettings.alone(conf),
+              ReplicaBackends.configured(conf), Authority.ALONE)))
           .onSuccess(id -> manager = id)
-          .compose(id -> vertx.deployVerticle(new HeartbeatVerticle(), first));
+          .compose(id -> vertx.deployVerticle(new HeartbeatVerticle(HeartbeatSettings.from(conf), 1)));
     }
     if (!roles.contains(Roles.BALANCER)) {
       return managing.mapEmpty();
     }
-    int instances = conf.getInteger(ConfigKeys.BALANCER_INSTANCES, 0);
+    int instances = conf.getInteger(ConfigKeys.BALANCER_INSTANCES);
     // the settings, not the configuration: see BalancerSettings
     BalancerSettings settings = BalancerSettings.from(conf);
     DeploymentOptions balancers = new DeploymentOptions()
         .setInstances(instances > 0 ? instances : Runtime.getRuntime().availableProcessors());
     Telemetry telemetry = new Telemetry(proxyMetrics, systemMetrics, accessLog);
-    return managing.compose(id -> vertx.deployVerticle(new OutlierVerticle(proxyMetrics), options))
+    return managing.compose(id -> vertx.deployVerticle(OutlierVerticle.of(conf, proxyMetrics)))
         .compose(id -> vertx.deployVerticle(() -> new BalancerVerticle(settings, telemetry), balancers))
         .onSuccess(id -> this.balancers = id).mapEmpty();
   }
@@ -191,9 +194,9 @@ public final class Deployment {
 
   /** Anyone who reaches a balancer listening beyond loopback can change its replicas unless a token is set. */
   private static void warnIfAdminIsOpen(JsonObject conf, Set<Roles> roles) {
-    String host = conf.getString(ConfigKeys.HTTP_HOST, "0.0.0.0");
+    String host = conf.getString(ConfigKeys.HTTP_HOST);
     boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
-    if (roles.contains(Roles.BALANCER) && conf.getString(ConfigKeys.ADMIN_TOKEN, "").isEmpty() && !loopback) {
+    if (roles.contains(Roles.BALANCER) && conf.getString(ConfigKeys.ADMIN_TOKEN).isEmpty() && !loopback) {
       LOG.log(Level.WARNING, "/add and /rm are open to anyone who can reach {0}:{1,number,#}; set "
           + "LB_ADMIN_TOKEN to require a bearer token, or LB_HOST=127.0.0.1", host, conf.getInteger(ConfigKeys.HTTP_PORT));
     }

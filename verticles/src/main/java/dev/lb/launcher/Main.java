@@ -44,7 +44,7 @@ public final class Main implements Callable<Integer> {
     JsonObject conf;
     try {
       conf = Settings.load(config, System.getenv());
-      Logging.format(conf.getString(ConfigKeys.LOG_FORMAT, "text"));
+      Logging.format(conf.getString(ConfigKeys.LOG_FORMAT));
     } catch (IllegalArgumentException e) {
       LOG.log(Level.ERROR, "bad configuration: {0}", e.getMessage());
       return 2;
@@ -62,7 +62,7 @@ public final class Main implements Callable<Integer> {
     LOG.log(Level.INFO, "load balancer listening on {0}:{1,number,#} ({2} backend, {3} hash, key {4}, roles {5}{6})",
         conf.getString(ConfigKeys.HTTP_HOST), conf.getInteger(ConfigKeys.HTTP_PORT), conf.getString(ConfigKeys.BACKEND),
         conf.getString(ConfigKeys.RING_HASH), conf.getString(ConfigKeys.KEY), conf.getString(ConfigKeys.ROLES),
-        conf.getBoolean(ConfigKeys.CLUSTER_ENABLED, false) ? ", clustered" : "");
+        conf.getBoolean(ConfigKeys.CLUSTER_ENABLED) ? ", clustered" : "");
     return 0;
   }
 }

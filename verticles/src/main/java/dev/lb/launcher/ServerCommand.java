@@ -1,11 +1,9 @@
 package dev.lb.launcher;
 
-import dev.lb.config.ConfigKeys;
+import dev.lb.server.ServerSettings;
 import dev.lb.server.ServerVerticle;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
@@ -43,10 +41,8 @@ final class ServerCommand implements Callable<Integer> {
     // A replica serves two tiny endpoints: one event loop and small pools keep its footprint and start time low.
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
     Shutdown.onExit((timeout, unit) -> vertx.close().await(timeout, unit));
-    JsonObject conf = new JsonObject().put(ConfigKeys.SERVER_ID, String.valueOf(id)).put(ConfigKeys.HTTP_PORT, port)
-        .put(ConfigKeys.HTTP_HOST, host).put(ConfigKeys.REPLICA_LEASE_MS, leaseMs);
     try {
-      vertx.deployVerticle(new ServerVerticle(), new DeploymentOptions().setConfig(conf)).await();
+      vertx.deployVerticle(new ServerVerticle(new ServerSettings(String.valueOf(id), host, port, leaseMs))).await();
     } catch (RuntimeException e) {
       LOG.log(Level.ERROR, "server replica " + id + " could not listen on " + host + ":" + port, e);
       return 1;

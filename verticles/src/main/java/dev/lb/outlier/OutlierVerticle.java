@@ -23,15 +23,22 @@ public final class OutlierVerticle extends VerticleBase {
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final ProxyMetrics metrics;
-  private Outliers outliers;
+  private final Outliers outliers;
 
-  public OutlierVerticle(ProxyMetrics metrics) {
+  /** Ejects after {@code ejectAfter} failures in a row, first for {@code ejectMs}, counting into {@code metrics}. */
+  public OutlierVerticle(int ejectAfter, long ejectMs, ProxyMetrics metrics) {
     this.metrics = metrics;
+    this.outliers = new Outliers(ejectAfter, ejectMs);
+  }
+
+  /** The detector a complete configuration describes ({@code proxy.eject.after}, {@code proxy.eject.ms}). */
+  public static OutlierVerticle of(JsonObject config, ProxyMetrics metrics) {
+    return new OutlierVerticle(config.getInteger(ConfigKeys.PROXY_EJECT_AFTER), config.getLong(ConfigKeys.PROXY_EJECT_MS),
+        metrics);
   }
 
   @Override
   public Future<?> start() {
-    outliers = new Outliers(config().getInteger(ConfigKeys.PROXY_EJECT_AFTER), config().getLong(ConfigKeys.PROXY_EJECT_MS));
     EventBus bus = vertx.eventBus();
     return Future.all(
         bus.<JsonObject>localConsumer(Addresses.OUTLIER_REPORT, msg -> report(msg.body())).completion(),

@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import java.lang.System.Logger.Level;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +37,8 @@ final class DockerBackend extends TrackedBackend {
   private boolean createdNetwork;
   private boolean watching = true;
 
-  DockerBackend(Vertx vertx, ReplicaSettings settings, WebClient client) {
-    super(vertx, settings, client);
+  DockerBackend(Vertx vertx, ReplicaSettings settings) {
+    super(vertx, settings);
     this.docker = settings.docker();
     this.engine = new DockerEngine(vertx, docker.socket());
   }

@@ -1,12 +1,11 @@
 package dev.lb.replica;
 
 import dev.lb.config.ConfigKeys;
+import dev.lb.config.Settings;
+import dev.lb.server.ServerSettings;
 import dev.lb.server.ServerVerticle;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -15,24 +14,16 @@ public final class InProcessBackend extends TrackedBackend {
 
   private static final String HOST = "127.0.0.1";
 
-  private final WebClient client;
   private final Map<String, Replica> byName = new HashMap<>();
 
   public InProcessBackend(Vertx vertx) {
-    this(vertx, WebClient.create(vertx));
-  }
-
-  private InProcessBackend(Vertx vertx, WebClient client) {
-    super(vertx, ReplicaSettings.from(new JsonObject().put(ConfigKeys.REPLICA_HOST, HOST)), client);
-    this.client = client;
+    super(vertx, ReplicaSettings.from(Settings.defaults().put(ConfigKeys.REPLICA_HOST, HOST)));
   }
 
   @Override
   protected Future<Replica> launch(String name, int ringId) {
-    ServerVerticle server = new ServerVerticle();
-    JsonObject conf = new JsonObject()
-        .put(ConfigKeys.SERVER_ID, String.valueOf(ringId)).put(ConfigKeys.HTTP_HOST, HOST).put(ConfigKeys.HTTP_PORT, 0);
-    return vertx.deployVerticle(server, new DeploymentOptions().setConfig(conf)).map(id -> {
+    ServerVerticle server = new ServerVerticle(new ServerSettings(String.valueOf(ringId), HOST, 0, 0));
+    return vertx.deployVerticle(server).map(id -> {
       Replica replica = new Replica(name, ringId, HOST, server.actualPort(), id);
       byName.put(name, replica);
       return replica;
@@ -45,11 +36,6 @@ public final class InProcessBackend extends TrackedBackend {
     return vertx.deploymentIDs().contains(replica.instance()) ? vertx.undeploy(replica.instance()) : Future.succeededFuture();
   }
 
-  @Override
-  protected Future<Void> closed() {
-    client.close();
-    return Future.succeededFuture();
-  }
 
   /**
    * Makes replica {@code name} stop answering without telling anyone, as a crash would: only the heartbeat can

@@ -15,9 +15,15 @@ import io.vertx.core.json.JsonObject;
  */
 public record ManagerSettings(long epoch, String managerId, int replicas, int maxReplicas, long drainMs) {
 
-  public static ManagerSettings from(JsonObject config) {
-    return new ManagerSettings(config.getLong(ConfigKeys.MANAGER_EPOCH, 1L), config.getString(ConfigKeys.MANAGER_ID, "local"),
-        config.getInteger(ConfigKeys.REPLICAS), Math.min(config.getInteger(ConfigKeys.REPLICAS_MAX),
-        RingSettings.capacity(config)), config.getLong(ConfigKeys.REPLICA_DRAIN_MS));
+  /** The manager of {@code epoch}, {@code managerId}, as a complete configuration says (see {@link dev.lb.config.Settings}). */
+  public static ManagerSettings from(JsonObject config, long epoch, String managerId) {
+    return new ManagerSettings(epoch, managerId, config.getInteger(ConfigKeys.REPLICAS),
+        Math.min(config.getInteger(ConfigKeys.REPLICAS_MAX), RingSettings.capacity(config)),
+        config.getLong(ConfigKeys.REPLICA_DRAIN_MS));
+  }
+
+  /** A manager alone (not clustered): epoch 1. */
+  public static ManagerSettings alone(JsonObject config) {
+    return from(config, 1, "local");
   }
 }

@@ -5,7 +5,6 @@ import dev.lb.keeper.LeaseKeeper;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.client.WebClient;
 import java.io.File;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -46,8 +45,8 @@ final class ProcessBackend extends TrackedBackend {
 
   private final Map<String, Running> processes = new HashMap<>();
 
-  ProcessBackend(Vertx vertx, ReplicaSettings settings, WebClient client) {
-    super(vertx, settings, client);
+  ProcessBackend(Vertx vertx, ReplicaSettings settings) {
+    super(vertx, settings);
   }
 
   @Override

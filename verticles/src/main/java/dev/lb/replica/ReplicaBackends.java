@@ -3,8 +3,8 @@ package dev.lb.replica;
 import dev.lb.config.ConfigKeys;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import java.util.List;
+import java.util.function.Function;
 
 /** Creates the backend that {@code backend} names. */
 public final class ReplicaBackends {
@@ -16,14 +16,17 @@ public final class ReplicaBackends {
 
   private ReplicaBackends() {}
 
-  static ReplicaBackend create(Vertx vertx, JsonObject config, WebClient client) {
-    String name = config.getString(ConfigKeys.BACKEND, PROCESS);
+  /** What makes the backend a complete configuration names, with the replica settings it gives. */
+  public static Function<Vertx, ReplicaBackend> configured(JsonObject config) {
+    String name = config.getString(ConfigKeys.BACKEND);
+    if (!NAMES.contains(name)) {
+      throw new IllegalArgumentException("unknown replica backend '" + name + "'; choose one of " + NAMES);
+    }
     ReplicaSettings settings = ReplicaSettings.from(config);
-    return switch (name) {
-      case PROCESS -> new ProcessBackend(vertx, settings, client);
-      case DOCKER -> new DockerBackend(vertx, settings, client);
-      case INPROC -> new InProcessBackend(vertx);
-      default -> throw new IllegalArgumentException("unknown replica backend '" + name + "'; choose one of " + NAMES);
+    return vertx -> switch (name) {
+      case PROCESS -> new ProcessBackend(vertx, settings);
+      case DOCKER -> new DockerBackend(vertx, settings);
+      default -> new InProcessBackend(vertx);
     };
   }
 }

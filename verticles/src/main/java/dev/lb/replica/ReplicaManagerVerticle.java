@@ -14,7 +14,6 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,35 +26,26 @@ import java.util.function.Function;
  */
 public class ReplicaManagerVerticle extends VerticleBase {
 
+  private final ManagerSettings settings;
   private final Function<Vertx, ReplicaBackend> backendFactory;
   private final Authority authority;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
-  private ManagerSettings settings;
   private ReplicaManager manager;
-  private WebClient client;
 
-  /** A manager alone (not clustered) whose backend is the one {@code backend} names in its configuration. */
-  public ReplicaManagerVerticle() {
-    this(null, Authority.ALONE);
-  }
-
-  /** A manager alone with the backend {@code backendFactory} makes (for tests and embedding). */
-  public ReplicaManagerVerticle(Function<Vertx, ReplicaBackend> backendFactory) {
-    this(backendFactory, Authority.ALONE);
-  }
-
-  /** A manager that may act only while {@code authority} allows; a null factory: the configured backend. */
-  public ReplicaManagerVerticle(Function<Vertx, ReplicaBackend> backendFactory, Authority authority) {
+  /**
+   * The manager {@code settings} describe, with the backend {@code backendFactory} makes (see
+   * {@link ReplicaBackends#configured}), acting only while {@code authority} allows ({@link Authority#ALONE}: always).
+   */
+  public ReplicaManagerVerticle(ManagerSettings settings, Function<Vertx, ReplicaBackend> backendFactory,
+      Authority authority) {
+    this.settings = settings;
     this.backendFactory = backendFactory;
     this.authority = authority;
   }
 
   @Override
   public Future<?> start() {
-    settings = ManagerSettings.from(config());
-    client = WebClient.create(vertx);
-    ReplicaBackend backend = backendFactory != null ? backendFactory.apply(vertx)
-        : ReplicaBackends.create(vertx, config(), client);
+    ReplicaBackend backend = backendFactory.apply(vertx);
     backend.exitHandler((r, how) -> vertx.eventBus().publish(Addresses.REPLICA_DOWN,
         ReplicaMessages.replicaEvent(r.name(), "its process " + how, settings.epoch())));
     manager = new ReplicaManager(settings, backend, ReplicaStore.shared(vertx), authority, new BusEvents(),
@@ -98,7 +88,7 @@ public class ReplicaManagerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return manager.stop().onComplete(ar -> client.close());
+    return manager.stop();
   }
 
   /** Whether this manager acts now (not stepped down, its node seeing a quorum). */

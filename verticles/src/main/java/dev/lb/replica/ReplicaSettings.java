@@ -43,39 +43,39 @@ public record ReplicaSettings(String host, List<String> command, String healthPa
       List<String> env) { }
 
   public static ReplicaSettings from(JsonObject config) {
-    String healthPath = config.getString(ConfigKeys.REPLICA_HEALTH_PATH, "/heartbeat");
+    String healthPath = config.getString(ConfigKeys.REPLICA_HEALTH_PATH);
     if (!healthPath.startsWith("/")) {
       throw new IllegalArgumentException("replica.health.path must start with '/', got '" + healthPath + "'");
     }
-    boolean clustered = config.getBoolean(ConfigKeys.CLUSTER_ENABLED, false);
-    String host = config.getString(ConfigKeys.REPLICA_HOST, "");
+    boolean clustered = config.getBoolean(ConfigKeys.CLUSTER_ENABLED);
+    String host = config.getString(ConfigKeys.REPLICA_HOST);
     if (host.isBlank()) {
-      host = clustered ? config.getString(ConfigKeys.CLUSTER_HOST, "127.0.0.1") : "127.0.0.1";
+      host = clustered ? config.getString(ConfigKeys.CLUSTER_HOST) : "127.0.0.1";
     }
     return new ReplicaSettings(host,
-        CommandWords.split(config.getString(ConfigKeys.REPLICA_COMMAND, "")), healthPath,
-        config.getLong(ConfigKeys.REPLICA_START_TIMEOUT_MS, 30_000L),
-        CommandWords.split(config.getString(ConfigKeys.REPLICA_JVM_OPTIONS, "")),
-        clustered ? Math.max(1, config.getLong(ConfigKeys.REPLICA_LEASE_MS, 10_000L)) : 0, docker(config));
+        CommandWords.split(config.getString(ConfigKeys.REPLICA_COMMAND)), healthPath,
+        config.getLong(ConfigKeys.REPLICA_START_TIMEOUT_MS),
+        CommandWords.split(config.getString(ConfigKeys.REPLICA_JVM_OPTIONS)),
+        clustered ? Math.max(1, config.getLong(ConfigKeys.REPLICA_LEASE_MS)) : 0, docker(config));
   }
 
   private static Docker docker(JsonObject config) {
-    String addressing = config.getString(ConfigKeys.DOCKER_ADDRESS, "published");
+    String addressing = config.getString(ConfigKeys.DOCKER_ADDRESS);
     Addressing mode;
     try {
       mode = Addressing.valueOf(addressing.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("unknown docker.address '" + addressing + "'; choose name, ip or published", e);
     }
-    List<String> env = Arrays.stream(config.getString(ConfigKeys.DOCKER_ENV, "").split(","))
+    List<String> env = Arrays.stream(config.getString(ConfigKeys.DOCKER_ENV).split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).toList();
     env.stream().filter(e -> e.indexOf('=') <= 0).findFirst().ifPresent(e -> {
       throw new IllegalArgumentException("docker.env takes NAME=value pairs separated by commas; got '" + e + "'");
     });
-    return new Docker(config.getString(ConfigKeys.DOCKER_SOCKET, "/var/run/docker.sock"),
-        config.getString(ConfigKeys.DOCKER_IMAGE, "customized-lb:latest"), config.getString(ConfigKeys.DOCKER_NETWORK, "net1"),
-        ReplicaNames.safe(config.getString(ConfigKeys.DOCKER_OWNER, "lb")), mode,
-        config.getInteger(ConfigKeys.DOCKER_PORT, 5000), env);
+    return new Docker(config.getString(ConfigKeys.DOCKER_SOCKET),
+        config.getString(ConfigKeys.DOCKER_IMAGE), config.getString(ConfigKeys.DOCKER_NETWORK),
+        ReplicaNames.safe(config.getString(ConfigKeys.DOCKER_OWNER)), mode,
+        config.getInteger(ConfigKeys.DOCKER_PORT), env);
   }
 
   /** Whether replicas run the built-in server (and so honour its lease and its {@code /heartbeat}). */

@@ -28,16 +28,18 @@ abstract class TrackedBackend implements ReplicaBackend {
   protected final Vertx vertx;
   protected final Context context;
   protected final ReplicaSettings settings;
+  private final WebClient client;
   private final Readiness readiness;
   private final Map<String, Replica> running = new HashMap<>();
   private final Set<String> ending = new HashSet<>();
   private BiConsumer<Replica, String> exitHandler = (r, how) -> { };
   private boolean closed;
 
-  TrackedBackend(Vertx vertx, ReplicaSettings settings, WebClient client) {
+  TrackedBackend(Vertx vertx, ReplicaSettings settings) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.settings = settings;
+    this.client = WebClient.create(vertx);
     this.readiness = new Readiness(vertx, client, settings.healthPath());
   }
 
@@ -127,6 +129,6 @@ abstract class TrackedBackend implements ReplicaBackend {
     List<Future<Void>> stops = new ArrayList<>();
     List.copyOf(running.values()).forEach(r -> stops.add(stop(r).onFailure(err ->
         LOG.log(Level.ERROR, "could not stop replica '" + r.name() + "' (" + r.instance() + ")", err))));
-    return Future.join(stops).transform(ar -> closed());
+    return Future.join(stops).transform(ar -> closed()).onComplete(ar -> client.close());
   }
 }

@@ -1,6 +1,5 @@
 package dev.lb.server;
 
-import dev.lb.config.ConfigKeys;
 import dev.lb.http.Replies;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -19,16 +18,21 @@ public class ServerVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(ServerVerticle.class.getName());
 
+  private final ServerSettings settings;
   private HttpServer server;
   private Buffer homeBody;
   private Lease lease;
   private long leaseTimer = -1;
 
+  public ServerVerticle(ServerSettings settings) {
+    this.settings = settings;
+  }
+
   @Override
   public Future<?> start() {
-    String id = config().getString(ConfigKeys.SERVER_ID, "1");
+    String id = settings.id();
     homeBody = Replies.successBody("Hello from Server: " + id);
-    long leaseMs = config().getLong(ConfigKeys.REPLICA_LEASE_MS, 0L);
+    long leaseMs = settings.leaseMs();
     if (leaseMs > 0) {
       lease = new Lease(leaseMs, System.nanoTime());
       leaseTimer = vertx.setPeriodic(Math.max(10, leaseMs / 4), t -> {
@@ -40,7 +44,7 @@ public class ServerVerticle extends VerticleBase {
       });
     }
     server = vertx.createHttpServer().requestHandler(router());
-    return server.listen(config().getInteger(ConfigKeys.HTTP_PORT, 5000), config().getString(ConfigKeys.HTTP_HOST, "0.0.0.0"));
+    return server.listen(settings.port(), settings.host());
   }
 
   private Router router() {

@@ -20,8 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SettingsTest {
 
-  /** Keys the launcher sets for a component, never the user. */
-  private static final Set<String> INTERNAL = Set.of(ConfigKeys.MANAGER_EPOCH, ConfigKeys.MANAGER_ID, ConfigKeys.SERVER_ID);
   /** Variables the README names that are not settings: the configuration file's (read by the command line). */
   private static final Set<String> NOT_SETTINGS = Set.of("LB_CONFIG");
 
@@ -38,7 +36,6 @@ class SettingsTest {
   @Test
   void theKeysTheEmbeddedFileAndTheReadmeAgree() throws Exception {
     Set<String> keys = configKeys();
-    keys.removeAll(INTERNAL);
     assertEquals(keys, new TreeSet<>(Settings.defaults().fieldNames()), "ConfigKeys and conf/config.json");
     assertTrue(keys.containsAll(Settings.ENVIRONMENT.values()), "every variable sets a key");
     Set<String> named = new TreeSet<>();

@@ -9,7 +9,6 @@ import dev.lb.bus.ReplicaInfo;
 import dev.lb.bus.ReplicaMessages;
 import dev.lb.config.ConfigKeys;
 import dev.lb.metrics.ProxyMetrics;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -44,7 +43,7 @@ class OutlierVerticleTest {
         heard.add("lifecycle " + msg.body().getLong(Lifecycle.HOLD_MS));
       }
     });
-    vertx.deployVerticle(new OutlierVerticle(ProxyMetrics.NONE), new DeploymentOptions().setConfig(conf))
+    vertx.deployVerticle(OutlierVerticle.of(conf, ProxyMetrics.NONE))
         .onComplete(ctx.succeeding(id -> {
           // three failures in a row, whichever instances saw them
           bus.send(Addresses.OUTLIER_REPORT, ReplicaMessages.outlierReport(S2, false, false));

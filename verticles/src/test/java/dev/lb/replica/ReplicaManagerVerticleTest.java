@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.lb.TestSystem;
 import dev.lb.bus.Addresses;
 import dev.lb.bus.ReplicaMessages;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -55,8 +54,7 @@ class ReplicaManagerVerticleTest {
   @Test
   void aSetHalfTakenOverIsNoAnswer(Vertx vertx, VertxTestContext ctx) {
     HeldBackend backend = new HeldBackend();
-    Future<String> deployed = vertx.deployVerticle(new ReplicaManagerVerticle(v -> backend),
-        new DeploymentOptions().setConfig(TestSystem.config()));
+    Future<String> deployed = vertx.deployVerticle(TestSystem.manager(TestSystem.config(), v -> backend));
     vertx.setTimer(200, t -> vertx.eventBus().<JsonObject>request(Addresses.REPLICAS_GET, new JsonObject())
         .onComplete(ctx.failing(err -> ctx.verify(() -> {
           assertEquals(ReplyFailure.NO_HANDLERS, ((ReplyException) err).failureType(), "not answered mid take-over");

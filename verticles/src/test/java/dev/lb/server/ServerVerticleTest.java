@@ -2,8 +2,6 @@ package dev.lb.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.lb.config.ConfigKeys;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -25,10 +23,9 @@ class ServerVerticleTest {
 
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext ctx) {
-    server = new ServerVerticle();
+    server = new ServerVerticle(new ServerSettings("7", "127.0.0.1", 0, 0));
     client = WebClient.create(vertx);
-    JsonObject conf = new JsonObject().put(ConfigKeys.HTTP_PORT, 0).put(ConfigKeys.SERVER_ID, "7");
-    vertx.deployVerticle(server, new DeploymentOptions().setConfig(conf)).onComplete(ctx.succeedingThenComplete());
+    vertx.deployVerticle(server).onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
