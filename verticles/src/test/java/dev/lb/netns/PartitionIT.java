@@ -58,10 +58,27 @@ class PartitionIT {
     assertEquals(List.of(), Hosts.rootLinks(), "no interface left");
   }
 
-  private ClusterLab cluster(TestInfo test) {
+  /** The cluster as a scenario finds it: the manager's host and epoch, the replica processes, a client on every host. */
+  private record Before(int manager, long epoch, Set<Long> replicas, List<ClientLoop> clients) { }
+
+  /** Starts the cluster, finds its manager, and puts load on every host for 3 s. */
+  private Before started(TestInfo test) {
     lab = new ClusterLab(test.getTestMethod().orElseThrow().getName(), 3);
     lab.start();
-    return lab;
+    int manager = managerNode();
+    Before before = new Before(manager, lab.actingNodes().get(manager), lab.replicas(), lab.clients(4));
+    lab.pause(3000);
+    return before;
+  }
+
+  /** Waits until a node other than {@code manager} acts with an epoch newer than {@code epoch}. */
+  private void awaitTakeover(Before before) {
+    lab.await(() -> others(before.manager).stream().anyMatch(h -> lab.actingNodes().getOrDefault(h, 0L) > before.epoch),
+        20_000, "a node of the majority takes over");
+  }
+
+  private String twoActing() {
+    return lab.twoActing().isEmpty() ? "never two" : lab.twoActing().toString();
   }
 
   private int managerNode() {
@@ -76,13 +93,11 @@ class PartitionIT {
 
   @Test
   void theManagersHostCutOffCompletely(TestInfo test) {
-    cluster(test);
-    int manager = managerNode();
-    long epoch = lab.actingNodes().get(manager);
-    Set<Long> first = lab.replicas();
+    Before before = started(test);
+    int manager = before.manager;
+    Set<Long> first = before.replicas;
+    List<ClientLoop> clients = before.clients;
     List<String> firstNames = names(lab.rep(manager));
-    List<ClientLoop> clients = lab.clients(4);
-    lab.pause(3000);
 
     long cutAt = now();
     lab.hosts.cut(manager);
@@ -91,8 +106,7 @@ class PartitionIT {
     HttpResponse<Buffer> add = lab.add(manager, "{\"n\": 1}");
     assertEquals(503, add.statusCode(), add.bodyAsString());
     assertTrue(add.bodyAsString().contains("No quorum"), add.bodyAsString());
-    lab.await(() -> others(manager).stream().anyMatch(h -> lab.actingNodes().getOrDefault(h, 0L) > epoch), 20_000,
-        "a node of the majority takes over");
+    awaitTakeover(before);
     long takeoverAt = now();
     int majority = others(manager).get(0);
     lab.await(() -> names(lab.rep(majority)).stream().noneMatch(firstNames::contains), 30_000,
@@ -120,8 +134,7 @@ class PartitionIT {
         + "after; %d replica processes during the cut; merged %d ms after the heal, /rep agreed after %d ms; %d replica "
         + "processes %d s later; managers acting at once with a quorum: %s%n", CUT_MS / 1000, noQuorumAt - cutAt,
         takeoverAt - cutAt, replacedAt - cutAt, total(clients), minorityFailed, majorityDuringTakeover, window, majorityAfter,
-        duringCut, healed.mergedMs, healed.agreedMs, healed.replicas, SETTLE_MS / 1000, lab.twoActing().isEmpty() ? "never two"
-        : lab.twoActing());
+        duringCut, healed.mergedMs, healed.agreedMs, healed.replicas, SETTLE_MS / 1000, twoActing());
     assertEquals(0, minorityFailed, "failed on the cut-off host: " + clients.get(manager - 1).failures());
     assertEquals(0, majorityAfter, "failed on the majority after its takeover");
     assertEquals(Set.of(), lab.twoActing(), "two managers acting with a quorum");
@@ -129,17 +142,14 @@ class PartitionIT {
 
   @Test
   void onlyTheManagersClusterTrafficCut(TestInfo test) {
-    cluster(test);
-    int manager = managerNode();
-    long epoch = lab.actingNodes().get(manager);
-    Set<Long> first = lab.replicas();
-    List<ClientLoop> clients = lab.clients(4);
-    lab.pause(3000);
+    Before before = started(test);
+    int manager = before.manager;
+    Set<Long> first = before.replicas;
+    List<ClientLoop> clients = before.clients;
 
     long cutAt = now();
     lab.hosts.cutClusterTraffic(manager, ClusterLab.HAZELCAST_PORTS, ClusterLab.BUS_PORT);
-    lab.await(() -> others(manager).stream().anyMatch(h -> lab.actingNodes().getOrDefault(h, 0L) > epoch), 20_000,
-        "a node of the majority takes over");
+    awaitTakeover(before);
     long takeoverAt = now();
     lab.await(() -> lab.cluster(manager).getJsonObject("manager") == null, 15_000,
         "the cut-off manager steps down when its replicas answer that a newer manager claims them");
@@ -158,7 +168,7 @@ class PartitionIT {
         + "processes during the cut; merged %d ms after the heal, /rep agreed after %d ms; %d replica processes %d s "
         + "later; managers acting at once with a quorum: %s%n", CUT_MS / 1000, takeoverAt - cutAt, deposedAt - cutAt,
         total(clients), clients.stream().map(c -> c.failures().size()).toList(), most, healed.mergedMs, healed.agreedMs,
-        healed.replicas, SETTLE_MS / 1000, lab.twoActing().isEmpty() ? "never two" : lab.twoActing());
+        healed.replicas, SETTLE_MS / 1000, twoActing());
     clients.forEach(c -> assertEquals(List.of(), c.failures(), "failed requests"));
     assertEquals(3, most, "never more than N replica processes");
     assertEquals(first, lab.replicas(), "the same 3 replicas after the heal");
@@ -167,13 +177,12 @@ class PartitionIT {
 
   @Test
   void aNodeThatIsNotTheManagerCutOff(TestInfo test) {
-    cluster(test);
-    int manager = managerNode();
-    long epoch = lab.actingNodes().get(manager);
+    Before before = started(test);
+    int manager = before.manager;
+    long epoch = before.epoch;
     int cut = others(manager).get(0);
-    Set<Long> first = lab.replicas();
-    List<ClientLoop> clients = lab.clients(4);
-    lab.pause(3000);
+    Set<Long> first = before.replicas;
+    List<ClientLoop> clients = before.clients;
 
     long cutAt = now();
     lab.hosts.cut(cut);
@@ -193,8 +202,7 @@ class PartitionIT {
         + "majority, %d on the cut-off host (its clients reach no replica: they all run on the manager's host); merged "
         + "%d ms after the heal, /rep agreed after %d ms; %d replica processes %d s later; managers acting at once with a "
         + "quorum: %s%n", CUT_MS / 1000, total(clients), majorityFailed, clients.get(cut - 1).failures().size(),
-        healed.mergedMs, healed.agreedMs, healed.replicas, SETTLE_MS / 1000,
-        lab.twoActing().isEmpty() ? "never two" : lab.twoActing());
+        healed.mergedMs, healed.agreedMs, healed.replicas, SETTLE_MS / 1000, twoActing());
     assertEquals(0, majorityFailed, "failed on the majority");
     assertEquals(Map.of(manager, epoch), lab.actingNodes(), "the same manager after the heal");
     assertEquals(first, lab.replicas(), "the same 3 replicas");
