@@ -1,5 +1,6 @@
 package dev.lb.loadtest;
 
+import dev.lb.admin.Palette;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -127,9 +128,14 @@ final class ChartStyle {
     return new DecimalFormat(pattern, DecimalFormatSymbols.getInstance(Locale.ROOT));
   }
 
+  /** The colour of the replica with ring id {@code ringId}: the dashboard's, from {@link Palette}. */
+  static Color replica(int ringId) {
+    return Color.decode(Palette.hex(ringId));
+  }
+
   /** Colour of the {@code index}-th series (0-based) of a chart whose series are not replicas. */
   static Color series(int index) {
-    return Palette.forRingId(index + 1);
+    return replica(index + 1);
   }
 
   private static StandardChartTheme theme() {
@@ -155,7 +161,7 @@ final class ChartStyle {
     t.setShadowVisible(false);
     t.setBarPainter(new StandardBarPainter());
     t.setXYBarPainter(new StandardXYBarPainter());
-    Color[] colours = new Color[10];
+    Color[] colours = new Color[Palette.size()];
     Arrays.setAll(colours, ChartStyle::series);
     t.setDrawingSupplier(new DefaultDrawingSupplier(colours, colours, colours,
         DefaultDrawingSupplier.DEFAULT_STROKE_SEQUENCE, DefaultDrawingSupplier.DEFAULT_OUTLINE_STROKE_SEQUENCE,

@@ -37,7 +37,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * The report's chart types, drawn with JFreeChart in {@link ChartStyle} and written as 900 × 500 PNG. Where a chart
- * shows replicas, each has the {@link Palette} colour of its ring id, as on the dashboard.
+ * shows replicas, each has the colour of its ring id, as on the dashboard ({@link ChartStyle#replica}).
  */
 final class Charts {
 
@@ -151,7 +151,7 @@ final class Charts {
   static List<Color> replicaColours(Collection<String> replicas) {
     List<Color> colours = new ArrayList<>();
     for (String replica : replicas) {
-      colours.add(Palette.forRingId(ringIdOf(replica, colours.size())));
+      colours.add(ChartStyle.replica(ringIdOf(replica, colours.size())));
     }
     return colours;
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lb.admin.Palette;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.awt.Color;
@@ -11,9 +12,11 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 import org.junit.jupiter.api.Test;
@@ -32,6 +35,7 @@ class ChartsTest {
     counts.put("Server 3", 1_096L);
     Charts.replicaBars(dir.resolve("a1.png"), labels(), counts, new Charts.Reference(3_333.3, "even share 3,333"));
     assertPng(dir.resolve("a1.png"));
+    assertDrawnIn(dir.resolve("a1.png"), Palette.hex(1), Palette.hex(2), Palette.hex(3));
   }
 
   @Test
@@ -42,6 +46,7 @@ class ChartsTest {
     Charts.groupedBars(dir.resolve("a4.png"), labels(), values, new Charts.Reference(1.0, "even"),
         ChartStyle.format("0.0"));
     assertPng(dir.resolve("a4.png"));
+    assertDrawnIn(dir.resolve("a4.png"), Palette.hex(1), Palette.hex(2));
   }
 
   @Test
@@ -89,18 +94,17 @@ class ChartsTest {
 
   @Test
   void replicasTakeThePaletteColourOfTheirRingIdWhateverTheirOrder() {
-    assertEquals(List.of(Palette.forRingId(3), Palette.forRingId(1), Palette.forRingId(3)),
+    assertEquals(List.of(Color.decode(Palette.hex(3)), Color.decode(Palette.hex(1)), Color.decode(Palette.hex(3))),
         Charts.replicaColours(List.of("Server 3", "1", "no number")));
     assertEquals(Charts.replicaColours(List.of("Server 2")), Charts.replicaColours(List.of("2")));
   }
 
   @Test
-  void thePaletteIsTheDashboardsAndWrapsAfterTen() {
-    assertEquals("#4e79a7", Palette.hex(1));
-    assertEquals("#bab0ac", Palette.hex(10));
-    assertEquals(Palette.hex(1), Palette.hex(11));
-    assertEquals(new Color(0x4e, 0x79, 0xa7), Palette.forRingId(1));
-    assertEquals(new Color(0xf2, 0x8e, 0x2b), Palette.forRingId(12));
+  void theChartsColoursAreTheDashboardsAndWrapAfterTen() {
+    assertEquals(Color.decode(Palette.hex(1)), ChartStyle.replica(1));
+    assertEquals(ChartStyle.replica(2), ChartStyle.replica(12));
+    assertEquals(new Color(0xf2, 0x8e, 0x2b), ChartStyle.replica(12));
+    assertEquals(ChartStyle.replica(1), ChartStyle.series(0), "series that are not replicas take the same colours");
   }
 
   @Test
@@ -120,6 +124,20 @@ class ChartsTest {
 
   private static Charts.Labels labels() {
     return new Charts.Labels("title", "subtitle", "x (unit)", "y (unit)");
+  }
+
+  /** Each of {@code hex} fills some pixels of {@code file}: the chart drew with the dashboard's colours. */
+  private static void assertDrawnIn(Path file, String... hex) throws IOException {
+    BufferedImage image = ImageIO.read(file.toFile());
+    Set<Integer> drawn = new HashSet<>();
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        drawn.add(image.getRGB(x, y) & 0xffffff);
+      }
+    }
+    for (String h : hex) {
+      assertTrue(drawn.contains(Color.decode(h).getRGB() & 0xffffff), file.getFileName() + " has no pixel in " + h);
+    }
   }
 
   private static void assertPng(Path file) throws IOException {
