@@ -85,7 +85,7 @@ class ParsersTest {
     List<String> builtIn = List.of("-XX:+UseSerialGC", "-cp", "x.jar", "dev.lb.launcher.Main", "server", "--host",
         "127.0.0.1", "--port", "41234", "--id", "2", "--lease-ms", "10000");
     assertEquals(new Endpoint("127.0.0.1", 41234, 7), BalancerProcess.replicaOf(builtIn, 7).orElseThrow());
-    List<String> blob = List.of("-Xmx64m", "-cp", "l.jar", "dev.lb.loadtest.bench.BlobServer", "--port", "41235");
+    List<String> blob = List.of("-Xmx64m", "-cp", "l.jar", "dev.lb.server.BlobServer", "--port", "41235");
     assertEquals(41235, BalancerProcess.replicaOf(blob, 8).orElseThrow().port());
     assertTrue(BalancerProcess.replicaOf(List.of("-jar", "load-balancer.jar"), 9).isEmpty());
   }
