@@ -1,5 +1,6 @@
 package dev.lb.loadtest;
 
+import dev.lb.loadtest.load.Run;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -93,8 +94,7 @@ final class FailureExperiment {
     try (Balancer b = experiments.open("a3-" + kind, Map.of("LB_REPLICAS", "3"))) {
       experiments.warm(b, WARMUP_MS);
       List<String> before = b.replicas();
-      Generator.Plan plan = new Generator.Plan(b.host, b.port, "/home", Integer.MAX_VALUE, CONCURRENCY).lasting(LOAD_MS);
-      Future<Run> load = experimentsRun(plan);
+      Future<Run> load = experiments.generator().run(experiments.home(b, Integer.MAX_VALUE, CONCURRENCY).lasting(LOAD_MS));
       Balancer.pause(DISRUPT_AT_MS);
       long at = System.currentTimeMillis();
       String how = signal(b, kind);
@@ -120,18 +120,14 @@ final class FailureExperiment {
           .put("atSeconds", DISRUPT_AT_MS / 1000.0).put("concurrency", CONCURRENCY)
           .put("detectMs", detected.map(t -> t - at).orElse(null))
           .put("replaceMs", replaced.map(t -> t - at).orElse(null))
-          .put("repBackMs", back).put("run", run.toJson())
-          .put("timeline", run.timelineJson().put("disruptedAtMs", at - run.startMillis));
+          .put("repBackMs", back).put("run", run.analysisJson())
+          .put("timeline", run.timeline().toJson().put("disruptedAtMs", at - run.startMillis()));
       out.printf("A-3 %s: %s; detected after %s ms, replaced after %s ms, /rep back after %s ms; %d requests, %d failed, max latency %d us%n",
-          kind, how, result.getValue("detectMs"), result.getValue("replaceMs"), back, run.total(), run.failed,
-          run.latencyMicros.getMaxValue());
+          kind, how, result.getValue("detectMs"), result.getValue("replaceMs"), back, run.total(), run.errors(),
+          run.latency().max());
       out.flush();
       return result;
     }
-  }
-
-  private Future<Run> experimentsRun(Generator.Plan plan) {
-    return experiments.generator().run(plan);
   }
 
   private String signal(Balancer b, String kind) {

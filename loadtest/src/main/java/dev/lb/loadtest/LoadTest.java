@@ -1,11 +1,13 @@
 package dev.lb.loadtest;
 
 import dev.lb.loadtest.bench.BenchCommand;
+import dev.lb.loadtest.load.LoadGenerator;
 import dev.lb.ring.HashFamilies;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -122,13 +124,14 @@ public final class LoadTest implements Callable<Integer> {
       return 2;
     }
     Vertx vertx = Vertx.vertx();
-    Generator generator = new Generator(vertx, options.concurrency * 2);
+    LoadGenerator generator = new LoadGenerator(vertx, options.concurrency * 2);
+    WebClient admin = WebClient.create(vertx);
     try {
       Files.createDirectories(options.out);
       Path resultsFile = options.out.resolve("results.json");
       JsonObject results = Files.exists(resultsFile) ? new JsonObject(Buffer.buffer(Files.readAllBytes(resultsFile))) : new JsonObject();
       results.put("machine", machine()).put("settings", settings());
-      Experiments experiments = new Experiments(options, generator, out);
+      Experiments experiments = new Experiments(options, generator, admin, out);
       for (String part : parts) {
         switch (part) {
           case "a1", "a2" -> {
@@ -148,6 +151,7 @@ public final class LoadTest implements Callable<Integer> {
       throw new UncheckedIOException(e);
     } finally {
       generator.close();
+      admin.close();
       try {
         vertx.close().await(10, TimeUnit.SECONDS);
       } catch (Exception e) {

@@ -1,5 +1,6 @@
 package dev.lb.loadtest.bench;
 
+import dev.lb.loadtest.load.Endpoint;
 import dev.lb.loadtest.Balancer;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;

@@ -1,5 +1,10 @@
 package dev.lb.loadtest.bench;
 
+import dev.lb.loadtest.load.Endpoint;
+import dev.lb.loadtest.load.LoadGenerator;
+import dev.lb.loadtest.load.Plan;
+import dev.lb.loadtest.load.Run;
+import dev.lb.loadtest.load.Wrk;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
@@ -34,7 +39,7 @@ final class Bench {
   private final Path logs;
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
   private final WebClient client = WebClient.create(vertx);
-  private final JvmLoad jvmLoad;
+  private final LoadGenerator jvmLoad;
   private final Target.ClosedLoop closedLoop;
   private final String generator;
   private final long ticksPerSecond = ProcStat.clockTicksPerSecond();
@@ -43,7 +48,7 @@ final class Bench {
     this.settings = settings;
     this.out = out;
     this.logs = settings.out().resolve("logs");
-    this.jvmLoad = new JvmLoad(vertx, settings.connections());
+    this.jvmLoad = new LoadGenerator(vertx, settings.connections());
     Optional<Path> wrk = settings.generator().equals("jvm") ? Optional.empty() : Tools.find("wrk");
     if (settings.generator().equals("wrk") && wrk.isEmpty()) {
       throw new IllegalStateException("--generator wrk, but wrk is not installed");
@@ -54,7 +59,7 @@ final class Bench {
       closedLoop = w::run;
       generator = "wrk -t" + settings.threads() + " -c" + settings.connections();
     } else {
-      closedLoop = (target, seconds) -> jvmLoad.closedLoop(target, settings.connections(), seconds * 1000L);
+      closedLoop = (target, seconds) -> jvmLoad.run(Plan.closedLoop(target, settings.connections(), seconds * 1000L)).await();
       generator = "JVM generator, " + settings.connections() + " connections"
           + (settings.generator().equals("jvm") ? "" : " (wrk not installed)");
     }
@@ -143,9 +148,9 @@ final class Bench {
         entry(json, t).getJsonArray("rounds").add(new JsonObject().put("round", round).put("closed", closed));
       }
       for (Target t : active) {
-        Load fixed = fixedRate(t);
+        Run fixed = fixedRate(t);
         say(String.format("round %d, %s at %,d req/s: p99 %d us, %d errors", round, t.name, settings.rate(),
-            fixed.p99Us(), fixed.errors()));
+            fixed.latency().p99(), fixed.errors()));
         JsonArray rounds = entry(json, t).getJsonArray("rounds");
         rounds.getJsonObject(rounds.size() - 1).put("fixedRate", fixed.toJson());
       }
@@ -164,8 +169,9 @@ final class Bench {
     }
   }
 
-  private Load fixedRate(Target t) {
-    return jvmLoad.fixedRate(t.endpoint, settings.rate(), settings.durationS() * 1000L, settings.connections());
+  private Run fixedRate(Target t) {
+    return jvmLoad.run(Plan.fixedRate(t.endpoint, settings.rate(), settings.durationS() * 1000L, settings.connections()))
+        .await();
   }
 
   private static JsonObject entry(JsonArray json, Target t) {

@@ -1,5 +1,6 @@
 package dev.lb.loadtest.bench;
 
+import dev.lb.loadtest.load.Endpoint;
 import dev.lb.loadtest.Balancer;
 import java.io.IOException;
 import java.io.UncheckedIOException;

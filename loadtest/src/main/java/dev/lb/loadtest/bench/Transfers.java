@@ -1,5 +1,6 @@
 package dev.lb.loadtest.bench;
 
+import dev.lb.loadtest.load.Endpoint;
 import dev.lb.server.BlobServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lb.loadtest.load.Endpoint;
+import dev.lb.loadtest.load.Run;
+import dev.lb.loadtest.load.Wrk;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,14 +24,15 @@ class ParsersTest {
              50%  1.21ms
         BENCH {"requests":412345,"durationUs":10002345,"errors":{"connect":0,"read":2,"write":0,"status":5,"timeout":1},"latencyUs":{"p50":1210,"p90":2100,"p99":3700,"p999":9100,"max":20456}}
         """;
-    Load load = Wrk.parse(output);
-    assertEquals(412345, load.requests());
+    Run load = Wrk.parse(output);
+    assertEquals(412345, load.answered());
     assertEquals(10002345, load.durationUs());
     assertEquals(8, load.errors());
-    assertEquals(1210, load.p50Us());
-    assertEquals(3700, load.p99Us());
-    assertEquals(9100, load.p999Us());
-    assertEquals(20456, load.maxUs());
+    assertEquals(5, load.badStatus());
+    assertEquals(1210, load.latency().p50());
+    assertEquals(3700, load.latency().p99());
+    assertEquals(9100, load.latency().p999());
+    assertEquals(20456, load.latency().max());
     assertEquals(41225, Math.round(load.requestsPerSecond()));
   }
 
