@@ -1,6 +1,6 @@
 package dev.lb.loadtest;
 
-import dev.lb.loadtest.load.Endpoint;
+import dev.lb.loadtest.process.Balancer;
 import dev.lb.loadtest.load.LoadGenerator;
 import dev.lb.loadtest.load.Plan;
 import dev.lb.loadtest.load.Run;
@@ -47,7 +47,7 @@ final class Experiments {
 
   /** {@code requests} GETs of {@code /home} through {@code b}: one measurement. */
   Plan home(Balancer b, int requests, int concurrency) {
-    return Plan.requests(new Endpoint(b.host, b.port, 0), "/home", requests, concurrency);
+    return Plan.requests(b.endpoint(), "/home", requests, concurrency);
   }
 
   Run measure(Balancer b, int requests, String title) {

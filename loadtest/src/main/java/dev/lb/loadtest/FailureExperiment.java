@@ -1,5 +1,7 @@
 package dev.lb.loadtest;
 
+import dev.lb.loadtest.process.Wait;
+import dev.lb.loadtest.process.Balancer;
 import dev.lb.loadtest.load.Run;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -95,7 +97,7 @@ final class FailureExperiment {
       experiments.warm(b, WARMUP_MS);
       List<String> before = b.replicas();
       Future<Run> load = experiments.generator().run(experiments.home(b, Integer.MAX_VALUE, CONCURRENCY).lasting(LOAD_MS));
-      Balancer.pause(DISRUPT_AT_MS);
+      Wait.pause(DISRUPT_AT_MS);
       long at = System.currentTimeMillis();
       String how = signal(b, kind);
       Long back = null;
@@ -106,7 +108,7 @@ final class FailureExperiment {
           back = System.currentTimeMillis() - at;
           break;
         }
-        Balancer.pause(20);
+        Wait.pause(20);
       }
       Run run = load.await();
       List<String> gone = new ArrayList<>(before);

@@ -1,5 +1,9 @@
 package dev.lb.loadtest.bench;
 
+import dev.lb.loadtest.process.Tools;
+import dev.lb.loadtest.process.ProcStat;
+import dev.lb.loadtest.process.Children;
+import dev.lb.loadtest.process.Balancer;
 import dev.lb.loadtest.load.Endpoint;
 import dev.lb.loadtest.load.LoadGenerator;
 import dev.lb.loadtest.load.Plan;
@@ -95,10 +99,10 @@ final class Bench {
 
   /** The balancer, HAProxy, nginx and a replica directly, warmed up and then driven round after round. */
   private JsonArray compare() {
-    BalancerProcess balancer = BalancerProcess.start(settings.jar(), Map.of(), logs.resolve("balancer.log"), client, REPLICAS);
+    Balancer balancer = Balancer.startWithReplicas(settings.jar(), Map.of(), logs.resolve("balancer.log"), client, REPLICAS);
     List<Proxies.Started> proxies = new ArrayList<>();
     try {
-      List<Endpoint> replicas = balancer.replicas();
+      List<Endpoint> replicas = balancer.replicaEndpoints();
       List<Target> targets = new ArrayList<>();
       targets.add(Target.of("balancer", balancer.endpoint(), () -> List.of(balancer.endpoint().pid()), replicas));
       targets.add(proxy("haproxy", replicas, proxies));
@@ -109,7 +113,7 @@ final class Bench {
       return drive(targets);
     } finally {
       proxies.forEach(Proxies.Started::stop);
-      balancer.stop();
+      balancer.close();
     }
   }
 

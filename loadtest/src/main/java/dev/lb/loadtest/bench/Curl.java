@@ -1,5 +1,6 @@
 package dev.lb.loadtest.bench;
 
+import dev.lb.loadtest.process.Children;
 import dev.lb.loadtest.load.Endpoint;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,6 @@
 package dev.lb.loadtest.bench;
 
+import dev.lb.loadtest.process.ProcStat;
 import dev.lb.loadtest.load.Endpoint;
 import dev.lb.loadtest.load.Run;
 import io.vertx.core.json.JsonObject;

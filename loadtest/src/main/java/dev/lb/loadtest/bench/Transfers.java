@@ -1,5 +1,7 @@
 package dev.lb.loadtest.bench;
 
+import dev.lb.loadtest.process.Tools;
+import dev.lb.loadtest.process.Balancer;
 import dev.lb.loadtest.load.Endpoint;
 import dev.lb.server.BlobServer;
 import io.vertx.core.json.JsonObject;
@@ -49,7 +51,7 @@ final class Transfers {
   JsonObject run() {
     Path upload = settings.out().resolve("upload.bin");
     long crc = writeUpload(upload, settings.uploadMiB() * MIB);
-    BalancerProcess balancer = BalancerProcess.start(settings.jar(), env(), logs.resolve("balancer-transfer.log"), client,
+    Balancer balancer = Balancer.startWithReplicas(settings.jar(), env(), logs.resolve("balancer-transfer.log"), client,
         Bench.REPLICAS);
     Proxies.Started haproxy = null;
     try {
@@ -62,14 +64,14 @@ final class Transfers {
         results.put("haproxy", "skipped: not installed");
       } else {
         try {
-          haproxy = Proxies.haproxy(exe.get(), settings.out(), "haproxy-transfer", balancer.replicas());
+          haproxy = Proxies.haproxy(exe.get(), settings.out(), "haproxy-transfer", balancer.replicaEndpoints());
           targets.put("haproxy", haproxy.endpoint());
         } catch (RuntimeException e) {
           results.put("haproxy", "skipped: " + e.getMessage());
         }
       }
-      targets.put("direct", balancer.replicas().get(0));
-      warmUp(targets, balancer.replicas());
+      targets.put("direct", balancer.replicaEndpoints().get(0));
+      warmUp(targets, balancer.replicaEndpoints());
       targets.forEach((name, endpoint) -> {
         JsonObject down = sampled(name, balancer, () -> curl.download(endpoint, settings.downloadMiB() * MIB));
         say.accept(name + " download: " + outcome(down));
@@ -82,7 +84,7 @@ final class Transfers {
       if (haproxy != null) {
         haproxy.stop();
       }
-      balancer.stop();
+      balancer.close();
       delete(upload);
     }
   }
@@ -131,7 +133,7 @@ final class Transfers {
   }
 
   /** A transfer, with the balancer's heap sampled during it when it goes through the balancer. */
-  private JsonObject sampled(String target, BalancerProcess balancer, java.util.function.Supplier<JsonObject> transfer) {
+  private JsonObject sampled(String target, Balancer balancer, java.util.function.Supplier<JsonObject> transfer) {
     if (!target.equals("balancer") || jstat.isEmpty()) {
       return transfer.get();
     }

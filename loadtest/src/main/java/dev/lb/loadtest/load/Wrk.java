@@ -1,6 +1,6 @@
 package dev.lb.loadtest.load;
 
-import dev.lb.loadtest.bench.Children;
+import dev.lb.loadtest.process.Children;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;

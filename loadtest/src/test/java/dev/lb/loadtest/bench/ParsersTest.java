@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lb.loadtest.load.Endpoint;
 import dev.lb.loadtest.load.Run;
 import dev.lb.loadtest.load.Wrk;
+import dev.lb.loadtest.process.ProcStat;
+import dev.lb.loadtest.process.ReplicaProcesses;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -88,10 +90,10 @@ class ParsersTest {
   void findsAReplicasAddressInItsCommandLine() {
     List<String> builtIn = List.of("-XX:+UseSerialGC", "-cp", "x.jar", "dev.lb.launcher.Main", "server", "--host",
         "127.0.0.1", "--port", "41234", "--id", "2", "--lease-ms", "10000");
-    assertEquals(new Endpoint("127.0.0.1", 41234, 7), BalancerProcess.replicaOf(builtIn, 7).orElseThrow());
+    assertEquals(new Endpoint("127.0.0.1", 41234, 7), ReplicaProcesses.replicaOf(builtIn, 7).orElseThrow());
     List<String> blob = List.of("-Xmx64m", "-cp", "l.jar", "dev.lb.server.BlobServer", "--port", "41235");
-    assertEquals(41235, BalancerProcess.replicaOf(blob, 8).orElseThrow().port());
-    assertTrue(BalancerProcess.replicaOf(List.of("-jar", "load-balancer.jar"), 9).isEmpty());
+    assertEquals(41235, ReplicaProcesses.replicaOf(blob, 8).orElseThrow().port());
+    assertTrue(ReplicaProcesses.replicaOf(List.of("-jar", "load-balancer.jar"), 9).isEmpty());
   }
 
   @Test
