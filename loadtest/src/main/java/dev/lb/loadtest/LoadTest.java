@@ -2,6 +2,7 @@ package dev.lb.loadtest;
 
 import dev.lb.loadtest.bench.BenchCommand;
 import dev.lb.loadtest.load.LoadGenerator;
+import dev.lb.loadtest.report.Goals;
 import dev.lb.ring.HashFamilies;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -160,9 +161,9 @@ public final class LoadTest implements Callable<Integer> {
     }
   }
 
-  /** Targets evaluated, then results.json, REPORT.md and the charts written from {@code results}. */
+  /** Goals evaluated, then results.json, REPORT.md and the charts written from {@code results}. */
   private List<String> write(JsonObject results) throws IOException {
-    results.put("targets", Targets.evaluate(results));
+    results.put("targets", Goals.analysis(results));
     Files.writeString(options.out.resolve("results.json"), results.encodePrettily());
     Report.write(options.out, results);
     return ResultCharts.draw(options.out, results);
