@@ -1,4 +1,4 @@
-package dev.lb.loadtest;
+package dev.lb.loadtest.report;
 
 import dev.lb.admin.Palette;
 import java.awt.BasicStroke;
@@ -32,7 +32,7 @@ import org.jfree.chart.ui.TextAnchor;
  * The look every chart shares: white background, light grey grid, one sans-serif font at sizes that read at
  * 900 × 500, no border, shadow or gradient; numbers with thousands separators whatever the machine's locale.
  */
-final class ChartStyle {
+public final class ChartStyle {
 
   static {
     // before the first look at the fonts: a report is drawn on machines without a display
@@ -49,6 +49,8 @@ final class ChartStyle {
   /** Failed requests: a red that stands out from the slate of those answered. */
   static final Color FAILURE = new Color(0xc8, 0x37, 0x37);
   static final Color AXIS = new Color(0xb0, 0xb0, 0xb0);
+  /** Bars that stand for what the one in colour is compared with (the bench's reference proxies): a quiet grey. */
+  public static final Color OTHER = new Color(0x9e, 0x9e, 0x9e);
   static final BasicStroke DASHED = new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
       new float[] {5f, 4f}, 0f);
 
@@ -119,22 +121,22 @@ final class ChartStyle {
   }
 
   /** Whole numbers with thousands separators: 8,432. */
-  static NumberFormat thousands() {
+  public static NumberFormat thousands() {
     return new DecimalFormat("#,##0", DecimalFormatSymbols.getInstance(Locale.ROOT));
   }
 
   /** {@code pattern} (a {@link DecimalFormat} pattern) with the separators of the report, not of the machine. */
-  static NumberFormat format(String pattern) {
+  public static NumberFormat format(String pattern) {
     return new DecimalFormat(pattern, DecimalFormatSymbols.getInstance(Locale.ROOT));
   }
 
   /** The colour of the replica with ring id {@code ringId}: the dashboard's, from {@link Palette}. */
-  static Color replica(int ringId) {
+  public static Color replica(int ringId) {
     return Color.decode(Palette.hex(ringId));
   }
 
   /** Colour of the {@code index}-th series (0-based) of a chart whose series are not replicas. */
-  static Color series(int index) {
+  public static Color series(int index) {
     return replica(index + 1);
   }
 
