@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,9 +61,14 @@ public final class LoadTest implements Callable<Integer> {
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
+    System.exit(commandLine(BenchCommand::addTo).execute(args));
+  }
+
+  /** The whole command line: the experiments, {@code report} and {@code all}, and what {@code extras} adds (bench, jmh). */
+  public static CommandLine commandLine(Consumer<CommandLine> extras) {
     CommandLine cli = new CommandLine(new LoadTest());
-    BenchCommand.addTo(cli);
-    System.exit(cli.execute(args));
+    extras.accept(cli);
+    return cli;
   }
 
   @Override
