@@ -120,50 +120,64 @@ public final class LoadTest implements Callable<Integer> {
   }
 
   private int execute(List<String> parts) {
+    String refused = refusal(parts);
+    if (refused != null) {
+      spec.commandLine().getErr().println(refused);
+      return 2;
+    }
     PrintWriter out = spec.commandLine().getOut();
-    if (options.target == null && !Files.isRegularFile(options.jar)) {
-      spec.commandLine().getErr().println("no balancer jar at " + options.jar
-          + ": build it first (mvn -B -q package -DskipTests) and run from the repository root, or give --jar");
-      return 2;
-    }
-    if (options.target != null && (parts.contains("a4") || parts.contains("remap"))) {
-      spec.commandLine().getErr().println("a4 and remap start a balancer for each configuration: --target does not apply");
-      return 2;
-    }
     Vertx vertx = Vertx.vertx();
-    LoadGenerator generator = new LoadGenerator(vertx, options.concurrency * 2);
     WebClient admin = WebClient.create(vertx);
     try {
-      Files.createDirectories(options.out);
-      Path resultsFile = options.out.resolve("results.json");
-      JsonObject results = Files.exists(resultsFile) ? new JsonObject(Buffer.buffer(Files.readAllBytes(resultsFile))) : new JsonObject();
-      results.put("machine", machine()).put("settings", settings());
-      Experiments experiments = new Experiments(options, generator, admin, out);
+      Experiments experiments = new Experiments(options, new LoadGenerator(vertx, options.concurrency * 2), admin, out);
+      JsonObject results = previousResults().put("machine", machine()).put("settings", settings());
       for (String part : parts) {
-        switch (part) {
-          case "a1", "a2" -> {
-            JsonObject both = experiments.balance(Config.ASSIGNMENT);
-            results.put("a1", both.getJsonObject("a1")).put("a2", both.getJsonObject("a2"));
-          }
-          case "a3" -> results.put("a3", new FailureExperiment(options, experiments, out).run());
-          case "a4" -> results.put("a4", a4(experiments));
-          case "remap" -> results.put("remap", remap(experiments));
-          default -> throw new IllegalArgumentException(part);
-        }
+        measure(part, experiments, results, out);
         write(results);
       }
-      out.println("wrote " + options.out.resolve("REPORT.md") + " and " + resultsFile);
+      out.println("wrote " + options.out.resolve("REPORT.md") + " and " + options.out.resolve("results.json"));
       return 0;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      generator.close();
-      admin.close();
       try {
         vertx.close().await(10, TimeUnit.SECONDS);
       } catch (Exception e) {
         spec.commandLine().getErr().println("Vert.x did not close: " + e);
       }
+    }
+  }
+
+  /** Why {@code parts} cannot run as asked, or null. */
+  private String refusal(List<String> parts) {
+    if (options.target == null && !Files.isRegularFile(options.jar)) {
+      return "no balancer jar at " + options.jar
+          + ": build it first (mvn -B -q package -DskipTests) and run from the repository root, or give --jar";
+    }
+    if (options.target != null && (parts.contains("a4") || parts.contains("remap"))) {
+      return "a4 and remap start a balancer for each configuration: --target does not apply";
+    }
+    return null;
+  }
+
+  /** The results.json already in --out, which a part run alone adds to; empty if there is none. */
+  private JsonObject previousResults() throws IOException {
+    Files.createDirectories(options.out);
+    Path resultsFile = options.out.resolve("results.json");
+    return Files.exists(resultsFile) ? new JsonObject(Buffer.buffer(Files.readAllBytes(resultsFile))) : new JsonObject();
+  }
+
+  /** Runs one part and puts what it measured into {@code results}. */
+  private void measure(String part, Experiments experiments, JsonObject results, PrintWriter out) {
+    switch (part) {
+      case "a1", "a2" -> {
+        JsonObject both = experiments.balance(Config.ASSIGNMENT);
+        results.put("a1", both.getJsonObject("a1")).put("a2", both.getJsonObject("a2"));
+      }
+      case "a3" -> results.put("a3", new FailureExperiment(options, experiments, out).run());
+      case "a4" -> results.put("a4", a4(experiments));
+      case "remap" -> results.put("remap", remap(experiments));
+      default -> throw new IllegalArgumentException(part);
     }
   }
 

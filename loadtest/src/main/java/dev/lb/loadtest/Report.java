@@ -108,27 +108,31 @@ final class Report {
     md.line("");
     for (String kind : new String[] {"kill", "hang"}) {
       JsonObject d = a3.getJsonObject(kind);
-      if (d == null) {
-        continue;
+      if (d != null) {
+        disruption(kind, d);
       }
-      JsonObject run = d.getJsonObject("run");
-      md.line("### A replica %s under load", "kill".equals(kind) ? "killed" : "hung").line("");
-      md.line("![A-3 %s](a3-%s.png)", kind, kind).line("");
-      md.line("%s (replica '%s') %.1f s into a load of %d requests in flight. Detected after %s ms, replaced after %s ms "
-          + "(its successor answering), `/rep` listing the successor after %s ms. Of %d requests, %d failed; latency p99 "
-          + "%d µs, max %d µs.", d.getString("disruption"), d.getString("replica"), d.getDouble("atSeconds", 2.5),
-          d.getInteger("concurrency", 16), d.getValue("detectMs"),
-          d.getValue("replaceMs"), d.getValue("repBackMs"), run.getLong("requests"), run.getLong("failed"),
-          run.getJsonObject("latencyMicros").getLong("p99"), run.getJsonObject("latencyMicros").getLong("max"));
-      md.line("");
-      md.line("kill".equals(kind)
-          ? "The manager learns of the exit from the process itself; requests in flight on the dead replica fail to "
-              + "connect or are reset, and the balancer retries each on the next replica clockwise. Throughput dips while "
-              + "a new JVM starts on the same cores and the next replica clockwise, cold, takes the dead one's keys."
-          : "A stopped process keeps its connections open, so only the heartbeat finds it (3 missed probes); requests "
-              + "sent to it wait until the manager kills it, their connections reset and the balancer retries them "
-              + "elsewhere: that wait is the maximum latency above.").line("");
     }
+  }
+
+  /** One of A-3's disruptions: what was done, when it was seen and mended, and what the clients saw meanwhile. */
+  private void disruption(String kind, JsonObject d) {
+    JsonObject run = d.getJsonObject("run");
+    md.line("### A replica %s under load", "kill".equals(kind) ? "killed" : "hung").line("");
+    md.line("![A-3 %s](a3-%s.png)", kind, kind).line("");
+    md.line("%s (replica '%s') %.1f s into a load of %d requests in flight. Detected after %s ms, replaced after %s ms "
+        + "(its successor answering), `/rep` listing the successor after %s ms. Of %d requests, %d failed; latency p99 "
+        + "%d µs, max %d µs.", d.getString("disruption"), d.getString("replica"), d.getDouble("atSeconds", 2.5),
+        d.getInteger("concurrency", 16), d.getValue("detectMs"),
+        d.getValue("replaceMs"), d.getValue("repBackMs"), run.getLong("requests"), run.getLong("failed"),
+        run.getJsonObject("latencyMicros").getLong("p99"), run.getJsonObject("latencyMicros").getLong("max"));
+    md.line("");
+    md.line("kill".equals(kind)
+        ? "The manager learns of the exit from the process itself; requests in flight on the dead replica fail to "
+            + "connect or are reset, and the balancer retries each on the next replica clockwise. Throughput dips while "
+            + "a new JVM starts on the same cores and the next replica clockwise, cold, takes the dead one's keys."
+        : "A stopped process keeps its connections open, so only the heartbeat finds it (3 missed probes); requests "
+            + "sent to it wait until the manager kills it, their connections reset and the balancer retries them "
+            + "elsewhere: that wait is the maximum latency above.").line("");
   }
 
   private void remap() {

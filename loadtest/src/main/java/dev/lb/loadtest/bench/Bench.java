@@ -43,16 +43,17 @@ final class Bench {
   private final Path logs;
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
   private final WebClient client = WebClient.create(vertx);
-  private final LoadGenerator jvmLoad;
+  private final LoadGenerator generator;
   private final Target.ClosedLoop closedLoop;
-  private final String generator;
+  /** What makes the closed-loop load, as the report names it. */
+  private final String loadName;
   private final long ticksPerSecond = ProcStat.clockTicksPerSecond();
 
   Bench(BenchSettings settings, PrintWriter out) {
     this.settings = settings;
     this.out = out;
     this.logs = settings.out().resolve("logs");
-    this.jvmLoad = new LoadGenerator(vertx, settings.connections());
+    this.generator = new LoadGenerator(vertx, settings.connections());
     Optional<Path> wrk = settings.generator().equals("jvm") ? Optional.empty() : Tools.find("wrk");
     if (settings.generator().equals("wrk") && wrk.isEmpty()) {
       throw new IllegalStateException("--generator wrk, but wrk is not installed");
@@ -61,17 +62,17 @@ final class Bench {
     if (wrk.isPresent()) {
       Wrk w = new Wrk(wrk.get(), settings.out(), settings.threads(), settings.connections());
       closedLoop = w::run;
-      generator = "wrk -t" + settings.threads() + " -c" + settings.connections();
+      loadName = "wrk -t" + settings.threads() + " -c" + settings.connections();
     } else {
-      closedLoop = (target, seconds) -> jvmLoad.run(Plan.closedLoop(target, settings.connections(), seconds * 1000L)).await();
-      generator = "JVM generator, " + settings.connections() + " connections"
+      closedLoop = (target, seconds) -> generator.run(Plan.closedLoop(target, settings.connections(), seconds * 1000L)).await();
+      loadName = "JVM generator, " + settings.connections() + " connections"
           + (settings.generator().equals("jvm") ? "" : " (wrk not installed)");
     }
   }
 
   int run() {
     JsonObject results = new JsonObject().put("command", settings.commandLine()).put("date", Instant.now().toString())
-        .put("machine", Machine.describe()).put("settings", settings.toJson()).put("generator", generator);
+        .put("machine", Machine.describe()).put("settings", settings.toJson()).put("generator", loadName);
     try {
       results.put("targets", compare());
       say("start-up: a fresh balancer, " + settings.startupS() + " s of 1-s runs");
@@ -88,7 +89,7 @@ final class Bench {
       return 0;
     } finally {
       Children.stopAll();
-      jvmLoad.close();
+      generator.close();
       try {
         vertx.close().await(10, TimeUnit.SECONDS);
       } catch (TimeoutException e) {
@@ -109,7 +110,7 @@ final class Bench {
       targets.add(proxy("nginx", replicas, proxies));
       targets.add(Target.of("direct", replicas.get(0), List::of, replicas));
       say("targets: " + targets.stream().map(t -> t.name + (t.active() ? " " + t.endpoint.url() : " (" + t.skipped + ")")).toList()
-          + "; replicas " + replicas.stream().map(Endpoint::address).toList() + "; load: " + generator);
+          + "; replicas " + replicas.stream().map(Endpoint::address).toList() + "; load: " + loadName);
       return drive(targets);
     } finally {
       proxies.forEach(Proxies.Started::stop);
@@ -145,21 +146,26 @@ final class Bench {
           .put("warmupFixedRate", fixedRate(t).toJson());
     }
     for (int round = 1; round <= settings.rounds(); round++) {
-      for (Target t : active) {
-        JsonObject closed = t.closedLoop(closedLoop, settings.durationS(), ticksPerSecond);
-        say(String.format("round %d, %s: %,d req/s, p99 %d us", round, t.name, closed.getLong("requestsPerSecond"),
-            closed.getJsonObject("latencyUs").getLong("p99")));
-        entry(json, t).getJsonArray("rounds").add(new JsonObject().put("round", round).put("closed", closed));
-      }
-      for (Target t : active) {
-        Run fixed = fixedRate(t);
-        say(String.format("round %d, %s at %,d req/s: p99 %d us, %d errors", round, t.name, settings.rate(),
-            fixed.latency().p99(), fixed.errors()));
-        JsonArray rounds = entry(json, t).getJsonArray("rounds");
-        rounds.getJsonObject(rounds.size() - 1).put("fixedRate", fixed.toJson());
-      }
+      round(round, active, json);
     }
     return json;
+  }
+
+  /** One round: every target closed-loop, then every target at the fixed rate, in the same order. */
+  private void round(int round, List<Target> active, JsonArray json) {
+    for (Target t : active) {
+      JsonObject closed = t.closedLoop(closedLoop, settings.durationS(), ticksPerSecond);
+      say(String.format("round %d, %s: %,d req/s, p99 %d us", round, t.name, closed.getLong("requestsPerSecond"),
+          closed.getJsonObject("latencyUs").getLong("p99")));
+      entry(json, t).getJsonArray("rounds").add(new JsonObject().put("round", round).put("closed", closed));
+    }
+    for (Target t : active) {
+      Run fixed = fixedRate(t);
+      say(String.format("round %d, %s at %,d req/s: p99 %d us, %d errors", round, t.name, settings.rate(),
+          fixed.latency().p99(), fixed.errors()));
+      JsonArray rounds = entry(json, t).getJsonArray("rounds");
+      rounds.getJsonObject(rounds.size() - 1).put("fixedRate", fixed.toJson());
+    }
   }
 
   /** A later part's results, or its failure as a result: the comparison already measured is kept either way. */
@@ -174,7 +180,7 @@ final class Bench {
   }
 
   private Run fixedRate(Target t) {
-    return jvmLoad.run(Plan.fixedRate(t.endpoint, settings.rate(), settings.durationS() * 1000L, settings.connections()))
+    return generator.run(Plan.fixedRate(t.endpoint, settings.rate(), settings.durationS() * 1000L, settings.connections()))
         .await();
   }
 

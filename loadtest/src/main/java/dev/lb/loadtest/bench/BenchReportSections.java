@@ -70,21 +70,22 @@ final class BenchReportSections {
         transfers.getLong("uploadBytes") >> 20));
     List<List<String>> rows = new ArrayList<>();
     for (String target : List.of("balancer", "haproxy", "direct")) {
-      if (!(transfers.getValue(target) instanceof JsonObject t)) {
+      if (transfers.getValue(target) instanceof JsonObject t) {
+        rows.add(transferRow(target, "download", t.getJsonObject("download")));
+        rows.add(transferRow(target, "upload", t.getJsonObject("upload")));
+      } else {
         rows.add(List.of(target, String.valueOf(transfers.getValue(target, "not measured")), "", "", ""));
-        continue;
-      }
-      for (String kind : List.of("download", "upload")) {
-        JsonObject r = t.getJsonObject(kind);
-        JsonObject heap = r.getJsonObject("heap");
-        rows.add(List.of(target, kind, r.getBoolean("ok") ? "ok" : r.getString("error"),
-            r.getBoolean("ok") ? String.valueOf(r.getValue("MiBps")) : "",
-            heap == null ? "" : heap.containsKey("error") ? heap.getString("error")
-                : heap.getValue("heapGrowthMiB") + " (old gen " + heap.getValue("oldGenGrowthMiB") + ")"));
       }
     }
     md.table(List.of("target", "transfer", "result", "MiB/s", "heap growth MiB"), rows);
     md.text("\n");
   }
 
+  private static List<String> transferRow(String target, String kind, JsonObject r) {
+    JsonObject heap = r.getJsonObject("heap");
+    return List.of(target, kind, r.getBoolean("ok") ? "ok" : r.getString("error"),
+        r.getBoolean("ok") ? String.valueOf(r.getValue("MiBps")) : "",
+        heap == null ? "" : heap.containsKey("error") ? heap.getString("error")
+            : heap.getValue("heapGrowthMiB") + " (old gen " + heap.getValue("oldGenGrowthMiB") + ")");
+  }
 }

@@ -81,12 +81,17 @@ public final class ChartStyle {
     }
     LegendTitle legendTitle = chart.getLegend();
     if (legendTitle != null) {
-      legendTitle.setVisible(legend);
-      legendTitle.setFrame(BlockBorder.NONE);
-      legendTitle.setPosition(RectangleEdge.BOTTOM);
-      legendTitle.setItemFont(font(Font.PLAIN, 12));
-      legendTitle.setItemPaint(INK);
+      legend(legendTitle, legend);
     }
+  }
+
+  /** A legend below the plot, unframed, shown only where it tells series apart. */
+  private static void legend(LegendTitle legend, boolean visible) {
+    legend.setVisible(visible);
+    legend.setFrame(BlockBorder.NONE);
+    legend.setPosition(RectangleEdge.BOTTOM);
+    legend.setItemFont(font(Font.PLAIN, 12));
+    legend.setItemPaint(INK);
   }
 
   /**
@@ -163,12 +168,16 @@ public final class ChartStyle {
     t.setShadowVisible(false);
     t.setBarPainter(new StandardBarPainter());
     t.setXYBarPainter(new StandardXYBarPainter());
+    t.setDrawingSupplier(drawingSupplier());
+    return t;
+  }
+
+  /** Series take the palette's colours in order, as replicas do by ring id. */
+  private static DefaultDrawingSupplier drawingSupplier() {
     Color[] colours = new Color[Palette.size()];
     Arrays.setAll(colours, ChartStyle::series);
-    t.setDrawingSupplier(new DefaultDrawingSupplier(colours, colours, colours,
-        DefaultDrawingSupplier.DEFAULT_STROKE_SEQUENCE, DefaultDrawingSupplier.DEFAULT_OUTLINE_STROKE_SEQUENCE,
-        DefaultDrawingSupplier.DEFAULT_SHAPE_SEQUENCE));
-    return t;
+    return new DefaultDrawingSupplier(colours, colours, colours, DefaultDrawingSupplier.DEFAULT_STROKE_SEQUENCE,
+        DefaultDrawingSupplier.DEFAULT_OUTLINE_STROKE_SEQUENCE, DefaultDrawingSupplier.DEFAULT_SHAPE_SEQUENCE);
   }
 
   private static String fontFamily() {

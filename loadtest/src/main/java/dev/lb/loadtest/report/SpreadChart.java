@@ -61,6 +61,12 @@ public final class SpreadChart {
     legend.add(new LegendItem("mean per replica (the even share)", ChartStyle.AGGREGATE));
     legend.add(new LegendItem("from the least to the most any replica handled", BAND_KEY));
     plot.setFixedLegendItems(legend);
+    axes(plot);
+    Charts.save(chart, file);
+  }
+
+  /** Whole numbers of replicas along x; requests from zero up, with room above for the edges' labels. */
+  private static void axes(XYPlot plot) {
     NumberAxis x = (NumberAxis) plot.getDomainAxis();
     x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     x.setLowerMargin(0.05);
@@ -70,7 +76,6 @@ public final class SpreadChart {
     y.setLowerBound(0);
     y.setUpperMargin(0.08);
     ChartStyle.quiet(y);
-    Charts.save(chart, file);
   }
 
   /** The top and bottom of {@code band} as two series, "most" and "least", to draw and label the edges. */
