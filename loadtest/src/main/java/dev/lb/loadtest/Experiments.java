@@ -1,9 +1,9 @@
 package dev.lb.loadtest;
 
-import dev.lb.loadtest.process.Balancer;
 import dev.lb.loadtest.load.LoadGenerator;
 import dev.lb.loadtest.load.Plan;
 import dev.lb.loadtest.load.Run;
+import dev.lb.loadtest.process.Balancer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;

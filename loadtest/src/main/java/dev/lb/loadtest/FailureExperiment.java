@@ -1,8 +1,8 @@
 package dev.lb.loadtest;
 
-import dev.lb.loadtest.process.Wait;
-import dev.lb.loadtest.process.Balancer;
 import dev.lb.loadtest.load.Run;
+import dev.lb.loadtest.process.Balancer;
+import dev.lb.loadtest.process.Wait;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

@@ -17,14 +17,14 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The load test and analysis of SPEC §6: {@code a1}, {@code a2}, {@code a3}, {@code a4}, {@code remap}, {@code all}. */
 @Command(name = "loadtest", mixinStandardHelpOptions = true, version = "loadtest 1.0.0",

@@ -1,14 +1,14 @@
 package dev.lb.loadtest.bench;
 
-import dev.lb.loadtest.process.Tools;
-import dev.lb.loadtest.process.ProcStat;
-import dev.lb.loadtest.process.Children;
-import dev.lb.loadtest.process.Balancer;
 import dev.lb.loadtest.load.Endpoint;
 import dev.lb.loadtest.load.LoadGenerator;
 import dev.lb.loadtest.load.Plan;
 import dev.lb.loadtest.load.Run;
 import dev.lb.loadtest.load.Wrk;
+import dev.lb.loadtest.process.Balancer;
+import dev.lb.loadtest.process.Children;
+import dev.lb.loadtest.process.ProcStat;
+import dev.lb.loadtest.process.Tools;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;

@@ -1,7 +1,7 @@
 package dev.lb.loadtest.bench;
 
-import dev.lb.loadtest.process.Wait;
 import dev.lb.loadtest.process.Children;
+import dev.lb.loadtest.process.Wait;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;

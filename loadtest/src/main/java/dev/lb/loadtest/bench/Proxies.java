@@ -1,8 +1,8 @@
 package dev.lb.loadtest.bench;
 
-import dev.lb.loadtest.process.Loopback;
-import dev.lb.loadtest.process.Children;
 import dev.lb.loadtest.load.Endpoint;
+import dev.lb.loadtest.process.Children;
+import dev.lb.loadtest.process.Loopback;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

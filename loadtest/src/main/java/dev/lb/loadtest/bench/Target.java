@@ -1,15 +1,16 @@
 package dev.lb.loadtest.bench;
 
-import dev.lb.loadtest.process.ProcStat;
 import dev.lb.loadtest.load.Endpoint;
 import dev.lb.loadtest.load.Run;
+import dev.lb.loadtest.process.ProcStat;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * One thing the bench drives: the balancer, a reference proxy, or a replica directly. Its own processes are those
- * whose CPU time and memory count as its cost (none for the direct baseline); the replicas' are counted apart.
+ * A proxy under test: the balancer or a reference proxy, or, as the baseline, a replica driven directly. Its own
+ * processes are those whose CPU time and memory count as its cost (none for the direct baseline); the replicas' are
+ * counted apart.
  */
 final class Target {
 

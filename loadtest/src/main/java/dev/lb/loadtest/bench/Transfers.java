@@ -1,8 +1,8 @@
 package dev.lb.loadtest.bench;
 
-import dev.lb.loadtest.process.Tools;
-import dev.lb.loadtest.process.Balancer;
 import dev.lb.loadtest.load.Endpoint;
+import dev.lb.loadtest.process.Balancer;
+import dev.lb.loadtest.process.Tools;
 import dev.lb.server.BlobServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
