@@ -1,7 +1,12 @@
 package dev.lb.loadtest;
 
+import dev.lb.loadtest.load.LoadGenerator;
+import dev.lb.loadtest.load.Plan;
+import dev.lb.loadtest.load.Run;
+import dev.lb.loadtest.process.Balancer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -18,51 +23,57 @@ final class Experiments {
   static final int MAX_N = 6;
 
   private final LoadTest.Options options;
-  private final Generator generator;
+  private final LoadGenerator generator;
+  private final WebClient admin;
   private final PrintWriter out;
 
-  Experiments(LoadTest.Options options, Generator generator, PrintWriter out) {
+  Experiments(LoadTest.Options options, LoadGenerator generator, WebClient admin, PrintWriter out) {
     this.options = options;
     this.generator = generator;
+    this.admin = admin;
     this.out = out;
   }
 
   /** A balancer of {@code env} (plus the backend chosen), or the {@code --target} one. */
   Balancer open(String label, Map<String, String> env) {
     if (options.target != null) {
-      return Balancer.at(options.target, generator.client());
+      return Balancer.at(options.target, admin);
     }
     Map<String, String> all = new HashMap<>(env);
     all.put("LB_BACKEND", options.backend);
     all.put("LB_DOCKER_OWNER", "loadtest");
-    return Balancer.start(options.jar, all, options.out.resolve("logs").resolve(label + ".log"), generator.client());
+    return Balancer.start(options.jar, all, options.out.resolve("logs").resolve(label + ".log"), admin);
+  }
+
+  /** {@code requests} GETs of {@code /home} through {@code b}: one measurement. */
+  Plan home(Balancer b, int requests, int concurrency) {
+    return Plan.requests(b.endpoint(), "/home", requests, concurrency);
   }
 
   Run measure(Balancer b, int requests, String title) {
-    Generator.Plan plan = new Generator.Plan(b.host, b.port, "/home", requests, options.concurrency);
-    return measure(plan, title);
+    return measure(home(b, requests, options.concurrency), title);
   }
 
-  Run measure(Generator.Plan plan, String title) {
+  /** Runs {@code plan}, with a progress bar on a terminal (on standard error: the results go to standard output). */
+  Run measure(Plan plan, String title) {
     if (!options.progress || System.console() == null) {
       return generator.run(plan).await();
     }
     try (ProgressBar bar = new ProgressBarBuilder().setTaskName(title).setInitialMax(plan.requests())
         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200)
         .setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
-      return generator.run(plan.withProgress(bar)).await();
+      return generator.run(plan.onReply((k, replica) -> bar.step())).await();
     }
   }
 
-  Generator generator() {
+  LoadGenerator generator() {
     return generator;
   }
 
   /** Load for {@code millis}, not measured: lets the JIT compile the hot paths of a fresh balancer. */
   void warm(Balancer b, long millis) {
     if (millis > 0) {
-      generator.run(new Generator.Plan(b.host, b.port, "/home", Integer.MAX_VALUE, options.concurrency)
-          .lasting(millis)).await();
+      generator.run(home(b, Integer.MAX_VALUE, options.concurrency).lasting(millis)).await();
     }
   }
 
@@ -91,13 +102,13 @@ final class Experiments {
   private JsonObject a1(Balancer b, Config config) {
     Run run = measure(b, options.requests, "A-1 " + config.name());
     List<String> replicas = b.replicas();
-    Stats stats = Stats.of(run.perReplica, replicas);
+    Stats stats = Stats.of(run.perReplica(), replicas);
     out.printf("A-1 %-16s %d requests in %.0f ms (%.0f/s), p50 %d us, p99 %d us, max/mean %.3f, failed %d%n",
-        config.name(), run.total(), run.wallMillis(), run.requestsPerSecond(), run.latencyMicros.getValueAtPercentile(50),
-        run.latencyMicros.getValueAtPercentile(99), stats.maxOverMean(), run.failed);
+        config.name(), run.total(), run.wallMillis(), run.sentPerSecond(), run.latency().p50(), run.latency().p99(),
+        stats.maxOverMean(), run.errors());
     out.flush();
     return new JsonObject().put("config", config.name()).put("description", config.description())
-        .put("run", run.toJson()).put("stats", stats.toJson());
+        .put("run", run.analysisJson()).put("stats", stats.toJson());
   }
 
   private JsonObject a2(Balancer b, Config config) {
@@ -108,8 +119,8 @@ final class Experiments {
         b.add(1, List.of());
       }
       Run run = measure(b, options.requests, "A-2 " + config.name() + " N=" + n);
-      Stats stats = Stats.of(run.perReplica, b.replicas());
-      rows.add(stats.toJson().put("failed", run.failed).put("requestsPerSecond", Math.round(run.requestsPerSecond())));
+      Stats stats = Stats.of(run.perReplica(), b.replicas());
+      rows.add(stats.toJson().put("failed", run.errors()).put("requestsPerSecond", Math.round(run.sentPerSecond())));
     }
     if (options.target != null && b.replicas().size() > start) {
       b.remove(b.replicas().size() - start, List.of());
@@ -142,11 +153,11 @@ final class Experiments {
 
   private String[] owners(Balancer b, Config config, String phase) {
     String[] owners = new String[options.requests];
-    Generator.Plan plan = new Generator.Plan(b.host, b.port, "/home", options.requests, options.concurrency)
-        .withKeys("X-Key", k -> "user-" + k, (k, replica) -> owners[k] = replica);
+    Plan plan = home(b, options.requests, options.concurrency).withKeys("X-Key", k -> "user-" + k)
+        .onReply((k, replica) -> owners[k] = replica);
     Run run = measure(plan, "remap " + config.name() + " " + phase);
-    if (run.failed > 0) {
-      throw new IllegalStateException(run.failed + " requests failed while mapping keys");
+    if (run.errors() > 0) {
+      throw new IllegalStateException(run.errors() + " requests failed while mapping keys");
     }
     return owners;
   }

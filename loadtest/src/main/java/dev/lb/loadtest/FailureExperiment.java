@@ -1,5 +1,8 @@
 package dev.lb.loadtest;
 
+import dev.lb.loadtest.load.Run;
+import dev.lb.loadtest.process.Balancer;
+import dev.lb.loadtest.process.Wait;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -11,8 +14,8 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * A-3: every endpoint exercised with its reply checked; then a replica killed (SIGKILL) and another hung (SIGSTOP)
@@ -54,8 +57,23 @@ final class FailureExperiment {
   }
 
   private JsonArray endpoints(Balancer b) {
-    int n = b.replicas().size();
-    List<Check> checks = List.of(
+    JsonArray results = new JsonArray();
+    for (Check check : checks(b.replicas().size())) {
+      String[] parts = check.request().split(" ", 3);
+      HttpResponse<Buffer> resp = b.send(HttpMethod.valueOf(parts[0]), parts[1], parts.length > 2 ? parts[2] : null);
+      JsonObject body = resp.body() == null || resp.body().length() == 0 ? null : resp.bodyAsJsonObject();
+      boolean pass = resp.statusCode() == check.status() && check.body().test(body);
+      results.add(new JsonObject().put("request", check.request()).put("expected", check.status() + " " + check.expected())
+          .put("status", resp.statusCode()).put("body", body == null ? "" : body.encode()).put("pass", pass));
+      out.printf("A-3 %-4s %-48s -> %d%n", pass ? "ok" : "FAIL", check.request(), resp.statusCode());
+    }
+    out.flush();
+    return results;
+  }
+
+  /** Every endpoint, with the status and body the assignment asks for, on a balancer of {@code n} replicas. */
+  private static List<Check> checks(int n) {
+    return List.of(
         new Check("GET /rep", 200, "N = " + n, m -> m.getJsonObject("message").getInteger("N") == n),
         new Check("GET /home", 200, "Hello from Server: <id>", m -> m.getString("message").startsWith("Hello from Server: ")),
         new Check("GET /heartbeat", 200, "empty body", m -> m == null),
@@ -74,18 +92,6 @@ final class FailureExperiment {
         new Check("GET /other", 400, "'/other' endpoint does not exist in server replicas",
             m -> m.getString("message").equals("<Error> '/other' endpoint does not exist in server replicas")),
         new Check("GET /add", 405, "Method GET is not allowed", m -> m.getString("message").contains("not allowed")));
-    JsonArray results = new JsonArray();
-    for (Check check : checks) {
-      String[] parts = check.request().split(" ", 3);
-      HttpResponse<Buffer> resp = b.send(HttpMethod.valueOf(parts[0]), parts[1], parts.length > 2 ? parts[2] : null);
-      JsonObject body = resp.body() == null || resp.body().length() == 0 ? null : resp.bodyAsJsonObject();
-      boolean pass = resp.statusCode() == check.status() && check.body().test(body);
-      results.add(new JsonObject().put("request", check.request()).put("expected", check.status() + " " + check.expected())
-          .put("status", resp.statusCode()).put("body", body == null ? "" : body.encode()).put("pass", pass));
-      out.printf("A-3 %-4s %-48s -> %d%n", pass ? "ok" : "FAIL", check.request(), resp.statusCode());
-    }
-    out.flush();
-    return results;
   }
 
   /** Load for {@link #LOAD_MS}; at {@link #DISRUPT_AT_MS} one replica is killed or hung. */
@@ -93,45 +99,55 @@ final class FailureExperiment {
     try (Balancer b = experiments.open("a3-" + kind, Map.of("LB_REPLICAS", "3"))) {
       experiments.warm(b, WARMUP_MS);
       List<String> before = b.replicas();
-      Generator.Plan plan = new Generator.Plan(b.host, b.port, "/home", Integer.MAX_VALUE, CONCURRENCY).lasting(LOAD_MS);
-      Future<Run> load = experimentsRun(plan);
-      Balancer.pause(DISRUPT_AT_MS);
+      Future<Run> load = experiments.generator().run(experiments.home(b, Integer.MAX_VALUE, CONCURRENCY).lasting(LOAD_MS));
+      Wait.pause(DISRUPT_AT_MS);
       long at = System.currentTimeMillis();
       String how = signal(b, kind);
-      Long back = null;
-      List<String> after = before;
-      while (System.currentTimeMillis() - at < LOAD_MS) {
-        after = b.replicas();
-        if (after.size() == before.size() && !after.equals(before)) {
-          back = System.currentTimeMillis() - at;
-          break;
-        }
-        Balancer.pause(20);
-      }
+      Replacement replacement = awaitReplacement(b, before, at);
       Run run = load.await();
-      List<String> gone = new ArrayList<>(before);
-      gone.removeAll(after);
-      String victim = gone.isEmpty() ? "?" : gone.get(0);
-      // the balancer's lifecycle lines: replica 'Server 2' (ring id 2, 127.0.0.1:41981) down: ... / replaced: by ...
-      String lifecycle = "replica '" + java.util.regex.Pattern.quote(victim) + "' \\([^)]*\\) ";
-      Optional<Long> detected = b.logged(java.util.regex.Pattern.compile(lifecycle + "down"), at);
-      Optional<Long> replaced = b.logged(java.util.regex.Pattern.compile(lifecycle + "replaced"), at);
+      String victim = replacement.victim(before);
       JsonObject result = new JsonObject().put("disruption", how).put("replica", victim)
           .put("atSeconds", DISRUPT_AT_MS / 1000.0).put("concurrency", CONCURRENCY)
-          .put("detectMs", detected.map(t -> t - at).orElse(null))
-          .put("replaceMs", replaced.map(t -> t - at).orElse(null))
-          .put("repBackMs", back).put("run", run.toJson())
-          .put("timeline", run.timelineJson().put("disruptedAtMs", at - run.startMillis));
+          .put("detectMs", loggedAfter(b, victim, "down", at)).put("replaceMs", loggedAfter(b, victim, "replaced", at))
+          .put("repBackMs", replacement.backMs()).put("run", run.analysisJson())
+          .put("timeline", run.timeline().toJson().put("disruptedAtMs", at - run.startMillis()));
       out.printf("A-3 %s: %s; detected after %s ms, replaced after %s ms, /rep back after %s ms; %d requests, %d failed, max latency %d us%n",
-          kind, how, result.getValue("detectMs"), result.getValue("replaceMs"), back, run.total(), run.failed,
-          run.latencyMicros.getMaxValue());
+          kind, how, result.getValue("detectMs"), result.getValue("replaceMs"), replacement.backMs(), run.total(),
+          run.errors(), run.latency().max());
       out.flush();
       return result;
     }
   }
 
-  private Future<Run> experimentsRun(Generator.Plan plan) {
-    return experiments.generator().run(plan);
+  /** What {@code /rep} listed once a replica was replaced, and how long after the disruption (null: not in time). */
+  private record Replacement(List<String> after, Long backMs) {
+
+    /** The replica that is gone from the list, "?" if none is. */
+    String victim(List<String> before) {
+      List<String> gone = new ArrayList<>(before);
+      gone.removeAll(after);
+      return gone.isEmpty() ? "?" : gone.get(0);
+    }
+  }
+
+  /** Polls {@code /rep} until it lists as many replicas as {@code before}, not the same ones, or the load ends. */
+  private static Replacement awaitReplacement(Balancer b, List<String> before, long at) {
+    List<List<String>> last = new ArrayList<>(List.of(before));
+    boolean replaced = Wait.until(() -> {
+      List<String> now = b.replicas();
+      last.set(0, now);
+      return now.size() == before.size() && !now.equals(before);
+    }, LOAD_MS - (System.currentTimeMillis() - at), 20);
+    return new Replacement(last.get(0), replaced ? System.currentTimeMillis() - at : null);
+  }
+
+  /**
+   * Ms from {@code at} to the balancer's lifecycle line for {@code victim} saying {@code what}, or null: the lines read
+   * {@code replica 'Server 2' (ring id 2, 127.0.0.1:41981) down: ...} and {@code ... replaced: by ...}.
+   */
+  private static Long loggedAfter(Balancer b, String victim, String what, long at) {
+    Pattern line = Pattern.compile("replica '" + Pattern.quote(victim) + "' \\([^)]*\\) " + what);
+    return b.logged(line, at).map(t -> t - at).orElse(null);
   }
 
   private String signal(Balancer b, String kind) {

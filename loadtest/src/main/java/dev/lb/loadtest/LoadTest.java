@@ -1,11 +1,14 @@
 package dev.lb.loadtest;
 
 import dev.lb.loadtest.bench.BenchCommand;
+import dev.lb.loadtest.load.LoadGenerator;
+import dev.lb.loadtest.report.Goals;
 import dev.lb.ring.HashFamilies;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -15,12 +18,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The load test and analysis of SPEC §6: {@code a1}, {@code a2}, {@code a3}, {@code a4}, {@code remap}, {@code all}. */
 @Command(name = "loadtest", mixinStandardHelpOptions = true, version = "loadtest 1.0.0",
@@ -57,9 +61,14 @@ public final class LoadTest implements Callable<Integer> {
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
+    System.exit(commandLine(BenchCommand::addTo).execute(args));
+  }
+
+  /** The whole command line: the experiments, {@code report} and {@code all}, and what {@code extras} adds (bench, jmh). */
+  public static CommandLine commandLine(Consumer<CommandLine> extras) {
     CommandLine cli = new CommandLine(new LoadTest());
-    BenchCommand.addTo(cli);
-    System.exit(cli.execute(args));
+    extras.accept(cli);
+    return cli;
   }
 
   @Override
@@ -111,43 +120,26 @@ public final class LoadTest implements Callable<Integer> {
   }
 
   private int execute(List<String> parts) {
+    String refused = refusal(parts);
+    if (refused != null) {
+      spec.commandLine().getErr().println(refused);
+      return 2;
+    }
     PrintWriter out = spec.commandLine().getOut();
-    if (options.target == null && !Files.isRegularFile(options.jar)) {
-      spec.commandLine().getErr().println("no balancer jar at " + options.jar
-          + ": build it first (mvn -B -q package -DskipTests) and run from the repository root, or give --jar");
-      return 2;
-    }
-    if (options.target != null && (parts.contains("a4") || parts.contains("remap"))) {
-      spec.commandLine().getErr().println("a4 and remap start a balancer for each configuration: --target does not apply");
-      return 2;
-    }
     Vertx vertx = Vertx.vertx();
-    Generator generator = new Generator(vertx, options.concurrency * 2);
+    WebClient admin = WebClient.create(vertx);
     try {
-      Files.createDirectories(options.out);
-      Path resultsFile = options.out.resolve("results.json");
-      JsonObject results = Files.exists(resultsFile) ? new JsonObject(Buffer.buffer(Files.readAllBytes(resultsFile))) : new JsonObject();
-      results.put("machine", machine()).put("settings", settings());
-      Experiments experiments = new Experiments(options, generator, out);
+      Experiments experiments = new Experiments(options, new LoadGenerator(vertx, options.concurrency * 2), admin, out);
+      JsonObject results = previousResults().put("machine", machine()).put("settings", settings());
       for (String part : parts) {
-        switch (part) {
-          case "a1", "a2" -> {
-            JsonObject both = experiments.balance(Config.ASSIGNMENT);
-            results.put("a1", both.getJsonObject("a1")).put("a2", both.getJsonObject("a2"));
-          }
-          case "a3" -> results.put("a3", new FailureExperiment(options, experiments, out).run());
-          case "a4" -> results.put("a4", a4(experiments));
-          case "remap" -> results.put("remap", remap(experiments));
-          default -> throw new IllegalArgumentException(part);
-        }
+        measure(part, experiments, results, out);
         write(results);
       }
-      out.println("wrote " + options.out.resolve("REPORT.md") + " and " + resultsFile);
+      out.println("wrote " + options.out.resolve("REPORT.md") + " and " + options.out.resolve("results.json"));
       return 0;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      generator.close();
       try {
         vertx.close().await(10, TimeUnit.SECONDS);
       } catch (Exception e) {
@@ -156,9 +148,42 @@ public final class LoadTest implements Callable<Integer> {
     }
   }
 
-  /** Targets evaluated, then results.json, REPORT.md and the charts written from {@code results}. */
+  /** Why {@code parts} cannot run as asked, or null. */
+  private String refusal(List<String> parts) {
+    if (options.target == null && !Files.isRegularFile(options.jar)) {
+      return "no balancer jar at " + options.jar
+          + ": build it first (mvn -B -q package -DskipTests) and run from the repository root, or give --jar";
+    }
+    if (options.target != null && (parts.contains("a4") || parts.contains("remap"))) {
+      return "a4 and remap start a balancer for each configuration: --target does not apply";
+    }
+    return null;
+  }
+
+  /** The results.json already in --out, which a part run alone adds to; empty if there is none. */
+  private JsonObject previousResults() throws IOException {
+    Files.createDirectories(options.out);
+    Path resultsFile = options.out.resolve("results.json");
+    return Files.exists(resultsFile) ? new JsonObject(Buffer.buffer(Files.readAllBytes(resultsFile))) : new JsonObject();
+  }
+
+  /** Runs one part and puts what it measured into {@code results}. */
+  private void measure(String part, Experiments experiments, JsonObject results, PrintWriter out) {
+    switch (part) {
+      case "a1", "a2" -> {
+        JsonObject both = experiments.balance(Config.ASSIGNMENT);
+        results.put("a1", both.getJsonObject("a1")).put("a2", both.getJsonObject("a2"));
+      }
+      case "a3" -> results.put("a3", new FailureExperiment(options, experiments, out).run());
+      case "a4" -> results.put("a4", a4(experiments));
+      case "remap" -> results.put("remap", remap(experiments));
+      default -> throw new IllegalArgumentException(part);
+    }
+  }
+
+  /** Goals evaluated, then results.json, REPORT.md and the charts written from {@code results}. */
   private List<String> write(JsonObject results) throws IOException {
-    results.put("targets", Targets.evaluate(results));
+    results.put("targets", Goals.analysis(results));
     Files.writeString(options.out.resolve("results.json"), results.encodePrettily());
     Report.write(options.out, results);
     return ResultCharts.draw(options.out, results);

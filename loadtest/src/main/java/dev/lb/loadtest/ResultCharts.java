@@ -1,5 +1,8 @@
 package dev.lb.loadtest;
 
+import dev.lb.loadtest.report.ChartStyle;
+import dev.lb.loadtest.report.Charts;
+import dev.lb.loadtest.report.SpreadChart;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -100,7 +103,7 @@ final class ResultCharts {
         disruption.getInteger("concurrency", 0) + " requests in flight · " + count(run.getLong("failed")) + " of "
             + count(run.getLong("requests")) + " failed · counted in " + timeline.getLong("bucketMs")
             + " ms buckets, shown per second",
-        "time since the load started (s)", "requests / s"), series, marks);
+        "time since the load started (s)", "requests / s"), series, marks, null);
     return file;
   }
 

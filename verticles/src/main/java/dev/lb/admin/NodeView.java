@@ -30,8 +30,6 @@ import java.util.function.Function;
 final class NodeView {
 
   static final int EVENTS_KEPT = 200;
-  private static final String[] PALETTE = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
-      "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
 
   private final Function<Collection<Integer>, Ring> ringFactory;
   private final ProxyMetrics proxyMetrics;
@@ -151,10 +149,6 @@ final class NodeView {
     replicas.forEach(r -> systemMetrics.replica(r.name(), routable(r.name()), picture.shares().getOrDefault(r.ringId(), 0.0)));
   }
 
-  static String colour(int ringId) {
-    return PALETTE[Math.floorMod(ringId - 1, PALETTE.length)];
-  }
-
   /** Where {@code key} lands: its slot of the picture, and the replica that owns it. */
   JsonObject lookup(long key) {
     int owner = ring.owner(key, id -> true);
@@ -168,11 +162,11 @@ final class NodeView {
     JsonArray cards = new JsonArray();
     for (ReplicaInfo r : replicas) {
       cards.add(new JsonObject().put("name", r.name()).put("ringId", r.ringId()).put("address", r.address())
-          .put("instance", r.instance()).put("state", state(r, now)).put("colour", colour(r.ringId()))
+          .put("instance", r.instance()).put("state", state(r, now)).put("colour", Palette.hex(r.ringId()))
           .put("share", picture.shares().getOrDefault(r.ringId(), 0.0)).mergeIn(stats.of(r.name())));
     }
     starting.forEach((name, ringId) -> cards.add(new JsonObject().put("name", name).put("ringId", ringId)
-        .put("address", "").put("state", "starting").put("colour", colour(ringId)).put("share", 0.0)));
+        .put("address", "").put("state", "starting").put("colour", Palette.hex(ringId)).put("share", 0.0)));
     JsonArray arcs = new JsonArray();
     picture.arcs().forEach(a -> arcs.add(new JsonArray().add(a.from()).add(a.to()).add(a.ringId())));
     JsonArray nodes = new JsonArray();

@@ -1,5 +1,14 @@
 package dev.lb.loadtest.bench;
 
+import dev.lb.loadtest.load.Endpoint;
+import dev.lb.loadtest.load.LoadGenerator;
+import dev.lb.loadtest.load.Plan;
+import dev.lb.loadtest.load.Run;
+import dev.lb.loadtest.load.Wrk;
+import dev.lb.loadtest.process.Balancer;
+import dev.lb.loadtest.process.Children;
+import dev.lb.loadtest.process.ProcStat;
+import dev.lb.loadtest.process.Tools;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
@@ -34,16 +43,17 @@ final class Bench {
   private final Path logs;
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
   private final WebClient client = WebClient.create(vertx);
-  private final JvmLoad jvmLoad;
+  private final LoadGenerator generator;
   private final Target.ClosedLoop closedLoop;
-  private final String generator;
+  /** What makes the closed-loop load, as the report names it. */
+  private final String loadName;
   private final long ticksPerSecond = ProcStat.clockTicksPerSecond();
 
   Bench(BenchSettings settings, PrintWriter out) {
     this.settings = settings;
     this.out = out;
     this.logs = settings.out().resolve("logs");
-    this.jvmLoad = new JvmLoad(vertx, settings.connections());
+    this.generator = new LoadGenerator(vertx, settings.connections());
     Optional<Path> wrk = settings.generator().equals("jvm") ? Optional.empty() : Tools.find("wrk");
     if (settings.generator().equals("wrk") && wrk.isEmpty()) {
       throw new IllegalStateException("--generator wrk, but wrk is not installed");
@@ -52,17 +62,17 @@ final class Bench {
     if (wrk.isPresent()) {
       Wrk w = new Wrk(wrk.get(), settings.out(), settings.threads(), settings.connections());
       closedLoop = w::run;
-      generator = "wrk -t" + settings.threads() + " -c" + settings.connections();
+      loadName = "wrk -t" + settings.threads() + " -c" + settings.connections();
     } else {
-      closedLoop = (target, seconds) -> jvmLoad.closedLoop(target, settings.connections(), seconds * 1000L);
-      generator = "JVM generator, " + settings.connections() + " connections"
+      closedLoop = (target, seconds) -> generator.run(Plan.closedLoop(target, settings.connections(), seconds * 1000L)).await();
+      loadName = "JVM generator, " + settings.connections() + " connections"
           + (settings.generator().equals("jvm") ? "" : " (wrk not installed)");
     }
   }
 
   int run() {
     JsonObject results = new JsonObject().put("command", settings.commandLine()).put("date", Instant.now().toString())
-        .put("machine", Machine.describe()).put("settings", settings.toJson()).put("generator", generator);
+        .put("machine", Machine.describe()).put("settings", settings.toJson()).put("generator", loadName);
     try {
       results.put("targets", compare());
       say("start-up: a fresh balancer, " + settings.startupS() + " s of 1-s runs");
@@ -79,7 +89,7 @@ final class Bench {
       return 0;
     } finally {
       Children.stopAll();
-      jvmLoad.close();
+      generator.close();
       try {
         vertx.close().await(10, TimeUnit.SECONDS);
       } catch (TimeoutException e) {
@@ -90,21 +100,21 @@ final class Bench {
 
   /** The balancer, HAProxy, nginx and a replica directly, warmed up and then driven round after round. */
   private JsonArray compare() {
-    BalancerProcess balancer = BalancerProcess.start(settings.jar(), Map.of(), logs.resolve("balancer.log"), client, REPLICAS);
+    Balancer balancer = Balancer.startWithReplicas(settings.jar(), Map.of(), logs.resolve("balancer.log"), client, REPLICAS);
     List<Proxies.Started> proxies = new ArrayList<>();
     try {
-      List<Endpoint> replicas = balancer.replicas();
+      List<Endpoint> replicas = balancer.replicaEndpoints();
       List<Target> targets = new ArrayList<>();
       targets.add(Target.of("balancer", balancer.endpoint(), () -> List.of(balancer.endpoint().pid()), replicas));
       targets.add(proxy("haproxy", replicas, proxies));
       targets.add(proxy("nginx", replicas, proxies));
       targets.add(Target.of("direct", replicas.get(0), List::of, replicas));
       say("targets: " + targets.stream().map(t -> t.name + (t.active() ? " " + t.endpoint.url() : " (" + t.skipped + ")")).toList()
-          + "; replicas " + replicas.stream().map(Endpoint::address).toList() + "; load: " + generator);
+          + "; replicas " + replicas.stream().map(Endpoint::address).toList() + "; load: " + loadName);
       return drive(targets);
     } finally {
       proxies.forEach(Proxies.Started::stop);
-      balancer.stop();
+      balancer.close();
     }
   }
 
@@ -136,21 +146,26 @@ final class Bench {
           .put("warmupFixedRate", fixedRate(t).toJson());
     }
     for (int round = 1; round <= settings.rounds(); round++) {
-      for (Target t : active) {
-        JsonObject closed = t.closedLoop(closedLoop, settings.durationS(), ticksPerSecond);
-        say(String.format("round %d, %s: %,d req/s, p99 %d us", round, t.name, closed.getLong("requestsPerSecond"),
-            closed.getJsonObject("latencyUs").getLong("p99")));
-        entry(json, t).getJsonArray("rounds").add(new JsonObject().put("round", round).put("closed", closed));
-      }
-      for (Target t : active) {
-        Load fixed = fixedRate(t);
-        say(String.format("round %d, %s at %,d req/s: p99 %d us, %d errors", round, t.name, settings.rate(),
-            fixed.p99Us(), fixed.errors()));
-        JsonArray rounds = entry(json, t).getJsonArray("rounds");
-        rounds.getJsonObject(rounds.size() - 1).put("fixedRate", fixed.toJson());
-      }
+      round(round, active, json);
     }
     return json;
+  }
+
+  /** One round: every target closed-loop, then every target at the fixed rate, in the same order. */
+  private void round(int round, List<Target> active, JsonArray json) {
+    for (Target t : active) {
+      JsonObject closed = t.closedLoop(closedLoop, settings.durationS(), ticksPerSecond);
+      say(String.format("round %d, %s: %,d req/s, p99 %d us", round, t.name, closed.getLong("requestsPerSecond"),
+          closed.getJsonObject("latencyUs").getLong("p99")));
+      entry(json, t).getJsonArray("rounds").add(new JsonObject().put("round", round).put("closed", closed));
+    }
+    for (Target t : active) {
+      Run fixed = fixedRate(t);
+      say(String.format("round %d, %s at %,d req/s: p99 %d us, %d errors", round, t.name, settings.rate(),
+          fixed.latency().p99(), fixed.errors()));
+      JsonArray rounds = entry(json, t).getJsonArray("rounds");
+      rounds.getJsonObject(rounds.size() - 1).put("fixedRate", fixed.toJson());
+    }
   }
 
   /** A later part's results, or its failure as a result: the comparison already measured is kept either way. */
@@ -164,8 +179,9 @@ final class Bench {
     }
   }
 
-  private Load fixedRate(Target t) {
-    return jvmLoad.fixedRate(t.endpoint, settings.rate(), settings.durationS() * 1000L, settings.connections());
+  private Run fixedRate(Target t) {
+    return generator.run(Plan.fixedRate(t.endpoint, settings.rate(), settings.durationS() * 1000L, settings.connections()))
+        .await();
   }
 
   private static JsonObject entry(JsonArray json, Target t) {

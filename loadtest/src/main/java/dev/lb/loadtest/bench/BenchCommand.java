@@ -1,14 +1,16 @@
 package dev.lb.loadtest.bench;
 
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code loadtest bench}: the balancer against HAProxy, nginx and the replicas themselves, in one run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -51,10 +53,21 @@ public final class BenchCommand implements Callable<Integer> {
     boolean quick;
   }
 
+  /** What runs a bench once its settings are known and checked: a {@link Bench}, or a stand-in in a test. */
+  @FunctionalInterface
+  public interface Runner {
+    int run(BenchSettings settings, PrintWriter out);
+  }
+
   final Options options = new Options();
+  private final Runner runner;
 
   @Spec
   CommandSpec spec;
+
+  BenchCommand(Runner runner) {
+    this.runner = runner;
+  }
 
   /**
    * Adds {@code bench} and {@code jmh} to {@code root}. Every subcommand inherits the experiments' options
@@ -62,7 +75,12 @@ public final class BenchCommand implements Callable<Integer> {
    * dropped before their own are added.
    */
   public static void addTo(CommandLine root) {
-    BenchCommand bench = new BenchCommand();
+    addTo(root, (settings, out) -> new Bench(settings, out).run());
+  }
+
+  /** {@link #addTo(CommandLine)} with {@code runner} in place of a real run. */
+  public static void addTo(CommandLine root, Runner runner) {
+    BenchCommand bench = new BenchCommand(runner);
     CommandLine benchLine = new CommandLine(bench);
     CommandLine jmhLine = new CommandLine(new JmhCommand());
     for (CommandLine sub : List.of(benchLine, jmhLine)) {
@@ -75,22 +93,26 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<String> args = spec.commandLine().getParseResult().originalArgs();
-    BenchSettings settings = new BenchSettings(options.out, options.jar, options.rounds, options.durationS,
-        options.warmupS, options.connections, options.threads, options.rate, options.startupS, options.transfer,
-        options.downloadMiB, options.uploadMiB, options.generator, "loadtest " + String.join(" ", args));
-    if (options.quick) {
-      settings = settings.quick();
-    }
-    if (!java.nio.file.Files.isRegularFile(settings.jar())) {
-      spec.commandLine().getErr().println("no balancer jar at " + settings.jar()
+    BenchSettings settings = settings();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!Files.isRegularFile(settings.jar())) {
+      err.println("no balancer jar at " + settings.jar()
           + ": build it first (mvn -B -q package -DskipTests) and run from the repository root, or give --jar");
       return 2;
     }
     if (!List.of("auto", "wrk", "jvm").contains(settings.generator())) {
-      spec.commandLine().getErr().println("--generator must be auto, wrk or jvm");
+      err.println("--generator must be auto, wrk or jvm");
       return 2;
     }
-    return new Bench(settings, spec.commandLine().getOut()).run();
+    return runner.run(settings, spec.commandLine().getOut());
+  }
+
+  /** The settings the options give, {@code --quick}'s shortening applied; the command line is kept for the report. */
+  BenchSettings settings() {
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    BenchSettings settings = new BenchSettings(options.out, options.jar, options.rounds, options.durationS,
+        options.warmupS, options.connections, options.threads, options.rate, options.startupS, options.transfer,
+        options.downloadMiB, options.uploadMiB, options.generator, "loadtest " + String.join(" ", args));
+    return options.quick ? settings.quick() : settings;
   }
 }

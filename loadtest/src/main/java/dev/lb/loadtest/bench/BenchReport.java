@@ -1,10 +1,11 @@
 package dev.lb.loadtest.bench;
 
+import dev.lb.loadtest.report.Goals;
+import dev.lb.loadtest.report.Markdown;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /** The bench's results as a table for the terminal and as bench.md, every figure taken from bench.json. */
 final class BenchReport {
@@ -25,12 +26,12 @@ final class BenchReport {
         rows.add(List.of(t.getString("name"), "-", "", "", "", "", "", "", "", "", "", t.getString("status", "not measured")));
         continue;
       }
-      rows.add(List.of(t.getString("name"), fmt("%,d", m.getLong("requestsPerSecond")), ratio(m.getValue("rpsVsHaproxy")),
-          ratio(m.getValue("rpsVsDirect")), ms(m.getLong("p50Us")), ms(m.getLong("p99Us")), ms(m.getLong("p999Us")),
-          ms(m.getLong("fixedP99Us")), m.containsKey("fixedP99AddedOverDirectUs") ? ms(m.getLong("fixedP99AddedOverDirectUs")) : "",
-          m.containsKey("cpuUsPerRequest") ? fmt("%.1f", m.getDouble("cpuUsPerRequest")) : "-",
-          m.containsKey("rssMiB") ? fmt("%.0f", m.getDouble("rssMiB")) : "-",
-          fmt("%d + %d", m.getLong("errors"), m.getLong("fixedErrors"))));
+      rows.add(List.of(t.getString("name"), Markdown.fmt("%,d", m.getLong("requestsPerSecond")), ratio(m.getValue("rpsVsHaproxy")),
+          ratio(m.getValue("rpsVsDirect")), Markdown.ms(m.getLong("p50Us")), Markdown.ms(m.getLong("p99Us")), Markdown.ms(m.getLong("p999Us")),
+          Markdown.ms(m.getLong("fixedP99Us")), m.containsKey("fixedP99AddedOverDirectUs") ? Markdown.ms(m.getLong("fixedP99AddedOverDirectUs")) : "",
+          m.containsKey("cpuUsPerRequest") ? Markdown.fmt("%.1f", m.getDouble("cpuUsPerRequest")) : "-",
+          m.containsKey("rssMiB") ? Markdown.fmt("%.0f", m.getDouble("rssMiB")) : "-",
+          Markdown.fmt("%d + %d", m.getLong("errors"), m.getLong("fixedErrors"))));
     }
     return rows;
   }
@@ -62,16 +63,15 @@ final class BenchReport {
   }
 
   static String markdown(JsonObject results) {
-    StringBuilder md = new StringBuilder();
+    Markdown md = new Markdown();
     JsonObject machine = results.getJsonObject("machine");
     JsonObject s = results.getJsonObject("settings");
-    md.append("# Bench: the balancer against HAProxy, nginx and direct\n\n");
-    md.append("`").append(results.getString("command")).append("` on ").append(results.getString("date")).append(".\n\n");
-    md.append("Machine: ").append(machine.getInteger("cores")).append(" cores, ").append(machine.getString("kernel"))
-        .append("; ").append(machine.getString("java")).append("; ").append(machine.getString("haproxy")).append("; ")
-        .append(machine.getString("nginx")).append("; ").append(machine.getString("wrk")).append("; ")
-        .append(machine.getString("curl")).append(".\n\n");
-    md.append(fmt("Every target fronts the same %d replicas (the balancer's own, default configuration). Load: %s, "
+    md.text("# Bench: the balancer against HAProxy, nginx and direct\n\n");
+    md.line("`%s` on %s.", results.getString("command"), results.getString("date")).line("");
+    md.line("Machine: %d cores, %s; %s; %s; %s; %s; %s.", machine.getInteger("cores"), machine.getString("kernel"),
+        machine.getString("java"), machine.getString("haproxy"), machine.getString("nginx"), machine.getString("wrk"),
+        machine.getString("curl")).line("");
+    md.text(Markdown.fmt("Every target fronts the same %d replicas (the balancer's own, default configuration). Load: %s, "
         + "`GET /home?id=<random 6-digit id>` on keep-alive connections, %d s of warm-up per target (and one fixed-rate "
         + "run), then %d round(s) of %d s per target, interleaved; then a fixed rate of %,d req/s from a JVM generator "
         + "(at most as many requests in flight as connections) that counts latency from each request's intended send "
@@ -81,30 +81,16 @@ final class BenchReport {
         + "RSS at the end of a run. Errors: closed loop + fixed rate.\n\n", Bench.REPLICAS,
         results.getString("generator"), s.getInteger("warmupS"), s.getInteger("rounds"), s.getInteger("durationS"),
         s.getInteger("rate")));
-    appendTable(md, HEADER, rows(results));
-    md.append("\n![requests per second](bench.png)\n\n![CPU per request](bench-cpu.png)\n\n");
+    md.table(HEADER, rows(results));
+    md.text("\n![requests per second](bench.png)\n\n![CPU per request](bench-cpu.png)\n\n");
     BenchReportSections.rounds(md, results);
     BenchReportSections.startup(md, results.getJsonObject("startup"));
     BenchReportSections.transfers(md, results.getJsonObject("transfers"));
-    BenchReportSections.goals(md, results.getJsonArray("goals", new JsonArray()));
+    Goals.benchSection(md, results.getJsonArray("goals", new JsonArray()));
     return md.toString();
   }
 
-  static void appendTable(StringBuilder md, List<String> header, List<List<String>> rows) {
-    md.append("| ").append(String.join(" | ", header)).append(" |\n");
-    md.append("|").append("---|".repeat(header.size())).append('\n');
-    rows.forEach(r -> md.append("| ").append(String.join(" | ", r)).append(" |\n"));
-  }
-
-  static String fmt(String format, Object... args) {
-    return String.format(Locale.ROOT, format, args);
-  }
-
-  static String ms(long micros) {
-    return fmt("%.2f", micros / 1000.0);
-  }
-
   private static String ratio(Object value) {
-    return value instanceof Number n ? fmt("%.2f", n.doubleValue()) : "";
+    return value instanceof Number n ? Markdown.fmt("%.2f", n.doubleValue()) : "";
   }
 }

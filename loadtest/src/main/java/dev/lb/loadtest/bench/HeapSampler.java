@@ -1,6 +1,7 @@
 package dev.lb.loadtest.bench;
 
-import dev.lb.loadtest.Balancer;
+import dev.lb.loadtest.process.Children;
+import dev.lb.loadtest.process.Wait;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -101,7 +102,7 @@ public final class HeapSampler {
 
   /** Stops sampling; the heap growth in MiB, or an {@code error} if there was no sample. */
   public JsonObject stop() {
-    Balancer.pause(300);
+    Wait.pause(300);
     Children.stop(process.toHandle());
     if (before == null || late) {
       return new JsonObject().put("error", "no heap sample (jstat) before the transfer");

@@ -1,10 +1,10 @@
 package dev.lb.loadtest.bench;
 
-import dev.lb.loadtest.Balancer;
+import dev.lb.loadtest.load.Endpoint;
+import dev.lb.loadtest.process.Children;
+import dev.lb.loadtest.process.Loopback;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +44,7 @@ public final class Proxies {
 
   /** HAProxy in front of {@code servers}, configured by {@code <dir>/<name>.cfg}. */
   public static Started haproxy(Path exe, Path dir, String name, List<Endpoint> servers) {
-    int port = Balancer.freePort();
+    int port = Loopback.freePort();
     Path cfg = write(dir.resolve(name + ".cfg"), ProxyConfigs.haproxy(port, servers));
     ProcessBuilder builder = new ProcessBuilder(exe.toString(), "-f", cfg.toString(), "-db");
     return started(name, builder, dir.resolve(name + ".log"), port);
@@ -52,7 +52,7 @@ public final class Proxies {
 
   /** nginx in front of {@code servers}, configured by {@code <dir>/<name>.conf}, its prefix {@code dir}. */
   public static Started nginx(Path exe, Path dir, String name, List<Endpoint> servers) {
-    int port = Balancer.freePort();
+    int port = Loopback.freePort();
     Path d = dir.toAbsolutePath();
     try {
       Files.createDirectories(d.resolve("nginx-temp"));
@@ -69,33 +69,13 @@ public final class Proxies {
     Process process = Children.start(builder.redirectErrorStream(true).redirectOutput(log.toFile()));
     Endpoint endpoint = new Endpoint("127.0.0.1", port, process.pid());
     try {
-      awaitListening(endpoint, process, START_TIMEOUT_MS);
+      Loopback.awaitListening(endpoint, process, START_TIMEOUT_MS);
     } catch (RuntimeException e) {
       Children.stop(process.toHandle());
       throw new IllegalStateException(name + " did not start: " + e.getMessage() + "; see " + log, e);
     }
     return new Started(name, process, endpoint);
   }
-
-  /** Waits until something accepts connections at {@code endpoint}, failing early if {@code process} exits. */
-  public static void awaitListening(Endpoint endpoint, Process process, long timeoutMs) {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (System.currentTimeMillis() < deadline) {
-      if (process != null && !process.isAlive()) {
-        throw new IllegalStateException("it exited with status " + process.exitValue());
-      }
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), 200);
-        return;
-      } catch (IOException notYet) {
-        Balancer.pause(50);
-      }
-    }
-    throw new IllegalStateException("nothing listens on " + endpoint.address() + " after " + timeoutMs + " ms");
-  }
-
-  /** A loopback port free right now. */
-
 
   private static Path write(Path file, String text) {
     try {

@@ -1,5 +1,6 @@
 package dev.lb.loadtest.bench;
 
+import dev.lb.loadtest.load.Endpoint;
 import java.nio.file.Path;
 import java.util.List;
 

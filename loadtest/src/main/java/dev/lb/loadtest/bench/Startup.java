@@ -1,5 +1,6 @@
 package dev.lb.loadtest.bench;
 
+import dev.lb.loadtest.process.Balancer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -34,7 +35,7 @@ final class Startup {
   }
 
   JsonObject measure() {
-    BalancerProcess balancer = BalancerProcess.start(settings.jar(), Map.of(), logs.resolve("balancer-startup.log"),
+    Balancer balancer = Balancer.startWithReplicas(settings.jar(), Map.of(), logs.resolve("balancer-startup.log"),
         client, Bench.REPLICAS);
     try {
       List<Double> perSecond = new ArrayList<>();
@@ -47,7 +48,7 @@ final class Startup {
           result.containsKey("secondsFromLaunchTo90") ? result.getDouble("secondsFromLaunchTo90") + " s after launch" : "not reached"));
       return result;
     } finally {
-      balancer.stop();
+      balancer.close();
     }
   }
 

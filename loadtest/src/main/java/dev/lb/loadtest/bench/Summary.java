@@ -1,5 +1,6 @@
 package dev.lb.loadtest.bench;
 
+import dev.lb.loadtest.report.Goals;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -19,8 +20,8 @@ final class Summary {
   static void complete(JsonObject results) {
     JsonArray targets = results.getJsonArray("targets", new JsonArray());
     targets.forEach(t -> medians((JsonObject) t));
-    Optional<JsonObject> haproxy = median(targets, "haproxy");
-    Optional<JsonObject> direct = median(targets, "direct");
+    Optional<JsonObject> haproxy = Goals.medians(targets, "haproxy");
+    Optional<JsonObject> direct = Goals.medians(targets, "direct");
     for (Object o : targets) {
       JsonObject m = ((JsonObject) o).getJsonObject("median");
       if (m == null) {
@@ -30,7 +31,7 @@ final class Summary {
       direct.ifPresent(d -> m.put("rpsVsDirect", ratio(m, d, "requestsPerSecond"))
           .put("fixedP99AddedOverDirectUs", m.getLong("fixedP99Us") - d.getLong("fixedP99Us")));
     }
-    results.put("goals", Goals.of(results));
+    results.put("goals", Goals.bench(results));
   }
 
   private static void medians(JsonObject target) {
@@ -66,11 +67,6 @@ final class Summary {
 
   private static double latency(JsonObject load, String percentile) {
     return load.getJsonObject("latencyUs").getDouble(percentile);
-  }
-
-  static Optional<JsonObject> median(JsonArray targets, String name) {
-    return targets.stream().map(JsonObject.class::cast).filter(t -> t.getString("name").equals(name))
-        .map(t -> t.getJsonObject("median")).filter(m -> m != null).findFirst();
   }
 
   private static Double ratio(JsonObject a, JsonObject b, String field) {

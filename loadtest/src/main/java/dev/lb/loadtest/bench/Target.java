@@ -1,19 +1,23 @@
 package dev.lb.loadtest.bench;
 
+import dev.lb.loadtest.load.Endpoint;
+import dev.lb.loadtest.load.Run;
+import dev.lb.loadtest.process.ProcStat;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * One thing the bench drives: the balancer, a reference proxy, or a replica directly. Its own processes are those
- * whose CPU time and memory count as its cost (none for the direct baseline); the replicas' are counted apart.
+ * A proxy under test: the balancer or a reference proxy, or, as the baseline, a replica driven directly. Its own
+ * processes are those whose CPU time and memory count as its cost (none for the direct baseline); the replicas' are
+ * counted apart.
  */
 final class Target {
 
   /** How closed-loop load is made: wrk, or this JVM when wrk is missing. */
   @FunctionalInterface
   interface ClosedLoop {
-    Load run(Endpoint target, int seconds);
+    Run run(Endpoint target, int seconds);
   }
 
   final String name;
@@ -55,14 +59,14 @@ final class Target {
     List<Long> own = processes.get();
     long ownBefore = ProcStat.cpuTicks(own);
     long replicasBefore = ProcStat.cpuTicks(replicas);
-    Load result = load.run(endpoint, seconds);
+    Run result = load.run(endpoint, seconds);
     List<Long> ownAfterPids = processes.get();
     long ownTicks = ProcStat.cpuTicks(ownAfterPids) - ownBefore;
     long replicaTicks = ProcStat.cpuTicks(replicas) - replicasBefore;
     JsonObject json = result.toJson()
-        .put("replicaCpuUsPerRequest", perRequest(replicaTicks, result.requests(), ticksPerSecond));
+        .put("replicaCpuUsPerRequest", perRequest(replicaTicks, result.answered(), ticksPerSecond));
     if (!own.isEmpty()) {
-      json.put("cpuUsPerRequest", perRequest(ownTicks, result.requests(), ticksPerSecond))
+      json.put("cpuUsPerRequest", perRequest(ownTicks, result.answered(), ticksPerSecond))
           .put("rssMiB", Math.round(ProcStat.rssKb(ownAfterPids) / 1024.0 * 10) / 10.0)
           .put("processes", ownAfterPids.size());
     }

@@ -1,5 +1,9 @@
 package dev.lb.loadtest.bench;
 
+import dev.lb.loadtest.load.Endpoint;
+import dev.lb.loadtest.process.Balancer;
+import dev.lb.loadtest.process.Tools;
+import dev.lb.server.BlobServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.io.File;
@@ -8,12 +12,14 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32;
 
@@ -47,42 +53,50 @@ final class Transfers {
   JsonObject run() {
     Path upload = settings.out().resolve("upload.bin");
     long crc = writeUpload(upload, settings.uploadMiB() * MIB);
-    BalancerProcess balancer = BalancerProcess.start(settings.jar(), env(), logs.resolve("balancer-transfer.log"), client,
+    Balancer balancer = Balancer.startWithReplicas(settings.jar(), env(), logs.resolve("balancer-transfer.log"), client,
         Bench.REPLICAS);
-    Proxies.Started haproxy = null;
+    List<Proxies.Started> proxies = new ArrayList<>();
     try {
-      Map<String, Endpoint> targets = new LinkedHashMap<>();
-      targets.put("balancer", balancer.endpoint());
       JsonObject results = new JsonObject().put("downloadBytes", settings.downloadMiB() * MIB)
           .put("uploadBytes", settings.uploadMiB() * MIB).put("uploadCrc32", crc);
-      Optional<Path> exe = Tools.find("haproxy");
-      if (exe.isEmpty()) {
-        results.put("haproxy", "skipped: not installed");
-      } else {
-        try {
-          haproxy = Proxies.haproxy(exe.get(), settings.out(), "haproxy-transfer", balancer.replicas());
-          targets.put("haproxy", haproxy.endpoint());
-        } catch (RuntimeException e) {
-          results.put("haproxy", "skipped: " + e.getMessage());
-        }
-      }
-      targets.put("direct", balancer.replicas().get(0));
-      warmUp(targets, balancer.replicas());
-      targets.forEach((name, endpoint) -> {
-        JsonObject down = sampled(name, balancer, () -> curl.download(endpoint, settings.downloadMiB() * MIB));
-        say.accept(name + " download: " + outcome(down));
-        JsonObject up = sampled(name, balancer, () -> curl.upload(endpoint, upload, settings.uploadMiB() * MIB, crc));
-        say.accept(name + " upload: " + outcome(up));
-        results.put(name, new JsonObject().put("download", down).put("upload", up));
-      });
+      Map<String, Endpoint> targets = new LinkedHashMap<>();
+      targets.put("balancer", balancer.endpoint());
+      haproxy(balancer.replicaEndpoints(), proxies, results).ifPresent(p -> targets.put("haproxy", p.endpoint()));
+      targets.put("direct", balancer.replicaEndpoints().get(0));
+      warmUp(targets, balancer.replicaEndpoints());
+      targets.forEach((name, endpoint) -> results.put(name, both(name, endpoint, balancer, upload, crc)));
       return results;
     } finally {
-      if (haproxy != null) {
-        haproxy.stop();
-      }
-      balancer.stop();
+      proxies.forEach(Proxies.Started::stop);
+      balancer.close();
       delete(upload);
     }
+  }
+
+  /** HAProxy in front of {@code replicas}, if it is installed and starts; else why not goes into {@code results}. */
+  private Optional<Proxies.Started> haproxy(List<Endpoint> replicas, List<Proxies.Started> started, JsonObject results) {
+    Optional<Path> exe = Tools.find("haproxy");
+    if (exe.isEmpty()) {
+      results.put("haproxy", "skipped: not installed");
+      return Optional.empty();
+    }
+    try {
+      Proxies.Started proxy = Proxies.haproxy(exe.get(), settings.out(), "haproxy-transfer", replicas);
+      started.add(proxy);
+      return Optional.of(proxy);
+    } catch (RuntimeException e) {
+      results.put("haproxy", "skipped: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** The download, then the upload, through {@code endpoint}. */
+  private JsonObject both(String name, Endpoint endpoint, Balancer balancer, Path upload, long crc) {
+    JsonObject down = sampled(name, balancer, () -> curl.download(endpoint, settings.downloadMiB() * MIB));
+    say.accept(name + " download: " + outcome(down));
+    JsonObject up = sampled(name, balancer, () -> curl.upload(endpoint, upload, settings.uploadMiB() * MIB, crc));
+    say.accept(name + " upload: " + outcome(up));
+    return new JsonObject().put("download", down).put("upload", up);
   }
 
   /**
@@ -94,7 +108,7 @@ final class Transfers {
     long bytes = Math.min(WARMUP_BYTES, settings.uploadMiB() * MIB);
     long crc = writeUpload(file, bytes);
     try {
-      List<Endpoint> all = new java.util.ArrayList<>(targets.values());
+      List<Endpoint> all = new ArrayList<>(targets.values());
       all.addAll(replicas);
       for (Endpoint e : all) {
         curl.download(e, Math.min(4 * WARMUP_BYTES, settings.downloadMiB() * MIB));
@@ -129,7 +143,7 @@ final class Transfers {
   }
 
   /** A transfer, with the balancer's heap sampled during it when it goes through the balancer. */
-  private JsonObject sampled(String target, BalancerProcess balancer, java.util.function.Supplier<JsonObject> transfer) {
+  private JsonObject sampled(String target, Balancer balancer, Supplier<JsonObject> transfer) {
     if (!target.equals("balancer") || jstat.isEmpty()) {
       return transfer.get();
     }

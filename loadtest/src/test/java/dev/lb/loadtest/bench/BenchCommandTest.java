@@ -1,30 +1,47 @@
 package dev.lb.loadtest.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lb.loadtest.LoadTest;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
-/** bench and jmh take their own arguments, not the experiments' options every other subcommand inherits. */
+/**
+ * {@code loadtest bench} and {@code jmh} as the tool's own command line builds them: their own arguments, not the
+ * experiments' options every other subcommand inherits, and the settings a bench would run with. The bench itself is
+ * replaced by one that records its settings, so nothing is started.
+ */
 class BenchCommandTest {
 
-  /** A root like LoadTest's: one option inherited by every subcommand. */
-  @Command(name = "loadtest")
-  static final class Root {
-    @CommandLine.Option(names = "--out", defaultValue = "loadtest/results", scope = CommandLine.ScopeType.INHERIT)
-    Path out;
+  @TempDir
+  Path dir;
+
+  private final List<BenchSettings> ran = new ArrayList<>();
+  private final StringWriter err = new StringWriter();
+
+  private CommandLine loadtest() {
+    CommandLine cli = LoadTest.commandLine(root -> BenchCommand.addTo(root, (settings, out) -> {
+      ran.add(settings);
+      return 0;
+    }));
+    cli.setErr(new PrintWriter(err, true));
+    return cli;
   }
 
   @Test
   void benchHasItsOwnOptions() {
-    CommandLine root = new CommandLine(new Root());
-    BenchCommand.addTo(root);
+    CommandLine root = loadtest();
     CommandLine bench = root.getSubcommands().get("bench");
     root.parseArgs("bench", "--out", "x/y", "--rounds", "5", "--quick");
     BenchCommand command = bench.getCommand();
@@ -37,9 +54,50 @@ class BenchCommandTest {
   }
 
   @Test
+  void aBenchRunsWithTheSettingsItsOptionsGive() throws IOException {
+    Path jar = Files.createFile(dir.resolve("load-balancer.jar"));
+    int status = loadtest().execute("bench", "--jar", jar.toString(), "--out", dir.toString(), "--rounds", "5",
+        "--rate", "2000", "--generator", "jvm", "--transfer", "--quick");
+    assertEquals(0, status, err.toString());
+    assertEquals(1, ran.size());
+    BenchSettings s = ran.get(0);
+    assertEquals(jar, s.jar());
+    assertEquals(dir, s.out());
+    assertEquals(2000, s.rate());
+    assertEquals("jvm", s.generator());
+    assertTrue(s.transfer());
+    assertEquals(List.of(1, 3, 3, 8), List.of(s.rounds(), s.durationS(), s.warmupS(), s.startupS()), "--quick shortens");
+    assertEquals(List.of(128L, 32L), List.of(s.downloadMiB(), s.uploadMiB()));
+    assertTrue(s.commandLine().startsWith("loadtest bench --jar "), s.commandLine());
+  }
+
+  @Test
+  void withoutTheBalancersJarNothingRuns() {
+    assertEquals(2, loadtest().execute("bench", "--jar", dir.resolve("none.jar").toString()));
+    assertTrue(err.toString().contains("no balancer jar at"), err.toString());
+    assertTrue(ran.isEmpty());
+  }
+
+  @Test
+  void anUnknownGeneratorIsRefused() throws IOException {
+    Path jar = Files.createFile(dir.resolve("load-balancer.jar"));
+    assertEquals(2, loadtest().execute("bench", "--jar", jar.toString(), "--generator", "ab"));
+    assertTrue(err.toString().contains("--generator must be auto, wrk or jvm"), err.toString());
+    assertTrue(ran.isEmpty());
+  }
+
+  @Test
+  void theExperimentsOptionsAreNotTheBenchs() {
+    CommandLine root = loadtest();
+    assertNotNull(root.getSubcommands().get("a1").getCommandSpec().findOption("--requests"));
+    assertNull(root.getSubcommands().get("bench").getCommandSpec().findOption("--requests"));
+    assertEquals(2, root.execute("bench", "--requests", "5"), "picocli refuses an option bench does not have");
+    assertTrue(ran.isEmpty());
+  }
+
+  @Test
   void jmhPassesEveryArgumentOnInOrder() {
-    CommandLine root = new CommandLine(new Root());
-    BenchCommand.addTo(root);
+    CommandLine root = loadtest();
     root.parseArgs("jmh", "RingLookup", "-f", "1", "--out", "z", "-p", "ring=maglev");
     JmhCommand jmh = root.getSubcommands().get("jmh").getCommand();
     assertEquals(List.of("RingLookup", "-f", "1", "--out", "z", "-p", "ring=maglev"), jmh.args);

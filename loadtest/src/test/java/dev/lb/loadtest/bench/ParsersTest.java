@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lb.loadtest.load.Endpoint;
+import dev.lb.loadtest.load.Run;
+import dev.lb.loadtest.load.Wrk;
+import dev.lb.loadtest.process.ProcStat;
+import dev.lb.loadtest.process.ReplicaProcesses;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,14 +26,15 @@ class ParsersTest {
              50%  1.21ms
         BENCH {"requests":412345,"durationUs":10002345,"errors":{"connect":0,"read":2,"write":0,"status":5,"timeout":1},"latencyUs":{"p50":1210,"p90":2100,"p99":3700,"p999":9100,"max":20456}}
         """;
-    Load load = Wrk.parse(output);
-    assertEquals(412345, load.requests());
+    Run load = Wrk.parse(output);
+    assertEquals(412345, load.answered());
     assertEquals(10002345, load.durationUs());
     assertEquals(8, load.errors());
-    assertEquals(1210, load.p50Us());
-    assertEquals(3700, load.p99Us());
-    assertEquals(9100, load.p999Us());
-    assertEquals(20456, load.maxUs());
+    assertEquals(5, load.badStatus());
+    assertEquals(1210, load.latency().p50());
+    assertEquals(3700, load.latency().p99());
+    assertEquals(9100, load.latency().p999());
+    assertEquals(20456, load.latency().max());
     assertEquals(41225, Math.round(load.requestsPerSecond()));
   }
 
@@ -84,10 +90,10 @@ class ParsersTest {
   void findsAReplicasAddressInItsCommandLine() {
     List<String> builtIn = List.of("-XX:+UseSerialGC", "-cp", "x.jar", "dev.lb.launcher.Main", "server", "--host",
         "127.0.0.1", "--port", "41234", "--id", "2", "--lease-ms", "10000");
-    assertEquals(new Endpoint("127.0.0.1", 41234, 7), BalancerProcess.replicaOf(builtIn, 7).orElseThrow());
-    List<String> blob = List.of("-Xmx64m", "-cp", "l.jar", "dev.lb.loadtest.bench.BlobServer", "--port", "41235");
-    assertEquals(41235, BalancerProcess.replicaOf(blob, 8).orElseThrow().port());
-    assertTrue(BalancerProcess.replicaOf(List.of("-jar", "load-balancer.jar"), 9).isEmpty());
+    assertEquals(new Endpoint("127.0.0.1", 41234, 7), ReplicaProcesses.replicaOf(builtIn, 7).orElseThrow());
+    List<String> blob = List.of("-Xmx64m", "-cp", "l.jar", "dev.lb.server.BlobServer", "--port", "41235");
+    assertEquals(41235, ReplicaProcesses.replicaOf(blob, 8).orElseThrow().port());
+    assertTrue(ReplicaProcesses.replicaOf(List.of("-jar", "load-balancer.jar"), 9).isEmpty());
   }
 
   @Test

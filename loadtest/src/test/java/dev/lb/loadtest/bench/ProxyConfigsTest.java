@@ -3,6 +3,7 @@ package dev.lb.loadtest.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lb.loadtest.load.Endpoint;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

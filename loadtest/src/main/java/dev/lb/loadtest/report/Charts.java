@@ -1,4 +1,4 @@
-package dev.lb.loadtest;
+package dev.lb.loadtest.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -36,20 +36,20 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * The report's chart types, drawn with JFreeChart in {@link ChartStyle} and written as 900 × 500 PNG. Where a chart
- * shows replicas, each has the {@link Palette} colour of its ring id, as on the dashboard.
+ * The chart types of REPORT.md and bench.md, drawn with JFreeChart in {@link ChartStyle} and written as 900 × 500 PNG. Where a chart
+ * shows replicas, each has the colour of its ring id, as on the dashboard ({@link ChartStyle#replica}).
  */
-final class Charts {
+public final class Charts {
 
   private static final int WIDTH = 900;
   private static final int HEIGHT = 500;
   private static final Pattern TRAILING_NUMBER = Pattern.compile("(\\d+)$");
 
   /** What a chart says in words: title, the line under it, and the axis labels with their units. */
-  record Labels(String title, String subtitle, String xAxis, String yAxis) { }
+  public record Labels(String title, String subtitle, String xAxis, String yAxis) { }
 
   /** A horizontal line to compare against, such as the even share or the ideal. */
-  record Reference(double value, String label) { }
+  public record Reference(double value, String label) { }
 
   static {
     System.setProperty("java.awt.headless", "true");
@@ -61,10 +61,18 @@ final class Charts {
    * One bar per replica in its ring-id colour, its count written on it; {@code even}, if given, as a line labelled
    * at the right (the first replica's bar is often the tallest).
    */
-  static void replicaBars(Path file, Labels labels, Map<String, ? extends Number> counts, Reference even) {
+  public static void replicaBars(Path file, Labels labels, Map<String, ? extends Number> counts, Reference even) {
+    bars(file, labels, counts, replicaColours(counts.keySet()), ChartStyle.thousands(), even);
+  }
+
+  /**
+   * One bar per category, bar k in {@code colours.get(k)}, its value written on it in {@code valueFormat};
+   * {@code reference}, if given, as a line labelled at the right.
+   */
+  public static void bars(Path file, Labels labels, Map<String, ? extends Number> values, List<Color> colours,
+      NumberFormat valueFormat, Reference reference) {
     DefaultCategoryDataset data = new DefaultCategoryDataset();
-    counts.forEach((replica, count) -> data.addValue(count, labels.yAxis(), replica));
-    List<Color> colours = replicaColours(counts.keySet());
+    values.forEach((category, value) -> data.addValue(value, labels.yAxis(), category));
     BarRenderer renderer = new BarRenderer() {
       @Override
       public Paint getItemPaint(int row, int column) {
@@ -74,9 +82,9 @@ final class Charts {
     JFreeChart chart = barChart(labels, data, renderer, false);
     CategoryPlot plot = (CategoryPlot) chart.getPlot();
     renderer.setMaximumBarWidth(0.18);
-    valueLabels(renderer, ChartStyle.thousands());
-    if (even != null) {
-      plot.addRangeMarker(ChartStyle.reference(even.value(), even.label(), ChartStyle.LabelEnd.RIGHT));
+    valueLabels(renderer, valueFormat);
+    if (reference != null) {
+      plot.addRangeMarker(ChartStyle.reference(reference.value(), reference.label(), ChartStyle.LabelEnd.RIGHT));
     }
     ((NumberAxis) plot.getRangeAxis()).setNumberFormatOverride(ChartStyle.thousands());
     save(chart, file);
@@ -87,7 +95,7 @@ final class Charts {
    * {@code valueFormat}, if given, writes each value on its bar; {@code reference} is labelled at the left, in the
    * gap before the first group.
    */
-  static void groupedBars(Path file, Labels labels, Map<String, Map<String, Double>> values, Reference reference,
+  public static void groupedBars(Path file, Labels labels, Map<String, Map<String, Double>> values, Reference reference,
       NumberFormat valueFormat) {
     DefaultCategoryDataset data = new DefaultCategoryDataset();
     values.forEach((series, row) -> row.forEach((category, value) -> data.addValue(value, series, category)));
@@ -109,16 +117,12 @@ final class Charts {
 
   /**
    * Lines over time, the first (what succeeded) in slate and the second (what failed) in red, with a labelled
-   * vertical mark for each event (killed, detected, replaced), each label on its own row.
+   * vertical mark for each event (killed, detected, replaced), each label on its own row, and {@code level}, if given,
+   * as a horizontal line labelled at the right.
    */
-  static void timeline(Path file, Labels labels, Map<String, List<double[]>> series, Map<String, Double> marks) {
-    XYSeriesCollection data = new XYSeriesCollection();
-    series.forEach((name, points) -> {
-      XYSeries s = new XYSeries(name);
-      points.forEach(p -> s.add(p[0], p[1]));
-      data.addSeries(s);
-    });
-    JFreeChart chart = ChartFactory.createXYLineChart(labels.title(), labels.xAxis(), labels.yAxis(), data,
+  public static void timeline(Path file, Labels labels, Map<String, List<double[]>> series, Map<String, Double> marks,
+      Reference level) {
+    JFreeChart chart = ChartFactory.createXYLineChart(labels.title(), labels.xAxis(), labels.yAxis(), lines(series),
         PlotOrientation.VERTICAL, true, false, false);
     ChartStyle.apply(chart, labels.subtitle(), series.size() > 1);
     XYPlot plot = (XYPlot) chart.getPlot();
@@ -130,15 +134,10 @@ final class Charts {
     renderer.setSeriesPaint(1, ChartStyle.FAILURE);
     int row = 0;
     for (Map.Entry<String, Double> mark : marks.entrySet()) {
-      ValueMarker marker = new ValueMarker(mark.getValue(), ChartStyle.MUTED, ChartStyle.DASHED);
-      marker.setLabel(mark.getKey());
-      marker.setLabelFont(ChartStyle.font(Font.PLAIN, 12));
-      marker.setLabelPaint(ChartStyle.INK);
-      marker.setLabelBackgroundColor(new Color(255, 255, 255, 220));
-      marker.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-      marker.setLabelTextAnchor(TextAnchor.TOP_LEFT);
-      marker.setLabelOffset(new RectangleInsets(6 + 18 * row++, 4, 0, 0));
-      plot.addDomainMarker(marker);
+      plot.addDomainMarker(eventMark(mark.getKey(), mark.getValue(), row++));
+    }
+    if (level != null) {
+      plot.addRangeMarker(ChartStyle.reference(level.value(), level.label(), ChartStyle.LabelEnd.RIGHT));
     }
     NumberAxis y = (NumberAxis) plot.getRangeAxis();
     y.setNumberFormatOverride(ChartStyle.thousands());
@@ -147,11 +146,34 @@ final class Charts {
     save(chart, file);
   }
 
+  private static XYSeriesCollection lines(Map<String, List<double[]>> series) {
+    XYSeriesCollection data = new XYSeriesCollection();
+    series.forEach((name, points) -> {
+      XYSeries s = new XYSeries(name);
+      points.forEach(p -> s.add(p[0], p[1]));
+      data.addSeries(s);
+    });
+    return data;
+  }
+
+  /** A dashed vertical line at {@code x}, its label on the {@code row}-th row from the top so labels never overlap. */
+  private static ValueMarker eventMark(String label, double x, int row) {
+    ValueMarker marker = new ValueMarker(x, ChartStyle.MUTED, ChartStyle.DASHED);
+    marker.setLabel(label);
+    marker.setLabelFont(ChartStyle.font(Font.PLAIN, 12));
+    marker.setLabelPaint(ChartStyle.INK);
+    marker.setLabelBackgroundColor(new Color(255, 255, 255, 220));
+    marker.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+    marker.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+    marker.setLabelOffset(new RectangleInsets(6 + 18 * row, 4, 0, 0));
+    return marker;
+  }
+
   /** The colour of each replica, in order: the palette colour of its ring id (see {@link #ringIdOf}). */
-  static List<Color> replicaColours(Collection<String> replicas) {
+  public static List<Color> replicaColours(Collection<String> replicas) {
     List<Color> colours = new ArrayList<>();
     for (String replica : replicas) {
-      colours.add(Palette.forRingId(ringIdOf(replica, colours.size())));
+      colours.add(ChartStyle.replica(ringIdOf(replica, colours.size())));
     }
     return colours;
   }
@@ -160,7 +182,7 @@ final class Charts {
    * The ring id a replica label stands for: its trailing number ({@code "Server 3"} and {@code "3"} are both 3), or
    * {@code index + 1} when it has none.
    */
-  static int ringIdOf(String label, int index) {
+  public static int ringIdOf(String label, int index) {
     Matcher m = TRAILING_NUMBER.matcher(label.strip());
     if (m.find()) {
       try {
@@ -197,7 +219,7 @@ final class Charts {
   }
 
   /** Writes {@code chart} to {@code file} as a 900 × 500 PNG. */
-  static void save(JFreeChart chart, Path file) {
+  public static void save(JFreeChart chart, Path file) {
     try {
       ChartUtils.saveChartAsPNG(new File(file.toString()), chart, WIDTH, HEIGHT);
     } catch (IOException e) {

@@ -1,11 +1,13 @@
-package dev.lb.loadtest.bench;
+package dev.lb.loadtest.load;
 
+import dev.lb.loadtest.process.Children;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Closed-loop load from {@code wrk} (a C program: it leaves the 2 cores to the targets far more than a JVM would). A
@@ -60,7 +62,7 @@ public final class Wrk {
   }
 
   /** Drives {@code target} for {@code seconds} (a whole number: wrk's own resolution) and returns what it measured. */
-  public Load run(Endpoint target, int seconds) {
+  public Run run(Endpoint target, int seconds) {
     List<String> command = List.of(wrk.toString(), "-t" + threads, "-c" + connections, "-d" + seconds + "s",
         "--timeout", "10s", "--latency", "-s", script.toString(), target.url() + "/home");
     Process p = Children.start(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()));
@@ -74,16 +76,19 @@ public final class Wrk {
     }
   }
 
-  /** The figures of wrk's output: the line the script printed. */
-  public static Load parse(String output) {
+  /** The figures of wrk's output: the line the script printed. Status errors are answers; the other errors are not. */
+  public static Run parse(String output) {
     String line = output.lines().filter(l -> l.startsWith(MARK)).reduce((a, b) -> b)
         .orElseThrow(() -> new IllegalStateException("no figures in wrk's output: " + tail(output)));
     JsonObject json = new JsonObject(line.substring(MARK.length()));
     JsonObject errors = json.getJsonObject("errors");
-    long failed = errors.fieldNames().stream().mapToLong(errors::getLong).sum();
+    long badStatus = errors.getLong("status", 0L);
+    long unanswered = errors.fieldNames().stream().mapToLong(errors::getLong).sum() - badStatus;
     JsonObject lat = json.getJsonObject("latencyUs");
-    return new Load(json.getLong("requests"), json.getLong("durationUs"), failed, errors, lat.getLong("p50"),
-        lat.getLong("p90"), lat.getLong("p99"), lat.getLong("p999"), lat.getLong("max"));
+    long requests = json.getLong("requests");
+    Latency latency = new Latency(requests, lat.getLong("p50"), lat.getLong("p90"), lat.getLong("p99"),
+        lat.getLong("p999"), lat.getLong("max"));
+    return new Run(requests, unanswered, badStatus, errors, json.getLong("durationUs"), latency, Map.of(), Map.of(), null, 0);
   }
 
   private static String tail(String text) {

@@ -1,5 +1,6 @@
-package dev.lb.loadtest;
+package dev.lb.loadtest.report;
 
+import dev.lb.admin.Palette;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -31,7 +32,7 @@ import org.jfree.chart.ui.TextAnchor;
  * The look every chart shares: white background, light grey grid, one sans-serif font at sizes that read at
  * 900 × 500, no border, shadow or gradient; numbers with thousands separators whatever the machine's locale.
  */
-final class ChartStyle {
+public final class ChartStyle {
 
   static {
     // before the first look at the fonts: a report is drawn on machines without a display
@@ -48,6 +49,8 @@ final class ChartStyle {
   /** Failed requests: a red that stands out from the slate of those answered. */
   static final Color FAILURE = new Color(0xc8, 0x37, 0x37);
   static final Color AXIS = new Color(0xb0, 0xb0, 0xb0);
+  /** Bars that stand for what the one in colour is compared with (the bench's reference proxies): a quiet grey. */
+  public static final Color OTHER = new Color(0x9e, 0x9e, 0x9e);
   static final BasicStroke DASHED = new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
       new float[] {5f, 4f}, 0f);
 
@@ -78,12 +81,17 @@ final class ChartStyle {
     }
     LegendTitle legendTitle = chart.getLegend();
     if (legendTitle != null) {
-      legendTitle.setVisible(legend);
-      legendTitle.setFrame(BlockBorder.NONE);
-      legendTitle.setPosition(RectangleEdge.BOTTOM);
-      legendTitle.setItemFont(font(Font.PLAIN, 12));
-      legendTitle.setItemPaint(INK);
+      legend(legendTitle, legend);
     }
+  }
+
+  /** A legend below the plot, unframed, shown only where it tells series apart. */
+  private static void legend(LegendTitle legend, boolean visible) {
+    legend.setVisible(visible);
+    legend.setFrame(BlockBorder.NONE);
+    legend.setPosition(RectangleEdge.BOTTOM);
+    legend.setItemFont(font(Font.PLAIN, 12));
+    legend.setItemPaint(INK);
   }
 
   /**
@@ -118,18 +126,23 @@ final class ChartStyle {
   }
 
   /** Whole numbers with thousands separators: 8,432. */
-  static NumberFormat thousands() {
+  public static NumberFormat thousands() {
     return new DecimalFormat("#,##0", DecimalFormatSymbols.getInstance(Locale.ROOT));
   }
 
   /** {@code pattern} (a {@link DecimalFormat} pattern) with the separators of the report, not of the machine. */
-  static NumberFormat format(String pattern) {
+  public static NumberFormat format(String pattern) {
     return new DecimalFormat(pattern, DecimalFormatSymbols.getInstance(Locale.ROOT));
   }
 
+  /** The colour of the replica with ring id {@code ringId}: the dashboard's, from {@link Palette}. */
+  public static Color replica(int ringId) {
+    return Color.decode(Palette.hex(ringId));
+  }
+
   /** Colour of the {@code index}-th series (0-based) of a chart whose series are not replicas. */
-  static Color series(int index) {
-    return Palette.forRingId(index + 1);
+  public static Color series(int index) {
+    return replica(index + 1);
   }
 
   private static StandardChartTheme theme() {
@@ -155,12 +168,16 @@ final class ChartStyle {
     t.setShadowVisible(false);
     t.setBarPainter(new StandardBarPainter());
     t.setXYBarPainter(new StandardXYBarPainter());
-    Color[] colours = new Color[10];
-    Arrays.setAll(colours, ChartStyle::series);
-    t.setDrawingSupplier(new DefaultDrawingSupplier(colours, colours, colours,
-        DefaultDrawingSupplier.DEFAULT_STROKE_SEQUENCE, DefaultDrawingSupplier.DEFAULT_OUTLINE_STROKE_SEQUENCE,
-        DefaultDrawingSupplier.DEFAULT_SHAPE_SEQUENCE));
+    t.setDrawingSupplier(drawingSupplier());
     return t;
+  }
+
+  /** Series take the palette's colours in order, as replicas do by ring id. */
+  private static DefaultDrawingSupplier drawingSupplier() {
+    Color[] colours = new Color[Palette.size()];
+    Arrays.setAll(colours, ChartStyle::series);
+    return new DefaultDrawingSupplier(colours, colours, colours, DefaultDrawingSupplier.DEFAULT_STROKE_SEQUENCE,
+        DefaultDrawingSupplier.DEFAULT_OUTLINE_STROKE_SEQUENCE, DefaultDrawingSupplier.DEFAULT_SHAPE_SEQUENCE);
   }
 
   private static String fontFamily() {

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.lb.loadtest.process.Balancer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class BalancerTest {
+/** Every configuration an experiment compares is one the balancer would really run. */
+class ConfigTest {
 
   @Test
   void everySettingAnExperimentGivesIsOneTheBalancerReads() {

@@ -1,4 +1,4 @@
-package dev.lb.loadtest.bench;
+package dev.lb.loadtest.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.lb.loadtest.bench;
+package dev.lb.loadtest.load;
 
 /**
  * A host and port something listens on; for a replica, also its process.

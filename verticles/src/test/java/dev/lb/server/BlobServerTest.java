@@ -1,4 +1,4 @@
-package dev.lb.loadtest.bench;
+package dev.lb.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -42,7 +42,7 @@ class BlobServerTest {
           Buffer body = resp.body();
           assertEquals(bytes, body.length());
           for (long k : new long[] {0, 250, 251, 65_535, 65_536, 1_000_003, bytes - 1}) {
-            assertEquals(BlobServer.patternByte(k), body.getByte((int) k), "byte " + k);
+            assertEquals(BlobServer.byteAt(k), body.getByte((int) k), "byte " + k);
           }
           ctx.completeNow();
         })));
@@ -76,6 +76,34 @@ class BlobServerTest {
         .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
           assertEquals(404, resp.statusCode());
           checkpoint.flag();
+        })));
+  }
+
+  @Test
+  void aChunkedDownloadHasTheSameBytes(VertxTestContext ctx) {
+    long bytes = 200_001;
+    client.get(server.actualPort(), "127.0.0.1", "/blob?chunked=true&bytes=" + bytes).send()
+        .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
+          assertEquals(200, resp.statusCode());
+          assertEquals("chunked", resp.getHeader("Transfer-Encoding"));
+          assertEquals(bytes, resp.body().length());
+          assertEquals(BlobServer.byteAt(bytes - 1), resp.body().getByte((int) bytes - 1));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void statsCountTheBytesWrittenAndBadSizesAreRefused(VertxTestContext ctx) {
+    client.get(server.actualPort(), "127.0.0.1", "/blob?bytes=1000").send()
+        .compose(r -> client.get(server.actualPort(), "127.0.0.1", "/blob?bytes=-5").send())
+        .compose(bad -> {
+          ctx.verify(() -> assertEquals(400, bad.statusCode()));
+          return client.get(server.actualPort(), "127.0.0.1", "/stats").send();
+        })
+        .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
+          assertEquals(1000, resp.bodyAsJsonObject().getLong("written"));
+          assertEquals(0, resp.bodyAsJsonObject().getLong("abandoned"));
+          ctx.completeNow();
         })));
   }
 }

@@ -1,4 +1,4 @@
-package dev.lb.loadtest;
+package dev.lb.loadtest.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -29,13 +29,13 @@ import org.jfree.data.xy.YIntervalSeriesCollection;
  * least to the most any one replica handled. A band and not mean ± std: the counts are far from normal (one replica
  * can take most of them), and mean − std would claim replicas handled fewer than zero requests.
  */
-final class SpreadChart {
+public final class SpreadChart {
 
   private static final Color EDGE = new Color(0x8a, 0x96, 0xa3);
   private static final Color BAND_KEY = new Color(0xd8, 0xdb, 0xdf);
 
   /** Requests per replica at one x: the mean and the least and most any replica got. */
-  record Spread(double x, double mean, double min, double max) { }
+  public record Spread(double x, double mean, double min, double max) { }
 
   private SpreadChart() {}
 
@@ -43,7 +43,7 @@ final class SpreadChart {
    * The mean per replica as a line over x, inside a band from the least to the most any replica got, the band's
    * edges labelled with their values.
    */
-  static void draw(Path file, Charts.Labels labels, List<Spread> points) {
+  public static void draw(Path file, Charts.Labels labels, List<Spread> points) {
     YIntervalSeriesCollection data = band("mean", points);
     JFreeChart chart = ChartFactory.createXYLineChart(labels.title(), labels.xAxis(), labels.yAxis(), data,
         PlotOrientation.VERTICAL, true, false, false);
@@ -61,6 +61,12 @@ final class SpreadChart {
     legend.add(new LegendItem("mean per replica (the even share)", ChartStyle.AGGREGATE));
     legend.add(new LegendItem("from the least to the most any replica handled", BAND_KEY));
     plot.setFixedLegendItems(legend);
+    axes(plot);
+    Charts.save(chart, file);
+  }
+
+  /** Whole numbers of replicas along x; requests from zero up, with room above for the edges' labels. */
+  private static void axes(XYPlot plot) {
     NumberAxis x = (NumberAxis) plot.getDomainAxis();
     x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     x.setLowerMargin(0.05);
@@ -70,7 +76,6 @@ final class SpreadChart {
     y.setLowerBound(0);
     y.setUpperMargin(0.08);
     ChartStyle.quiet(y);
-    Charts.save(chart, file);
   }
 
   /** The top and bottom of {@code band} as two series, "most" and "least", to draw and label the edges. */

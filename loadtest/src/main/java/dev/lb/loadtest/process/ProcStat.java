@@ -1,9 +1,10 @@
-package dev.lb.loadtest.bench;
+package dev.lb.loadtest.process;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.function.ToLongFunction;
 
 /**
  * CPU time and resident memory of processes, read from {@code /proc} (Linux). A process that is gone counts as 0, so
@@ -19,10 +20,15 @@ public final class ProcStat {
 
   /** User plus system CPU time of {@code pid} in clock ticks, 0 if it cannot be read. */
   public static long cpuTicks(long pid) {
+    return read(pid, "stat", ProcStat::cpuTicks);
+  }
+
+  /** {@code parse} of {@code /proc/<pid>/<file>}; 0 if the process is gone or the file cannot be read. */
+  private static long read(long pid, String file, ToLongFunction<String> parse) {
     try {
-      return cpuTicks(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")));
+      return parse.applyAsLong(Files.readString(Path.of("/proc", String.valueOf(pid), file)));
     } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.DEBUG, "no /proc/{0}/stat: {1}", pid, e.toString());
+      LOG.log(System.Logger.Level.DEBUG, "no /proc/{0}/{1}: {2}", pid, file, e.toString());
       return 0;
     }
   }
@@ -48,12 +54,7 @@ public final class ProcStat {
 
   /** Resident set size of {@code pid} in kB, 0 if it cannot be read. */
   public static long rssKb(long pid) {
-    try {
-      return rssKb(Files.readString(Path.of("/proc", String.valueOf(pid), "status")));
-    } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.DEBUG, "no /proc/{0}/status: {1}", pid, e.toString());
-      return 0;
-    }
+    return read(pid, "status", ProcStat::rssKb);
   }
 
   /** The {@code VmRSS} of a {@code /proc/<pid>/status} text in kB (0 for a kernel thread or a zombie). */

@@ -1,0 +1,22 @@
+package dev.lb.loadtest.load;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+
+/**
+ * Requests that succeeded and failed in each bucket of {@code bucketMs} from the start of a run, up to the last bucket
+ * with any: what A-3's charts draw around a disruption.
+ *
+ * @param bucketMs the width of a bucket
+ * @param ok       successes per bucket
+ * @param failed   failures per bucket
+ */
+public record Timeline(long bucketMs, long[] ok, long[] failed) {
+
+  public JsonObject toJson() {
+    return new JsonObject().put("bucketMs", bucketMs)
+        .put("ok", new JsonArray(Arrays.stream(ok).boxed().toList()))
+        .put("failed", new JsonArray(Arrays.stream(failed).boxed().toList()));
+  }
+}
