@@ -1,6 +1,6 @@
 package dev.lb.admin;
 
-import dev.lb.balancer.AdminApi;
+import dev.lb.api.AdminApi;
 import dev.lb.bus.Addresses;
 import dev.lb.bus.ReplicaMessages;
 import dev.lb.bus.ReplicaStore;

@@ -1,5 +1,6 @@
 package dev.lb.balancer;
 
+import dev.lb.api.AdminApi;
 import dev.lb.bus.Addresses;
 import dev.lb.bus.BalancerRegistry;
 import dev.lb.bus.ReplicaInfo;

@@ -1,4 +1,4 @@
-package dev.lb.balancer;
+package dev.lb.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

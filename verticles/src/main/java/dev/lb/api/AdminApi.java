@@ -1,4 +1,4 @@
-package dev.lb.balancer;
+package dev.lb.api;
 
 import dev.lb.bus.Addresses;
 import dev.lb.bus.BadRequestException;
@@ -27,8 +27,9 @@ import java.util.function.Supplier;
 
 /**
  * The assignment's API: {@code GET /rep}, {@code POST /add}, {@code DELETE /rm} (and {@code POST /rm}), answered by the
- * replica manager over the event bus, on the balancer's port, and on the admin port under {@code /api}. The only
- * routes that read a body whole.
+ * replica manager over the event bus. Mounted twice: on the balancer's port ({@code BalancerVerticle} sends it the
+ * paths it {@link #owns}) and on the admin port under {@code /api} ({@code AdminVerticle}). The only routes that read a
+ * body whole.
  */
 public final class AdminApi {
 
@@ -71,11 +72,12 @@ public final class AdminApi {
   }
 
   /** Whether {@code path} is one of the API's own, not a path of the replicas. */
-  static boolean owns(String path) {
+  public static boolean owns(String path) {
     return path.length() <= 4 && (path.equals("/rep") || path.equals("/add") || path.equals("/rm"));
   }
 
-  void handle(HttpServerRequest req) {
+  /** Answers {@code req}, one of the paths it {@link #owns}. */
+  public void handle(HttpServerRequest req) {
     router.handle(req);
   }
 
