@@ -23,19 +23,31 @@ final class HopByHop {
 
   private HopByHop() {}
 
-  /** Removes from {@code headers} the hop-by-hop ones and any that their {@code Connection} header names. */
+  /**
+   * Removes from {@code headers} the hop-by-hop ones and any that their {@code Connection} lines name (every line:
+   * several lines of a list mean one line listing them all, RFC 9110 §5.3).
+   */
   static void strip(MultiMap headers) {
-    String connection = headers.get(HttpHeaders.CONNECTION);
-    if (connection != null && !isStandardToken(connection.trim())) {
-      for (String token : connection.split(",")) {
-        String name = token.trim();
-        if (!name.isEmpty()) {
-          headers.remove(name);
-        }
+    // the list of lines is only built when there is a Connection header at all
+    if (headers.contains(HttpHeaders.CONNECTION)) {
+      for (String connection : headers.getAll(HttpHeaders.CONNECTION)) {
+        removeNamed(headers, connection.trim());
       }
     }
     for (CharSequence name : DROPPED) {
       headers.remove(name);
+    }
+  }
+
+  private static void removeNamed(MultiMap headers, String connection) {
+    if (isStandardToken(connection)) {
+      return;
+    }
+    for (String token : connection.split(",")) {
+      String name = token.trim();
+      if (!name.isEmpty()) {
+        headers.remove(name);
+      }
     }
   }
 
