@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -22,6 +25,8 @@ import net.jqwik.api.constraints.UniqueElements;
 class RingPropertiesTest {
 
   private static final int KEYS = 20_000;
+  /** Keys looked up to compare rings built from members given in different orders. */
+  private static final int ORDER_KEYS = 2_000;
   private static final HashFamily MURMUR = new Murmur3Hash();
 
   private static long key(int k) {
@@ -95,18 +100,122 @@ class RingPropertiesTest {
     }
   }
 
-  @Property(tries = 20)
-  void aKeysOwnerDependsOnlyOnTheMembers(@ForAll @Size(min = 1, max = 10) @UniqueElements List<@IntRange(min = 1, max = 40) Integer> members,
-      @ForAll int anyKey) {
-    List<Integer> reversed = new ArrayList<>(members);
-    java.util.Collections.reverse(reversed);
-    for (HashFamily family : HashFamilies.all()) {
-      RingSpec spec = new RingSpec(512, 9, family, Probing.LINEAR);
-      assertEquals(ConsistentHashRing.build(spec, members).owner(anyKey, id -> true),
-          ConsistentHashRing.build(spec, reversed).owner(anyKey, id -> true), family.name());
-      assertEquals(MaglevTable.build(family, 5003, members).owner(anyKey, id -> true),
-          MaglevTable.build(family, 5003, reversed).owner(anyKey, id -> true), family.name());
+  @Provide
+  Arbitrary<HashFamily> families() {
+    return Arbitraries.of(HashFamilies.all());
+  }
+
+  /**
+   * A key's owner depends on the members alone, not on the order they are given in: members come in an order the ring
+   * would place differently if it did not sort them (checked on {@link #placedInOrder}, what it would build then), and
+   * every lookup of the ring built from that order, and from its reverse, is the lookup of the ring placed in
+   * ascending ring-id order.
+   */
+  @Property(tries = 40)
+  void aConsistentRingPlacesTheSameWhateverTheOrderOfItsMembers(@ForAll @Size(min = 2, max = 10) @UniqueElements
+      List<@IntRange(min = 1, max = 40) Integer> given, @ForAll("families") HashFamily family,
+      @ForAll("denseOrDefaultSlots") int slots) {
+    RingSpec spec = new RingSpec(slots, 9, family, Probing.LINEAR);
+    List<Integer> ascending = given.stream().sorted().toList();
+    int[] inGivenOrder = placedInOrder(spec, given);
+    int[] inAscendingOrder = placedInOrder(spec, ascending);
+    Assume.that(IntStream.range(0, ORDER_KEYS).anyMatch(k -> ownerOn(inGivenOrder, spec.family().requestSlot(key(k), slots))
+        != ownerOn(inAscendingOrder, spec.family().requestSlot(key(k), slots))));
+    ConsistentHashRing fromGiven = ConsistentHashRing.build(spec, given);
+    ConsistentHashRing fromReversed = ConsistentHashRing.build(spec, reversed(given));
+    for (int k = 0; k < ORDER_KEYS; k++) {
+      int expected = ownerOn(inAscendingOrder, spec.family().requestSlot(key(k), slots));
+      assertEquals(expected, fromGiven.owner(key(k), id -> true), family.name() + ": key " + k + " of " + given);
+      assertEquals(expected, fromReversed.owner(key(k), id -> true), family.name() + ": key " + k + " of reversed " + given);
     }
+  }
+
+  /** Like {@link #aConsistentRingPlacesTheSameWhateverTheOrderOfItsMembers}, for a Maglev table. */
+  @Property(tries = 20)
+  void aMaglevTableFillsTheSameWhateverTheOrderOfItsMembers(@ForAll @Size(min = 2, max = 10) @UniqueElements
+      List<@IntRange(min = 1, max = 40) Integer> given, @ForAll("families") HashFamily family) {
+    int size = 5003;
+    int[] inGivenOrder = filledInOrder(family, size, given);
+    int[] inAscendingOrder = filledInOrder(family, size, given.stream().sorted().toList());
+    Assume.that(IntStream.range(0, ORDER_KEYS).anyMatch(k -> inGivenOrder[family.requestSlot(key(k), size)]
+        != inAscendingOrder[family.requestSlot(key(k), size)]));
+    MaglevTable fromGiven = MaglevTable.build(family, size, given);
+    MaglevTable fromReversed = MaglevTable.build(family, size, reversed(given));
+    for (int k = 0; k < ORDER_KEYS; k++) {
+      int expected = inAscendingOrder[family.requestSlot(key(k), size)];
+      assertEquals(expected, fromGiven.owner(key(k), id -> true), family.name() + ": key " + k + " of " + given);
+      assertEquals(expected, fromReversed.owner(key(k), id -> true), family.name() + ": key " + k + " of reversed " + given);
+    }
+  }
+
+  @Provide
+  Arbitrary<Integer> denseOrDefaultSlots() {
+    // 512 is the assignment's M; in 128 slots, virtual nodes of different members collide in nearly every set
+    return Arbitraries.of(128, 512);
+  }
+
+  private static List<Integer> reversed(List<Integer> members) {
+    List<Integer> reversed = new ArrayList<>(members);
+    Collections.reverse(reversed);
+    return reversed;
+  }
+
+  /**
+   * The slot table a consistent ring would have if it placed virtual nodes in the order given, with linear probing
+   * ({@link Ring#NONE} for a free slot): the ring places them as this does for the members in ascending order.
+   */
+  private static int[] placedInOrder(RingSpec spec, List<Integer> order) {
+    int[] owners = new int[spec.slots()];
+    Arrays.fill(owners, Ring.NONE);
+    for (int id : order) {
+      for (int j = 0; j < spec.vnodes(); j++) {
+        int s = spec.family().virtualNodeSlot(id, j, spec.slots());
+        while (owners[s] != Ring.NONE) {
+          s = (s + 1) % owners.length;
+        }
+        owners[s] = id;
+      }
+    }
+    return owners;
+  }
+
+  /** The owner of the first virtual node at or after {@code slot}, clockwise, on such a table. */
+  private static int ownerOn(int[] owners, int slot) {
+    for (int k = 0; k < owners.length; k++) {
+      if (owners[(slot + k) % owners.length] != Ring.NONE) {
+        return owners[(slot + k) % owners.length];
+      }
+    }
+    return Ring.NONE;
+  }
+
+  /**
+   * The entries a Maglev table would have if its members took turns in the order given (Maglev's population: each
+   * takes the next free entry of its own permutation, {@code offset + n * skip}).
+   */
+  private static int[] filledInOrder(HashFamily family, int size, List<Integer> order) {
+    int n = order.size();
+    long[] offset = new long[n];
+    long[] skip = new long[n];
+    long[] next = new long[n];
+    for (int m = 0; m < n; m++) {
+      offset[m] = family.virtualNodeSlot(order.get(m), 0, size);
+      skip[m] = family.virtualNodeSlot(order.get(m), 1, size - 1) + 1L;
+    }
+    int[] entries = new int[size];
+    Arrays.fill(entries, Ring.NONE);
+    for (int filled = 0; filled < size; ) {
+      for (int m = 0; m < n && filled < size; m++) {
+        int c = (int) ((offset[m] + next[m] * skip[m]) % size);
+        while (entries[c] != Ring.NONE) {
+          c = (int) ((offset[m] + ++next[m] * skip[m]) % size);
+        }
+        entries[c] = order.get(m);
+        next[m]++;
+        filled++;
+      }
+    }
+    return entries;
   }
 
   @Property(tries = 30)
