@@ -8,6 +8,7 @@ import dev.lb.config.ConfigKeys;
 import dev.lb.config.RingSettings;
 import dev.lb.config.Settings;
 import dev.lb.metrics.ProxyMetrics;
+import dev.lb.metrics.ReplicaMetricsVerticle;
 import dev.lb.metrics.SystemMetrics;
 import dev.lb.ring.RequestKeys;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -71,7 +72,7 @@ public class AdminVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject conf = Settings.defaults().mergeIn(config());
-    view = new NodeView(RingSettings.factory(conf), proxyMetrics, systemMetrics);
+    view = new NodeView(RingSettings.factory(conf), proxyMetrics);
     node = new JsonObject().put("node", conf.getBoolean(ConfigKeys.CLUSTER_ENABLED)
             ? conf.getString(ConfigKeys.CLUSTER_HOST) : "local")
         .put("ringAlgorithm", conf.getString(ConfigKeys.RING_ALGORITHM)).put("hash", conf.getString(ConfigKeys.RING_HASH))
@@ -108,17 +109,22 @@ public class AdminVerticle extends VerticleBase {
     });
     AdminApi api = new AdminApi(vertx, view::snapshot, next -> changed(applied(next)),
         conf.getString(ConfigKeys.ADMIN_TOKEN), conf.getLong(ConfigKeys.BUS_TIMEOUT_MS), systemMetrics);
-    return ReplicaStore.shared(vertx).load()
-        .onSuccess(recorded -> {
-          if (recorded != null) {
-            changed(applied(recorded));
+    Future<Void> recorded = ReplicaStore.shared(vertx).load()
+        .<Void>map(snapshot -> {
+          if (snapshot != null) {
+            changed(applied(snapshot));
           }
+          return null;
         })
         .recover(err -> {
           LOG.log(Level.INFO, "the recorded replica set cannot be read yet ({0}); the view starts empty", err.getMessage());
           return Future.succeededFuture();
-        })
-        .compose(v -> {
+        });
+    // the meters of the set are the metrics' own; deployed from here, they start and stop with this listener
+    return recorded
+        .compose(v -> vertx.deployVerticle(new ReplicaMetricsVerticle(RingSettings.factory(conf), proxyMetrics,
+            systemMetrics)))
+        .compose(id -> {
           server = vertx.createHttpServer().requestHandler(router(api));
           return server.listen(conf.getInteger(ConfigKeys.ADMIN_PORT), conf.getString(ConfigKeys.ADMIN_HOST));
         });

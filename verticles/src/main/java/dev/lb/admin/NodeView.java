@@ -5,7 +5,6 @@ import dev.lb.bus.ReplicaInfo;
 import dev.lb.bus.ReplicaMessages;
 import dev.lb.bus.Stamp;
 import dev.lb.metrics.ProxyMetrics;
-import dev.lb.metrics.SystemMetrics;
 import dev.lb.ring.Ring;
 import dev.lb.ring.RingPicture;
 import io.vertx.core.json.JsonArray;
@@ -25,7 +24,7 @@ import java.util.function.Function;
  * What this node knows of the replica set, for people to look at: the set and its ring, each replica's state
  * (starting, up, suspect, down, replacing, ejected), its traffic through this node's balancers, and the last lifecycle
  * events. Built from the bus's events alone (no probing), so it is cheap to ask for every second. Confined to the
- * admin verticle's event loop.
+ * admin verticle's event loop. The meters of the set are kept elsewhere ({@code dev.lb.metrics.ReplicaMetricsVerticle}).
  */
 final class NodeView {
 
@@ -33,7 +32,6 @@ final class NodeView {
 
   private final Function<Collection<Integer>, Ring> ringFactory;
   private final ProxyMetrics proxyMetrics;
-  private final SystemMetrics systemMetrics;
   private final Stats stats = new Stats();
   private Stamp applied = Stamp.NONE;
   private JsonObject snapshot = ReplicaMessages.snapshot(Stamp.NONE, "", List.of());
@@ -47,10 +45,10 @@ final class NodeView {
   private final Map<String, Integer> starting = new LinkedHashMap<>();
   private final Deque<JsonObject> events = new ArrayDeque<>();
 
-  NodeView(Function<Collection<Integer>, Ring> ringFactory, ProxyMetrics proxyMetrics, SystemMetrics systemMetrics) {
+  /** An empty view; {@code proxyMetrics} are the meters its traffic figures are read from. */
+  NodeView(Function<Collection<Integer>, Ring> ringFactory, ProxyMetrics proxyMetrics) {
     this.ringFactory = ringFactory;
     this.proxyMetrics = proxyMetrics;
-    this.systemMetrics = systemMetrics;
     this.ring = ringFactory.apply(List.of());
     this.picture = RingPicture.of(ring);
   }
@@ -73,21 +71,16 @@ final class NodeView {
     suspect.retainAll(names);
     replacing.retainAll(names);
     ejectedUntil.keySet().retainAll(names);
-    proxyMetrics.forget(names);
-    systemMetrics.forget(names);
-    exportGauges();
     return true;
   }
 
   void down(String name) {
     down.add(name);
-    exportGauges();
   }
 
   void up(String name) {
     down.remove(name);
     suspect.remove(name);
-    exportGauges();
   }
 
   void suspect(String name) {
@@ -109,7 +102,6 @@ final class NodeView {
       case STARTING -> starting.put(name, event.getInteger(Lifecycle.RING_ID, 0));
       case FAILED -> starting.remove(name);
       case REPLACING -> replacing.add(name);
-      case REPLACED -> systemMetrics.replaced();
       case EJECTED -> ejectedUntil.put(name, event.getLong(Lifecycle.TIME, 0L) + event.getLong(Lifecycle.HOLD_MS, 0L));
       default -> { }
     }
@@ -143,10 +135,6 @@ final class NodeView {
 
   JsonObject snapshot() {
     return snapshot;
-  }
-
-  private void exportGauges() {
-    replicas.forEach(r -> systemMetrics.replica(r.name(), routable(r.name()), picture.shares().getOrDefault(r.ringId(), 0.0)));
   }
 
   /** Where {@code key} lands: its slot of the picture, and the replica that owns it. */

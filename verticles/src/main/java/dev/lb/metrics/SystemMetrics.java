@@ -8,9 +8,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The system's meters beside the forward path's, for the replica set as this node sees it:
+ * The system's meters beside the forward path's, for the replica set as this node sees it (kept in step with the set
+ * by {@link ReplicaMetricsVerticle}):
  * <ul>
- *   <li>{@code lb_server_up{replica}}: 1 while the replica is routable (its heartbeat answers), 0 otherwise;</li>
+ *   <li>{@code lb_server_up{replica}}: 1 while the heartbeat has the replica up, 0 while it is announced down or being
+ *       replaced;</li>
  *   <li>{@code lb_server_ring_share{replica}}: the fraction of ring slots (or Maglev entries) it owns;</li>
  *   <li>{@code lb_replacements_total}: replicas replaced after going down;</li>
  *   <li>{@code lb_admin_requests_total{action="add|rm|rep", code}}: calls of the assignment's API.</li>
