@@ -33,8 +33,8 @@ import java.util.Set;
  * nothing here shadows a path of the replicas.
  * <ul>
  *   <li>{@code GET /metrics}: Prometheus text format, this node's registry;</li>
- *   <li>{@code GET /health/live}: the process answers; {@code GET /health/ready}: at least one replica is routable,
- *       with a check per replica;</li>
+ *   <li>{@code GET /health/live}: the process answers; {@code GET /health/ready}: a balancer would find a replica for
+ *       a request, with a check per replica (routable or not);</li>
  *   <li>{@code GET /dashboard}: a live page of the ring and the replicas, fed by {@code GET /api/events}
  *       (server-sent events) and {@code GET /api/state};</li>
  *   <li>{@code GET /api/lookup?key=K}: where a key lands;</li>
@@ -81,15 +81,19 @@ public class AdminVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     bus.<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> changed(applied(msg.body())));
     bus.<JsonObject>consumer(Addresses.REPLICA_DOWN, msg -> {
-      view.down(ReplicaMessages.replica(msg.body()));
+      view.down(msg.body());
       changed(true);
     });
     bus.<JsonObject>consumer(Addresses.REPLICA_UP, msg -> {
-      view.up(ReplicaMessages.replica(msg.body()));
+      view.up(msg.body());
       changed(true);
     });
     bus.<JsonObject>consumer(Addresses.REPLICA_SUSPECT, msg -> {
-      view.suspect(ReplicaMessages.replica(msg.body()));
+      view.suspect(msg.body());
+      changed(true);
+    });
+    bus.<JsonObject>localConsumer(Addresses.OUTLIER_EJECTED, msg -> {
+      view.ejected(msg.body());
       changed(true);
     });
     bus.<JsonObject>consumer(Addresses.LIFECYCLE, msg -> {
@@ -182,12 +186,12 @@ public class AdminVerticle extends VerticleBase {
   }
 
   /**
-   * UP (200) while at least one replica is routable, DOWN (503) otherwise; a check per replica in the body, from what
-   * the heartbeat announced (nothing is probed for it).
+   * UP (200) while a balancer would find a replica for a request ({@link NodeView#serves()}), DOWN (503) otherwise; a
+   * check per replica in the body, UP while it is routable; all from what the bus announced (nothing is probed for it).
    */
   private void ready(RoutingContext ctx) {
     replicaChecks.checkStatus("replicas").onComplete(ar -> {
-      boolean any = view.replicas().stream().anyMatch(r -> view.routable(r.name()));
+      boolean any = view.serves();
       JsonObject body = ar.succeeded() ? ar.result().toJson() : new JsonObject();
       // a node without quorum still serves (from the set it has): ready, and it says so
       body.put("status", any ? "UP" : "DOWN").put("outcome", any ? "UP" : "DOWN").put("cluster", cluster);

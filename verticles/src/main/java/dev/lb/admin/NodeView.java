@@ -21,10 +21,25 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * What this node knows of the replica set, for people to look at: the set and its ring, each replica's state
- * (starting, up, suspect, down, replacing, ejected), its traffic through this node's balancers, and the last lifecycle
- * events. Built from the bus's events alone (no probing), so it is cheap to ask for every second. Confined to the
- * admin verticle's event loop. The meters of the set are kept elsewhere ({@code dev.lb.metrics.ReplicaMetricsVerticle}).
+ * What this node knows of the replica set, for people to look at: the set and its ring, each replica's
+ * {@link ReplicaState} (starting, up, suspect, down, replacing, ejected), its traffic through this node's balancers,
+ * and the last lifecycle events. Built from the bus's events alone (no probing), so it is cheap to ask for every
+ * second. Confined to the admin verticle's event loop. The meters of the set are kept elsewhere
+ * ({@code dev.lb.metrics.ReplicaMetricsVerticle}).
+ *
+ * <p>A replica is routable here by the rule a balancer's {@code RoutingTable} applies (see {@link ReplicaState}), from
+ * the same events: down and up events of an epoch older than the set are ignored, as are events of a replica not in
+ * the set, and an ejection is the node's outlier detector's ({@code lb.outlier.ejected}, held until the same
+ * {@link System#nanoTime()}). The code is not shared (the table keeps its state in arrays by ring id, for its hot path,
+ * on a balancer's event loop), and the two still differ where a balancer instance decides alone:
+ * <ul>
+ *   <li>a suspicion is a balancer instance's own, from a connection its forward could not make, while this view hears
+ *       those of every balancer of the cluster ({@code lb.replica.suspect} is published to all) and cannot tell whose
+ *       they are: it shows the replica suspect, not routable, though the other instances still route to it until the
+ *       heartbeat announces it down;</li>
+ *   <li>with bounded loads ({@code ring.balance.factor}), a balancer also passes over a routable owner with no room
+ *       left, request by request: that is no state of the replica.</li>
+ * </ul>
  */
 final class NodeView {
 
@@ -41,7 +56,8 @@ final class NodeView {
   private final Set<String> down = new HashSet<>();
   private final Set<String> suspect = new HashSet<>();
   private final Set<String> replacing = new HashSet<>();
-  private final Map<String, Long> ejectedUntil = new HashMap<>();
+  /** Until when ({@link System#nanoTime()}) the node's outlier detector holds a replica out of routing. */
+  private final Map<String, Long> heldUntil = new HashMap<>();
   private final Map<String, Integer> starting = new LinkedHashMap<>();
   private final Deque<JsonObject> events = new ArrayDeque<>();
 
@@ -70,21 +86,50 @@ final class NodeView {
     down.retainAll(names);
     suspect.retainAll(names);
     replacing.retainAll(names);
-    ejectedUntil.keySet().retainAll(names);
+    heldUntil.keySet().retainAll(names);
     return true;
   }
 
-  void down(String name) {
-    down.add(name);
+  /** An event of {@code lb.replica.down}: the heartbeat (or the replica's exit) says it is gone. */
+  void down(JsonObject event) {
+    String name = ReplicaMessages.replica(event);
+    if (current(event) && isMember(name)) {
+      down.add(name);
+    }
   }
 
-  void up(String name) {
-    down.remove(name);
-    suspect.remove(name);
+  /** An event of {@code lb.replica.up}: a down or suspected replica answers again. */
+  void up(JsonObject event) {
+    String name = ReplicaMessages.replica(event);
+    if (current(event)) {
+      down.remove(name);
+      suspect.remove(name);
+    }
   }
 
-  void suspect(String name) {
-    suspect.add(name);
+  /** An event of {@code lb.replica.suspect}: a balancer's forward to it failed; it carries no epoch. */
+  void suspect(JsonObject event) {
+    String name = ReplicaMessages.replica(event);
+    if (isMember(name)) {
+      suspect.add(name);
+    }
+  }
+
+  /** An event of {@code lb.outlier.ejected}: the node's outlier detector holds the replica out until a given time. */
+  void ejected(JsonObject event) {
+    String name = ReplicaMessages.replica(event);
+    if (isMember(name)) {
+      heldUntil.put(name, event.getLong(ReplicaMessages.UNTIL, 0L));
+    }
+  }
+
+  /** Whether an event of the manager's is of the set's epoch or newer: a deposed manager's is ignored. */
+  private boolean current(JsonObject event) {
+    return Stamp.epochOf(event) >= applied.epoch();
+  }
+
+  private boolean isMember(String name) {
+    return replicas.stream().anyMatch(r -> r.name().equals(name));
   }
 
   /** A lifecycle event: kept in the log, and what it says about a replica's state. */
@@ -102,7 +147,6 @@ final class NodeView {
       case STARTING -> starting.put(name, event.getInteger(Lifecycle.RING_ID, 0));
       case FAILED -> starting.remove(name);
       case REPLACING -> replacing.add(name);
-      case EJECTED -> ejectedUntil.put(name, event.getLong(Lifecycle.TIME, 0L) + event.getLong(Lifecycle.HOLD_MS, 0L));
       default -> { }
     }
   }
@@ -112,21 +156,42 @@ final class NodeView {
     stats.tick(proxyMetrics);
   }
 
-  private String state(ReplicaInfo r, long now) {
-    if (replacing.contains(r.name())) {
-      return "replacing";
-    }
-    if (down.contains(r.name())) {
-      return "down";
-    }
-    if (ejectedUntil.getOrDefault(r.name(), 0L) > now) {
-      return "ejected";
-    }
-    return suspect.contains(r.name()) ? "suspect" : "up";
+  /**
+   * The state of replica {@code name} of the set (null if it is not in it). Suspect before ejected: a failed connection
+   * does both, and the balancer that saw it routes around the replica until it answers, held out or not.
+   */
+  ReplicaState state(String name) {
+    return replicas.stream().filter(r -> r.name().equals(name)).findFirst()
+        .map(r -> state(r, System.nanoTime())).orElse(null);
   }
 
+  private ReplicaState state(ReplicaInfo r, long now) {
+    if (replacing.contains(r.name())) {
+      return ReplicaState.REPLACING;
+    }
+    if (down.contains(r.name())) {
+      return ReplicaState.DOWN;
+    }
+    if (suspect.contains(r.name())) {
+      return ReplicaState.SUSPECT;
+    }
+    Long held = heldUntil.get(r.name());
+    return held != null && held - now > 0 ? ReplicaState.EJECTED : ReplicaState.UP;
+  }
+
+  /** Whether the balancers send replica {@code name} the keys it owns (see {@link ReplicaState#routable()}). */
   boolean routable(String name) {
-    return !down.contains(name) && !replacing.contains(name);
+    ReplicaState state = state(name);
+    return state != null && state.routable();
+  }
+
+  /**
+   * Whether a balancer would find a replica for a request: a routable one, or, in its panic mode, one that is held out
+   * but up.
+   */
+  boolean serves() {
+    long now = System.nanoTime();
+    return replicas.stream().anyMatch(r -> state(r, now).up());
   }
 
   List<ReplicaInfo> replicas() {
@@ -146,15 +211,15 @@ final class NodeView {
 
   /** Everything a dashboard shows. */
   JsonObject state(JsonObject node) {
-    long now = System.currentTimeMillis();
+    long now = System.nanoTime();
     JsonArray cards = new JsonArray();
     for (ReplicaInfo r : replicas) {
       cards.add(new JsonObject().put("name", r.name()).put("ringId", r.ringId()).put("address", r.address())
-          .put("instance", r.instance()).put("state", state(r, now)).put("colour", Palette.hex(r.ringId()))
+          .put("instance", r.instance()).put("state", state(r, now).json()).put("colour", Palette.hex(r.ringId()))
           .put("share", picture.shares().getOrDefault(r.ringId(), 0.0)).mergeIn(stats.of(r.name())));
     }
     starting.forEach((name, ringId) -> cards.add(new JsonObject().put("name", name).put("ringId", ringId)
-        .put("address", "").put("state", "starting").put("colour", Palette.hex(ringId)).put("share", 0.0)));
+        .put("address", "").put("state", ReplicaState.STARTING.json()).put("colour", Palette.hex(ringId)).put("share", 0.0)));
     JsonArray arcs = new JsonArray();
     picture.arcs().forEach(a -> arcs.add(new JsonArray().add(a.from()).add(a.to()).add(a.ringId())));
     JsonArray nodes = new JsonArray();
