@@ -24,6 +24,11 @@ public final class BalancerProcess {
     this.port = port;
   }
 
+  /**
+   * A loopback port free now, which another process may take before it is bound: only for a port that must be told in
+   * advance (another JVM's, a cluster's member list, a {@code Deployment}, which reports no port); what reports its own
+   * ({@code actualPort()}) binds port 0 instead.
+   */
   public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
