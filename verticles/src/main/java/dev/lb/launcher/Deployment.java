@@ -1,5 +1,6 @@
 package dev.lb.launcher;
 
+import dev.lb.admin.AdminSettings;
 import dev.lb.admin.AdminVerticle;
 import dev.lb.balancer.BalancerSettings;
 import dev.lb.balancer.BalancerVerticle;
@@ -124,8 +125,8 @@ public final class Deployment {
     ClusterAuthority authority = cluster == null ? null
         : new ClusterAuthority(vertx, cluster.getHazelcastInstance(), ClusterSettings.from(conf).quorum());
     Future<String> quorum = authority == null ? Future.succeededFuture() : vertx.deployVerticle(new QuorumVerticle(authority));
-    Future<String> admin = quorum.compose(q -> vertx.deployVerticle(new AdminVerticle(registry, proxyMetrics, systemMetrics),
-        options));
+    Future<String> admin = quorum.compose(q -> vertx.deployVerticle(new AdminVerticle(AdminSettings.from(conf), registry,
+        proxyMetrics, systemMetrics)));
     Future<String> managing;
     if (!roles.contains(Roles.MANAGER)) {
       if (!clustered) {
