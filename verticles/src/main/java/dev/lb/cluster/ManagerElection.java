@@ -34,6 +34,9 @@ import java.util.Map;
  *
  * <p>When a node stops ({@link Addresses#NODE_LEAVING}), its manager hands its replicas over if another candidate is
  * alive, and stops them if it was the last.
+ *
+ * <p>A little over 250 lines, on purpose: the role's whole life (standing, leading, cut off, deposed, leaving) is one
+ * state machine whose transitions read best together.
  */
 public final class ManagerElection extends VerticleBase {
 

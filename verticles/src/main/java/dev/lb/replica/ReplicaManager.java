@@ -21,6 +21,10 @@ import java.util.function.Supplier;
  * time. Plain Java on the manager's event loop: the world is reached through a backend, a store, the events it sends
  * and its {@link Authority}, which it asks before every change and every destructive step, so that a manager cut off
  * from the cluster or replaced by a newer one changes nothing.
+ *
+ * <p>Somewhat over 250 lines, on purpose: its steps are classes of their own ({@link TakeOver}, {@link Replacements},
+ * {@link BackendSteps}); what is left is the order of the operations on the set and where each asks its fence, which
+ * read best in one place.
  */
 final class ReplicaManager {
 

@@ -1,7 +1,5 @@
 package dev.lb.server;
 
-import dev.lb.config.ConfigKeys;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -37,14 +35,22 @@ public final class BlobServer extends VerticleBase {
   /** One chunk of the pattern; since the pattern repeats every 256 bytes, chunk after chunk continues it. */
   private static final Buffer PATTERN = pattern();
 
+  private final String host;
+  private final int port;
   private HttpServer server;
   private long written;
   private long abandoned;
 
+  /** A blob server on {@code host}:{@code port} (0: a port the system picks, see {@link #actualPort()}). */
+  public BlobServer(String host, int port) {
+    this.host = host;
+    this.port = port;
+  }
+
   @Override
   public Future<?> start() {
     server = vertx.createHttpServer().requestHandler(this::route);
-    return server.listen(config().getInteger(ConfigKeys.HTTP_PORT, 0), config().getString(ConfigKeys.HTTP_HOST, "127.0.0.1"));
+    return server.listen(port, host);
   }
 
   public int actualPort() {
@@ -150,8 +156,8 @@ public final class BlobServer extends VerticleBase {
   /** {@code --port P} (default 0: any) and {@code --host H} (default 127.0.0.1). */
   public static void main(String[] args) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-    BlobServer server = new BlobServer();
-    vertx.deployVerticle(server, new DeploymentOptions().setConfig(options(args)))
+    BlobServer server = options(args);
+    vertx.deployVerticle(server)
         .onSuccess(id -> LOG.log(Level.INFO, "blob server listening on {0}", String.valueOf(server.actualPort())))
         .onFailure(err -> {
           LOG.log(Level.ERROR, "blob server failed to start", err);
@@ -160,16 +166,17 @@ public final class BlobServer extends VerticleBase {
     exitWithParent(vertx);
   }
 
-  private static JsonObject options(String[] args) {
-    JsonObject conf = new JsonObject();
+  private static BlobServer options(String[] args) {
+    int port = 0;
+    String host = "127.0.0.1";
     for (int k = 0; k + 1 < args.length; k += 2) {
       switch (args[k]) {
-        case "--port" -> conf.put(ConfigKeys.HTTP_PORT, Integer.parseInt(args[k + 1]));
-        case "--host" -> conf.put(ConfigKeys.HTTP_HOST, args[k + 1]);
+        case "--port" -> port = Integer.parseInt(args[k + 1]);
+        case "--host" -> host = args[k + 1];
         default -> throw new IllegalArgumentException("unknown option " + args[k] + "; use --port P [--host H]");
       }
     }
-    return conf;
+    return new BlobServer(host, port);
   }
 
   /** A replica started by a process that is gone has no one left to stop it: it stops itself. */

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
 class BlobServerTest {
 
-  private final BlobServer server = new BlobServer();
+  private final BlobServer server = new BlobServer("127.0.0.1", 0);
   private WebClient client;
 
   @BeforeEach
