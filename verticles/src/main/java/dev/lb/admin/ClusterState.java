@@ -1,5 +1,6 @@
 package dev.lb.admin;
 
+import dev.lb.bus.NodeMessages;
 import dev.lb.bus.Addresses;
 import dev.lb.bus.ReplicaMessages;
 import io.vertx.core.Future;
@@ -39,7 +40,8 @@ final class ClusterState {
 
   private static JsonObject of(JsonObject quorum, JsonObject manager) {
     JsonObject q = quorum == null ? new JsonObject() : quorum;
-    return new JsonObject().put("clustered", q.getBoolean("clustered", false)).put("quorum", q.getBoolean("present", true))
-        .put("members", q.getInteger("members", 1)).put("needed", q.getInteger("needed", 1)).put("manager", manager);
+    return new JsonObject().put("clustered", q.getBoolean(NodeMessages.CLUSTERED, false))
+        .put("quorum", NodeMessages.present(q)).put("members", q.getInteger(NodeMessages.MEMBERS, 1))
+        .put("needed", q.getInteger(NodeMessages.NEEDED, 1)).put("manager", manager);
   }
 }

@@ -1,5 +1,6 @@
 package dev.lb.api;
 
+import dev.lb.bus.NodeMessages;
 import dev.lb.bus.Addresses;
 import dev.lb.bus.BadRequestException;
 import dev.lb.bus.Failures;
@@ -176,8 +177,8 @@ public final class AdminApi {
             return Future.succeededFuture();
           }
           JsonObject quorum = ar.result().body();
-          return quorum.getBoolean("present", true) ? Future.succeededFuture()
-              : Future.failedFuture(new NoQuorum(quorum.getInteger("needed", 0)));
+          return NodeMessages.present(quorum) ? Future.succeededFuture()
+              : Future.failedFuture(new NoQuorum(NodeMessages.needed(quorum)));
         });
   }
 

@@ -1,5 +1,6 @@
 package dev.lb.balancer;
 
+import dev.lb.bus.NodeMessages;
 import dev.lb.api.AdminApi;
 import dev.lb.bus.Addresses;
 import dev.lb.bus.BalancerRegistry;
@@ -123,7 +124,7 @@ public class BalancerVerticle extends VerticleBase {
         bus.<JsonObject>localConsumer(Addresses.OUTLIER_WATCH, msg -> table.watch(
             ReplicaMessages.replica(msg.body()), msg.body().getBoolean(ReplicaMessages.WATCH))).completion(),
         bus.<JsonObject>localConsumer(Addresses.NODE_QUORUM_CHANGED, msg -> {
-          if (msg.body().getBoolean("present", false)) {
+          if (NodeMessages.present(msg.body())) {
             caughtUp();
           }
         }).completion(),

@@ -64,8 +64,20 @@ final class Exchange {
     } else if (!streamed) {
       req.body().onSuccess(whole -> {
         kept = whole;
-        tryOn(first);
-      }).onFailure(err -> stage = Stage.ENDED);
+        // the set may have changed while the body came (a drain acknowledged with nothing in flight here): pick again
+        ReplicaInfo target = forwarder.pick(key, id -> true);
+        if (target == null) {
+          fail(ProxyFailure.NO_REPLICA, "", null);
+        } else if (stage == Stage.TRYING) {
+          tryOn(target);
+        }
+      }).onFailure(err -> {
+        LOG.log(Level.DEBUG, "{0} {1}: the request's body could not be read: {2}", req.method(), req.path(), err);
+        if (stage == Stage.TRYING && !req.response().closed()) {
+          fail(ProxyFailure.BAD_BODY, "", err);
+        }
+        stage = Stage.ENDED;
+      });
     } else {
       req.pause();
       tryOn(first);
@@ -101,6 +113,10 @@ final class Exchange {
 
   /** The attempt's replica answered: the reply is passed on, or another replica tried, or the 404 rewritten. */
   void replied(Attempt from, HttpClientResponse reply) {
+    if (from != attempt) {
+      from.abandon();
+      return;
+    }
     int status = reply.statusCode();
     forwarder.judged(from.replica, status < 500);
     if (status >= 500 && forwarder.retries().afterReply(tries, status, replayable())) {
@@ -137,7 +153,7 @@ final class Exchange {
   /** The attempt failed; {@code sent}: the request had reached the replica. */
   void tryFailed(Attempt from, Throwable err, boolean sent) {
     from.end(false);
-    if (stage == Stage.ENDED) {
+    if (stage == Stage.ENDED || from != attempt) {
       return;
     }
     forwarder.failed(from.replica, err instanceof ConnectException, err);
@@ -198,9 +214,10 @@ final class Exchange {
 
   /** The client went away: whatever is under way with a replica is abandoned. */
   private void clientGone() {
-    if (stage == Stage.TRYING && attempt != null) {
+    Stage was = stage;
+    stage = Stage.ENDED;
+    if (was == Stage.TRYING && attempt != null) {
       attempt.abandon();
     }
-    stage = Stage.ENDED;
   }
 }

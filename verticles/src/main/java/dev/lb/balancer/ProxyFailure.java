@@ -18,6 +18,8 @@ enum ProxyFailure {
   TIMEOUT(504),
   /** The request body is larger than {@code proxy.body.limit}. */
   BODY_TOO_LARGE(413),
+  /** The request's body could not be read (the client broke it off, or sent a malformed one). */
+  BAD_BODY(400),
   /** The replicas answered 404 for the path (the assignment's rule, {@code proxy.rewrite.404}). */
   NO_SUCH_ENDPOINT(400);
 
@@ -36,9 +38,10 @@ enum ProxyFailure {
       case REPLICA_FAILED -> "<Error> Server replica " + detail + " failed to answer '" + path + "'";
       case TIMEOUT -> "<Error> No server replica answered '" + path + "' within " + detail + " ms";
       case BODY_TOO_LARGE -> "<Error> Request body is larger than " + detail + " bytes";
+      case BAD_BODY -> "<Error> The request's body could not be read";
       case NO_SUCH_ENDPOINT -> "<Error> '" + path + "' endpoint does not exist in server replicas";
     };
-    if (this == BODY_TOO_LARGE) {
+    if (this == BODY_TOO_LARGE || this == BAD_BODY) {
       // the rest of the body will not be read: the connection cannot be reused
       response.putHeader("Connection", "close");
     }

@@ -2,6 +2,7 @@ package dev.lb.balancer;
 
 import dev.lb.bus.ReplicaInfo;
 import dev.lb.metrics.ProxyMetrics;
+import io.vertx.core.http.HttpClientConnection;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -43,8 +44,12 @@ final class Tunnel {
     ProxyMetrics.Replica meters = forwarder.started(target);
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI(req.uri())
         .setIdleTimeout(forwarder.options().tryTimeoutMs());
+    HttpClientConnection[] connection = new HttpClientConnection[1];
     forwarder.pool().dedicated(target, forwarder.options().connectTimeoutMs())
-        .compose(connection -> connection.request(options).onFailure(err -> connection.close()))
+        .compose(opened -> {
+          connection[0] = opened;
+          return opened.request(options);
+        })
         .compose(out -> {
           forwarder.copyHeaders(req, out.headers());
           out.headers().set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE).set(HttpHeaders.UPGRADE, upgrade);
@@ -52,6 +57,10 @@ final class Tunnel {
         })
         .onSuccess(resp -> answered(target, meters, resp))
         .onFailure(err -> {
+          if (connection[0] != null) {
+            // outside the pool: nobody else would close it
+            connection[0].close();
+          }
           forwarder.ended(target, meters);
           forwarder.failed(target, err instanceof java.net.ConnectException, err);
           LOG.log(Level.WARNING, "upgrade of {0} to ''{1}'' failed: {2}", req.path(), target.name(), err.toString());

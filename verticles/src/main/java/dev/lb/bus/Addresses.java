@@ -19,8 +19,9 @@ public final class Addresses {
   public static final String REPLICAS_GET = "lb.replicas.get";
 
   /**
-   * Event, published after every change of the set: snapshot {"epoch", "version", "replicas": [{"name", "ringId",
-   * "host", "port", "instance"}]}. Followers apply only a snapshot whose {@link Stamp} is newer than theirs.
+   * Event, published after every change of the set: snapshot {"epoch", "version", "manager", "replicas": [{"name",
+   * "ringId", "host", "port", "instance", "healthPort" (only if it is not "port")}]}. Followers apply only a snapshot
+   * whose {@link Stamp} is newer than theirs.
    */
   public static final String REPLICAS_CHANGED = "lb.replicas.changed";
 
@@ -39,7 +40,7 @@ public final class Addresses {
   /**
    * Event {"event": string, "replica": string, "ringId": int, "address": string, "detail": string, "time": long}: a
    * replica's lifecycle ({@link Lifecycle.Event}: starting, started, adopted, down, replacing, replaced, removed, ejected,
-   * failed), from the manager (and, for ejected, a balancer). For dashboards and counters; nothing acts on it.
+   * failed), from the manager (and, for ejected, a node's outlier detector). For dashboards and counters; nothing acts on it.
    */
   public static final String LIFECYCLE = "lb.lifecycle";
 

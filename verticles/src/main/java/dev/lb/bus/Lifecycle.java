@@ -29,7 +29,7 @@ public final class Lifecycle {
     REPLACED,
     /** {@code /rm} stopped it. */
     REMOVED,
-    /** A balancer's outlier detection holds it out of routing for a while. */
+    /** A node's outlier detector holds it out of its balancers' routing for a while. */
     EJECTED,
     /** It could not be started. */
     FAILED
@@ -54,7 +54,7 @@ public final class Lifecycle {
     emit(vertx, event, replica.name(), replica.ringId(), replica.address(), detail);
   }
 
-  /** Logs and publishes that a balancer's outlier detection holds {@code replica} out of routing for {@code holdMs}. */
+  /** Logs and publishes that a node's outlier detector holds {@code replica} out of routing for {@code holdMs}. */
   public static void ejected(Vertx vertx, ReplicaInfo replica, long holdMs, String detail) {
     publish(vertx, Event.EJECTED, replica.name(), replica.ringId(), replica.address(), detail,
         new JsonObject().put(HOLD_MS, holdMs));

@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
 import dev.lb.bus.Deposed;
 import dev.lb.bus.NoQuorum;
+import dev.lb.bus.NodeMessages;
 import dev.lb.bus.ReplicaStore;
 import dev.lb.bus.Stamp;
 import dev.lb.replica.Authority;
@@ -68,8 +69,8 @@ public final class ClusterAuthority implements Authority {
     return vertx.sharedData().getCounter(ManagerElection.EPOCH).compose(Counter::get);
   }
 
-  /** What {@link dev.lb.bus.Addresses#NODE_QUORUM} answers. */
-  JsonObject state() {
-    return new JsonObject().put("clustered", true).put("present", quorum()).put("members", members()).put("needed", needed);
+  /** What {@link dev.lb.bus.Addresses#NODE_QUORUM} answers, with the quorum {@code present} or not. */
+  JsonObject state(boolean present) {
+    return NodeMessages.quorum(present, members(), needed);
   }
 }

@@ -1,6 +1,8 @@
 package dev.lb.cluster;
 
+import dev.lb.bus.NodeMessages;
 import dev.lb.bus.Addresses;
+import dev.lb.bus.NoQuorum;
 import dev.lb.bus.ReplicaMessages;
 import dev.lb.bus.Stamp;
 import dev.lb.config.ConfigKeys;
@@ -12,12 +14,12 @@ import dev.lb.replica.ReplicaManagerVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.Counter;
 import io.vertx.core.shareddata.Lock;
 import io.vertx.core.spi.cluster.ClusterManager;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Makes exactly one candidate node of the cluster the active replica manager. Every candidate that sees a quorum waits
@@ -35,7 +37,7 @@ import java.util.Map;
  * <p>When a node stops ({@link Addresses#NODE_LEAVING}), its manager hands its replicas over if another candidate is
  * alive, and stops them if it was the last.
  *
- * <p>A little over 250 lines, on purpose: the role's whole life (standing, leading, cut off, deposed, leaving) is one
+ * <p>Over 250 lines, on purpose: the role's whole life (standing, leading, cut off, deposed, leaving) is one
  * state machine whose transitions read best together.
  */
 public final class ManagerElection extends VerticleBase {
@@ -43,15 +45,16 @@ public final class ManagerElection extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(ManagerElection.class.getName());
   static final String LOCK = "lb.manager";
   static final String EPOCH = "lb.manager.epoch";
-  /** Map of candidate node ids to their addresses; entries of nodes no longer in the cluster are ignored. */
-  static final String CANDIDATES = "lb.manager.candidates";
   /** How long one attempt waits for the lock; a standby tries again at once. */
   private static final long ATTEMPT_MS = 2000;
   private static final long RETRY_MS = 1000;
+  /** This node's own verticles answer at once. */
+  private static final long LOCAL_MS = 5000;
 
   private final ClusterManager cluster;
   private final ClusterAuthority authority;
   private final List<String> deployments = new ArrayList<>();
+  private Candidates candidates;
   private Lock lock;
   private long epoch;
   private boolean cutOff;
@@ -79,9 +82,9 @@ public final class ManagerElection extends VerticleBase {
       }
     });
     vertx.eventBus().<JsonObject>localConsumer(Addresses.NODE_QUORUM_CHANGED,
-        msg -> quorumChanged(msg.body().getBoolean("present", false)));
-    return vertx.sharedData().<String, String>getAsyncMap(CANDIDATES)
-        .compose(map -> map.put(cluster.getNodeId(), config().getString(ConfigKeys.CLUSTER_HOST)))
+        msg -> quorumChanged(NodeMessages.present(msg.body())));
+    candidates = new Candidates(vertx, cluster);
+    return candidates.stand(config().getString(ConfigKeys.CLUSTER_HOST))
         .onSuccess(v -> {
           standbySince = System.nanoTime();
           campaign();
@@ -117,29 +120,43 @@ public final class ManagerElection extends VerticleBase {
     }
     lock = granted;
     long waitedMs = (System.nanoTime() - standbySince) / 1_000_000;
-    vertx.sharedData().getCounter(EPOCH).compose(counter -> counter.incrementAndGet())
-        .compose(next -> {
-          epoch = next;
-          cutOff = false;
-          ManagerSettings settings = ManagerSettings.from(config(), epoch, cluster.getNodeId());
-          return vertx.deployVerticle(new ReplicaManagerVerticle(settings, ReplicaBackends.configured(config()), authority))
-              .compose(id -> {
-                deployments.add(id);
-                return vertx.deployVerticle(new HeartbeatVerticle(HeartbeatSettings.from(config()), epoch));
-              })
-              .map(id -> deployments.add(id));
-        })
-        .onSuccess(v -> LOG.log(Level.INFO, "this node ({0}) is the active replica manager, epoch {1} (a standby for {2} ms "
-            + "before)", config().getString(ConfigKeys.CLUSTER_HOST), epoch, waitedMs))
+    vertx.sharedData().getCounter(EPOCH).compose(Counter::incrementAndGet)
+        .onSuccess(term -> takeOffice(term, waitedMs))
         .onFailure(err -> {
-          LOG.log(Level.ERROR, "could not start the replica manager of epoch " + epoch + "; standing down", err);
-          if (epoch == 0) {
-            // no epoch taken: the lock is this node's and nothing else
-            lock.release();
-            lock = null;
-            vertx.setTimer(RETRY_MS, t -> campaign());
+          LOG.log(Level.ERROR, "could not take the next epoch; standing down", err);
+          lock = null;
+          releaseWhenPossible(granted, 0).onComplete(ar -> vertx.setTimer(RETRY_MS, t -> campaign()));
+        });
+  }
+
+  /**
+   * Deploys the manager and the heartbeat of {@code term}. Everything here reads {@code term}, not the fields: the node
+   * may be deposed while the manager takes over, and then what this deployed is undeployed again.
+   */
+  private void takeOffice(long term, long waitedMs) {
+    epoch = term;
+    cutOff = false;
+    List<String> mine = new ArrayList<>();
+    ManagerSettings settings = ManagerSettings.from(config(), term, cluster.getNodeId());
+    vertx.deployVerticle(new ReplicaManagerVerticle(settings, ReplicaBackends.configured(config()), authority))
+        .compose(id -> {
+          mine.add(id);
+          return vertx.deployVerticle(new HeartbeatVerticle(HeartbeatSettings.from(config()), term));
+        })
+        .onSuccess(mine::add)
+        .onComplete(ar -> {
+          if (epoch != term) {
+            LOG.log(Level.INFO, "the manager of epoch {0} was replaced while it took over; undeploying it", term);
+            undeploy(mine);
+            return;
+          }
+          deployments.addAll(mine);
+          if (ar.succeeded()) {
+            LOG.log(Level.INFO, "this node ({0}) is the active replica manager, epoch {1} (a standby for {2} ms before)",
+                config().getString(ConfigKeys.CLUSTER_HOST), term, waitedMs);
           } else {
-            resign().onComplete(ar -> vertx.setTimer(RETRY_MS, t -> campaign()));
+            LOG.log(Level.ERROR, "could not start the replica manager of epoch " + term + "; standing down", ar.cause());
+            resign().onComplete(x -> vertx.setTimer(RETRY_MS, t -> campaign()));
           }
         });
   }
@@ -166,7 +183,8 @@ public final class ManagerElection extends VerticleBase {
         return;
       }
       if (ar.succeeded() && ar.result() == mine) {
-        vertx.eventBus().request(Addresses.MANAGER_RESUME, new JsonObject());
+        vertx.eventBus().request(Addresses.MANAGER_RESUME, new JsonObject(), ReplicaMessages.within(LOCAL_MS))
+            .onFailure(err -> LOG.log(Level.WARNING, "the manager of epoch {0} did not resume: {1}", mine, err.getMessage()));
       } else if (ar.succeeded()) {
         deposed("a manager of epoch " + ar.result() + " was elected while this node was cut off");
       } else {
@@ -182,7 +200,7 @@ public final class ManagerElection extends VerticleBase {
     LOG.log(Level.WARNING, "this node''s manager (epoch {0}) steps down: {1}; the node stands again", epoch, why);
     epoch = 0;
     lock = null;
-    vertx.eventBus().request(Addresses.MANAGER_RELEASE, new JsonObject())
+    vertx.eventBus().request(Addresses.MANAGER_RELEASE, new JsonObject(), ReplicaMessages.within(LOCAL_MS))
         .transform(ar -> undeployAll())
         .onComplete(ar -> {
           standbySince = System.nanoTime();
@@ -192,7 +210,7 @@ public final class ManagerElection extends VerticleBase {
 
   /** Undeploys the heartbeat and the manager (which leaves its replicas running) and frees the lock if it is ours. */
   private Future<Void> resign() {
-    return vertx.eventBus().request(Addresses.MANAGER_RELEASE, new JsonObject())
+    return vertx.eventBus().request(Addresses.MANAGER_RELEASE, new JsonObject(), ReplicaMessages.within(LOCAL_MS))
         .transform(ar -> undeployAll())
         .compose(v -> freeLock());
   }
@@ -200,6 +218,11 @@ public final class ManagerElection extends VerticleBase {
   private Future<Void> undeployAll() {
     List<String> ids = new ArrayList<>(deployments);
     deployments.clear();
+    return undeploy(ids);
+  }
+
+  /** Undeploys {@code ids}, the last deployed first. */
+  private Future<Void> undeploy(List<String> ids) {
     Future<Void> chain = Future.succeededFuture();
     for (int k = ids.size() - 1; k >= 0; k--) {
       String id = ids.get(k);
@@ -208,21 +231,33 @@ public final class ManagerElection extends VerticleBase {
     return chain;
   }
 
-  /**
-   * Frees the lock if this node still may act as the manager; otherwise drops it, since Hazelcast's release is forced
-   * and the lock would be the newer manager's.
-   */
+  /** This node no longer leads: it stands again, and frees the lock as soon as it may. */
   private Future<Void> freeLock() {
     Lock held = lock;
-    return authority.confirm(epoch).transform(ar -> {
-      if (ar.succeeded() && held != null) {
+    long term = epoch;
+    epoch = 0;
+    lock = null;
+    standbySince = System.nanoTime();
+    return held == null ? Future.succeededFuture() : releaseWhenPossible(held, term);
+  }
+
+  /**
+   * Frees {@code held} (taken for {@code term}, 0 if no epoch was taken) once this node sees a quorum and no newer
+   * manager exists. Without a quorum it tries again each second (the lock is this member's: nobody else can take it
+   * until it is freed or this member leaves the cluster); with a newer manager it is left as it is, since Hazelcast's
+   * release is forced and the lock is the newer manager's by then. Completes after the first try.
+   */
+  private Future<Void> releaseWhenPossible(Lock held, long term) {
+    Future<Void> may = term > 0 ? authority.confirm(term)
+        : authority.quorum() ? Future.succeededFuture() : Future.failedFuture(new NoQuorum(authority.needed()));
+    return may.transform(ar -> {
+      if (ar.succeeded()) {
         held.release();
-      } else if (ar.failed()) {
+      } else if (ar.cause() instanceof NoQuorum && !stopping) {
+        vertx.setTimer(RETRY_MS, t -> releaseWhenPossible(held, term));
+      } else {
         LOG.log(Level.INFO, "the manager lock is left as it is: {0}", ar.cause().getMessage());
       }
-      epoch = 0;
-      lock = null;
-      standbySince = System.nanoTime();
       return Future.succeededFuture();
     });
   }
@@ -235,28 +270,15 @@ public final class ManagerElection extends VerticleBase {
   private Future<Void> leave() {
     stopping = true;
     if (epoch == 0) {
-      return forgetCandidate();
+      return candidates.leave();
     }
-    return otherCandidates().recover(err -> Future.succeededFuture(List.of())).compose(others -> {
+    return candidates.others().recover(err -> Future.succeededFuture(List.of())).compose(others -> {
       if (others.isEmpty()) {
         LOG.log(Level.INFO, "no other manager candidate is alive: stopping the replicas");
         return undeployAll().compose(v -> freeLock());
       }
       LOG.log(Level.INFO, "handing the replicas over to the other candidates {0}", others);
       return resign();
-    }).transform(ar -> forgetCandidate());
-  }
-
-  private Future<List<String>> otherCandidates() {
-    List<String> alive = cluster.getNodes();
-    return vertx.sharedData().<String, String>getAsyncMap(CANDIDATES).compose(map -> map.entries())
-        .map((Map<String, String> entries) -> entries.entrySet().stream()
-            .filter(e -> !e.getKey().equals(cluster.getNodeId()) && alive.contains(e.getKey()))
-            .map(Map.Entry::getValue).toList());
-  }
-
-  private Future<Void> forgetCandidate() {
-    return vertx.sharedData().<String, String>getAsyncMap(CANDIDATES)
-        .compose(map -> map.remove(cluster.getNodeId())).<Void>mapEmpty().otherwiseEmpty();
+    }).transform(ar -> candidates.leave());
   }
 }

@@ -1,5 +1,6 @@
 package dev.lb.cluster;
 
+import dev.lb.bus.NodeMessages;
 import dev.lb.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -29,7 +30,8 @@ public final class QuorumVerticle extends VerticleBase {
   public Future<?> start() {
     present = authority.quorum();
     vertx.setPeriodic(CHECK_MS, t -> check());
-    return vertx.eventBus().<JsonObject>localConsumer(Addresses.NODE_QUORUM, msg -> msg.reply(authority.state()))
+    return vertx.eventBus().<JsonObject>localConsumer(Addresses.NODE_QUORUM, msg -> msg.reply(authority.state(
+        authority.quorum())))
         .completion();
   }
 
@@ -39,9 +41,9 @@ public final class QuorumVerticle extends VerticleBase {
       return;
     }
     present = now;
-    JsonObject state = authority.state();
+    JsonObject state = authority.state(now);
     if (now) {
-      LOG.log(Level.INFO, "this node sees a quorum of the cluster again ({0} members, {1} needed)", state.getInteger("members"),
+      LOG.log(Level.INFO, "this node sees a quorum of the cluster again ({0} members, {1} needed)", state.getInteger(NodeMessages.MEMBERS),
           authority.needed());
     } else {
       LOG.log(Level.WARNING, "this node lost the quorum of the cluster (it hears from fewer than {0} members): nothing "

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * SIGKILL) and exits; a claim of an older epoch than the newest seen is refused with {@code 409} and the newest epoch.
  * The child is started through {@code setpriv --pdeathsig KILL}, so it ends with the keeper however that ends.
  *
- * <p>Plain JDK (its HTTP server and {@code HttpURLConnection}), no Vert.x, so that it stays small:
+ * <p>The lease is claimed on the HTTP server's thread and checked on the main one, under its lock. Plain JDK (its HTTP
+ * server and {@code HttpURLConnection}), no Vert.x, so that it stays small:
  * {@code java -cp load-balancer.jar dev.lb.keeper.LeaseKeeper --lease-ms 10000 --port 41000 --service 10.0.0.2:41001
  * --health-path /health -- python3 app.py}.
  */
@@ -69,7 +70,11 @@ public final class LeaseKeeper {
     server.start();
     try {
       while (!child.waitFor(Math.max(10, options.leaseMs() / 4), TimeUnit.MILLISECONDS)) {
-        if (lease.expired(System.nanoTime())) {
+        boolean expired;
+        synchronized (lease) {
+          expired = lease.expired(System.nanoTime());
+        }
+        if (expired) {
           LOG.log(Level.WARNING, "no replica manager claimed ''{0}'' for {1} ms; stopping it", String.join(" ",
               options.command()), options.leaseMs());
           stopChild();
@@ -87,11 +92,13 @@ public final class LeaseKeeper {
     try (exchange) {
       String claim = exchange.getRequestHeaders().getFirst(Lease.HEADER);
       boolean refused;
+      long newest;
       synchronized (lease) {
         refused = claim != null && !lease.claim(epoch(claim), System.nanoTime());
+        newest = lease.newestEpoch();
       }
       if (refused) {
-        exchange.getResponseHeaders().add(Lease.HEADER, String.valueOf(lease.newestEpoch()));
+        exchange.getResponseHeaders().add(Lease.HEADER, String.valueOf(newest));
         exchange.sendResponseHeaders(409, -1);
         return;
       }

@@ -83,7 +83,7 @@ public final class Deployment {
     if (!clustered) {
       Deployment node = new Deployment(metered(builder, new VertxOptions(), registry).build(), false, registry,
           conf.getBoolean(ConfigKeys.ACCESS_LOG));
-      return node.deploy(conf, roles, null).map(node);
+      return node.deploy(conf, roles, null, 1).map(node);
     }
     ClusterSettings cluster = ClusterSettings.from(conf);
     HazelcastClusterManager manager = new HazelcastClusterManager(cluster.hazelcast());
@@ -92,7 +92,7 @@ public final class Deployment {
           LOG.log(Level.INFO, "joined the cluster as {0} ({1} members: {2}; quorum {3})", cluster.host(),
               manager.getNodes().size(), cluster.members(), cluster.quorum());
           Deployment node = new Deployment(vertx, true, registry, conf.getBoolean(ConfigKeys.ACCESS_LOG));
-          return node.deploy(conf, roles, manager).map(node);
+          return node.deploy(conf, roles, manager, cluster.quorum()).map(node);
         });
   }
 
@@ -120,10 +120,10 @@ public final class Deployment {
   }
 
   /** The admin listener first (so that it sees the first replicas start), then the manager, then the balancers. */
-  private Future<Void> deploy(JsonObject conf, Set<Roles> roles, HazelcastClusterManager cluster) {
+  private Future<Void> deploy(JsonObject conf, Set<Roles> roles, HazelcastClusterManager cluster, int needed) {
     DeploymentOptions options = new DeploymentOptions().setConfig(conf);
     ClusterAuthority authority = cluster == null ? null
-        : new ClusterAuthority(vertx, cluster.getHazelcastInstance(), ClusterSettings.from(conf).quorum());
+        : new ClusterAuthority(vertx, cluster.getHazelcastInstance(), needed);
     Future<String> quorum = authority == null ? Future.succeededFuture() : vertx.deployVerticle(new QuorumVerticle(authority));
     Future<String> admin = quorum.compose(q -> vertx.deployVerticle(new AdminVerticle(AdminSettings.from(conf), registry,
         proxyMetrics, systemMetrics)));

@@ -1,5 +1,6 @@
 package dev.lb.metrics;
 
+import dev.lb.bus.NodeMessages;
 import dev.lb.bus.Addresses;
 import dev.lb.bus.ReplicaStore;
 import dev.lb.ring.Ring;
@@ -39,7 +40,7 @@ public class ReplicaMetricsVerticle extends VerticleBase {
     bus.<JsonObject>consumer(Addresses.REPLICA_UP, msg -> meters.up(msg.body()));
     bus.<JsonObject>consumer(Addresses.LIFECYCLE, msg -> meters.lifecycle(msg.body()));
     bus.<JsonObject>localConsumer(Addresses.NODE_QUORUM_CHANGED, msg -> {
-      if (msg.body().getBoolean("present", false)) {
+      if (NodeMessages.present(msg.body())) {
         recorded();
       }
     });

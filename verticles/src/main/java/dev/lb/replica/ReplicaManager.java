@@ -175,8 +175,8 @@ final class ReplicaManager {
   }
 
   /**
-   * Its node sees a quorum again and it is still the manager: the replacements held for the quorum go on, and the set
-   * is announced again for the nodes that were cut off.
+   * Its node sees a quorum again and it is still the manager: it counts as acting again, and announces the set again
+   * for the nodes that were cut off (replacements held for the quorum go on at their next try).
    */
   void resume() {
     suspended = false;
@@ -185,7 +185,11 @@ final class ReplicaManager {
     }
     LOG.log(Level.INFO, "replica manager of epoch {0} acts again", settings.epoch());
     events.changed(snapshot());
-    replacements.resume();
+  }
+
+  /** Whether it has not stepped down (whatever its quorum). */
+  boolean active() {
+    return acting;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.lb.replica;
 
+import dev.lb.bus.NodeMessages;
 import dev.lb.bus.Addresses;
 import dev.lb.bus.Failures;
 import dev.lb.bus.Lifecycle;
@@ -21,8 +22,8 @@ import java.util.function.Function;
 
 /**
  * The replica manager on the event bus: a thin adapter that maps the bus's requests and events to its
- * {@link ReplicaManager} and says what the manager tells ({@link ManagerEvents}) on the bus. It acts for the epoch it
- * was deployed with ({@code manager.epoch}), as its {@link Authority} allows.
+ * {@link ReplicaManager} and says what the manager tells ({@link ManagerEvents}) on the bus. It acts for the epoch of
+ * its {@link ManagerSettings}, as its {@link Authority} allows.
  */
 public class ReplicaManagerVerticle extends VerticleBase {
 
@@ -65,16 +66,23 @@ public class ReplicaManagerVerticle extends VerticleBase {
       msg.reply(new JsonObject());
     }));
     consumers.add(bus.<JsonObject>localConsumer(Addresses.NODE_QUORUM_CHANGED, msg -> {
-      if (!msg.body().getBoolean("present", true)) {
+      if (!NodeMessages.present(msg.body())) {
         manager.suspend();
       }
     }));
-    consumers.add(bus.<JsonObject>localConsumer(Addresses.MANAGER_STATE, msg -> msg.reply(new JsonObject()
-        .put("epoch", settings.epoch()).put("acting", manager.acting()))));
+    consumers.add(bus.<JsonObject>localConsumer(Addresses.MANAGER_STATE, msg -> msg.reply(NodeMessages.manager(settings.epoch(),
+        manager.acting()))));
     // questions and commands only once the take-over is done: a set half taken over is not an answer (a balancer would
     // route with it, since its epoch is newer than the one it has)
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
         .compose(v -> manager.start())
+        .recover(err -> {
+          // nothing will stop what the backend holds if this start fails: it lets its replicas go, and closes
+          backend.release();
+          return backend.close().transform(x -> Future.failedFuture(err));
+        })
+        .compose(v -> manager.active() ? Future.succeededFuture()
+            : Future.failedFuture("the replica manager of epoch " + settings.epoch() + " stepped down during its take-over"))
         .compose(v -> Future.all(List.of(
             answering(bus.<JsonObject>consumer(Addresses.REPLICAS_ADD, msg -> answer(msg, manager.add(msg.body())))),
             answering(bus.<JsonObject>consumer(Addresses.REPLICAS_REMOVE, msg -> answer(msg, manager.remove(msg.body())))),

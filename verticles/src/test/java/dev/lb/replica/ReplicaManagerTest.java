@@ -165,16 +165,22 @@ class ReplicaManagerTest {
     assertFalse(manager.acting());
     assertInstanceOf(NoQuorum.class, failure(manager.add(body("{\"n\": 1}"))));
     assertInstanceOf(NoQuorum.class, failure(manager.remove(body("{\"n\": 1}"))));
+    manager.suspend();
     manager.down("Server 3", "missed heartbeats", 1);
+    world.runTimers();
+    world.runTimers();
     assertEquals(List.of(), world.lines("kill"), "nothing killed without a quorum");
     assertEquals(List.of(), world.lines("start"));
     assertEquals(before, manager.snapshot());
     assertInstanceOf(BadRequestException.class, failure(manager.add(body("{\"n\": 0}"))), "bad input is still 400");
+    assertEquals(List.of(500L, 1000L, 2000L), world.delays, "the held replacement is tried again, every 2 s at most");
 
     world.quorum = true;
-    manager.resume();
-    assertEquals(List.of("kill Server 3"), world.lines("kill"));
+    assertFalse(manager.acting(), "cut off until it resumes");
+    world.runTimers();
+    assertEquals(List.of("kill Server 3"), world.lines("kill"), "the next try, once the quorum is back");
     assertFalse(names(manager.snapshot()).contains("Server 3"));
+    manager.resume();
     assertTrue(manager.acting());
   }
 
