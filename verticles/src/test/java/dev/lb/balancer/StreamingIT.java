@@ -218,24 +218,35 @@ class StreamingIT {
   }
 
   /**
-   * A counter of {@code /stats}, summed over the replica processes (asked directly, not through the balancer); -1 if
-   * one did not answer within 2 s.
+   * A counter of {@code /stats}, summed over the replica processes (asked directly, not through the balancer, each up
+   * to 3 times: a question on a kept-alive connection the replica just closed fails without telling anything of the
+   * replica); -1 if one did not answer.
    */
   private long replicaStats(String field) {
     long sum = 0;
     for (ProcessHandle p : balancer.process.descendants().toList()) {
       List<String> args = Processes.arguments(p);
       if (args.contains(BlobServer.class.getName())) {
-        int port = Integer.parseInt(args.get(args.indexOf("--port") + 1));
-        try {
-          sum += client.request(new RequestOptions().setHost("127.0.0.1").setPort(port).setURI("/stats").setTimeout(2000))
-              .compose(HttpClientRequest::send).compose(HttpClientResponse::body)
-              .map(b -> b.toJsonObject().getLong(field)).await(3, TimeUnit.SECONDS);
-        } catch (Exception e) {
+        long value = stat(Integer.parseInt(args.get(args.indexOf("--port") + 1)), field);
+        if (value < 0) {
           return -1;
         }
+        sum += value;
       }
     }
     return sum;
+  }
+
+  private long stat(int port, String field) {
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      try {
+        return client.request(new RequestOptions().setHost("127.0.0.1").setPort(port).setURI("/stats").setTimeout(2000))
+            .compose(HttpClientRequest::send).compose(HttpClientResponse::body)
+            .map(b -> b.toJsonObject().getLong(field)).await(3, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.printf("StreamingIT: /stats of the replica on port %d failed (try %d of 3): %s%n", port, attempt, e);
+      }
+    }
+    return -1;
   }
 }
