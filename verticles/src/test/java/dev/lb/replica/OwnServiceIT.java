@@ -70,6 +70,17 @@ class OwnServiceIT {
     return ProcessHandle.allProcesses().filter(p -> Processes.arguments(p).contains(SERVER.toString())).toList();
   }
 
+  /** The resident memory of {@code p}, in MiB (from /proc), -1 if it is gone. */
+  private static long rssMiB(ProcessHandle p) {
+    try {
+      return Files.readAllLines(Path.of("/proc", String.valueOf(p.pid()), "status")).stream()
+          .filter(line -> line.startsWith("VmRSS:")).map(line -> Long.parseLong(line.replaceAll("\\D", "")) / 1024)
+          .findFirst().orElse(-1L);
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
+
   /** Whether {@code p} is the test's Python server itself (not a lease keeper, whose arguments name it too). */
   private static boolean python(ProcessHandle p) {
     List<String> args = Processes.arguments(p);
@@ -138,6 +149,7 @@ class OwnServiceIT {
     assertEquals(Set.of("1", "2", "3"), serverIds());
     vertx.timer(3000).await();
     assertEquals(3, pythons().size(), "the heartbeat's claims through the keepers hold the leases past 2 s");
+    System.out.printf("OWN SERVICE keeper: RSS of each lease keeper %s MiB%n", keepers.stream().map(OwnServiceIT::rssMiB).toList());
 
     pythons().get(0).destroyForcibly();
     await(() -> rep().getJsonArray("replicas").stream().anyMatch(n -> n.toString().startsWith("replica-"))
