@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds a small JRE base image without any registry: a jlink runtime of this machine's JDK plus the shared
-# libraries it links to, imported with `docker import`. Laid out like eclipse-temurin (java in
+# libraries it links to and a shell for the start script, imported with `docker import`. Laid out like eclipse-temurin (java in
 # /opt/java/openjdk/bin), so docker/Dockerfile works with either base.
 #
 #   docker/build-base-image.sh [IMAGE]        (default IMAGE: customized-lb-jre:17)
@@ -16,13 +16,17 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 root=$work/root
 jre=$root/opt/java/openjdk
-mkdir -p "$root"/{tmp,etc,usr/bin}
+mkdir -p "$root"/{tmp,etc,usr/bin,bin}
 chmod 1777 "$root/tmp"
 
 jlink --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=2 --output "$jre"
 
-# Every shared library the runtime links to, at the same path, with the dynamic loader.
+# A POSIX shell for the start script (bin/load-balancer): Debian's dash.
+cp -L /bin/dash "$root/bin/sh"
+
+# Every shared library the runtime (and the shell) links to, at the same path, with the dynamic loader.
 {
+  ldd /bin/dash
   ldd "$jre/bin/java"
   find "$jre/lib" -name '*.so' -exec ldd {} \;
 } 2>/dev/null | awk '/=> \// { print $3 } /^[[:space:]]*\/[^ ]*ld-linux/ { print $1 }' | sort -u |

@@ -4,6 +4,7 @@ import dev.lb.loadtest.load.LoadGenerator;
 import dev.lb.loadtest.load.Plan;
 import dev.lb.loadtest.load.Run;
 import dev.lb.loadtest.process.Balancer;
+import dev.lb.loadtest.process.Launch;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -42,7 +44,7 @@ final class Experiments {
     Map<String, String> all = new HashMap<>(env);
     all.put("LB_BACKEND", options.backend);
     all.put("LB_DOCKER_OWNER", "loadtest");
-    return Balancer.start(options.jar, all, options.out.resolve("logs").resolve(label + ".log"), admin);
+    return Balancer.start(Launch.of(options.jar, Optional.empty()), all, options.out.resolve("logs").resolve(label + ".log"), admin);
   }
 
   /** {@code requests} GETs of {@code /home} through {@code b}: one measurement. */

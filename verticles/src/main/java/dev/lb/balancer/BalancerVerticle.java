@@ -43,6 +43,13 @@ public class BalancerVerticle extends VerticleBase {
   private static final long QUERY_TIMEOUT_MS = 3000;
   private static final long REGISTER_RETRY_MS = 1000;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  /**
+   * The largest piece of a body that either side hands over at once. Vert.x copies every piece to the heap and the
+   * relay writes each one on: at Vert.x's default of 8 KiB, a streamed body costs a write per 8 KiB and about 0.1
+   * byte of heap besides the copy per byte relayed; at a socket read's size (Netty reads up to 64 KiB) both shrink
+   * with the number of pieces. {@code loadtest bench --transfer} measures it ("allocated B/B").
+   */
+  static final int RELAYED_CHUNK_BYTES = 64 * 1024;
 
   private final BalancerSettings settings;
   private final ProxyMetrics metrics;
@@ -83,6 +90,7 @@ public class BalancerVerticle extends VerticleBase {
       }
     }, inFlight);
     client = vertx.httpClientBuilder().with(new HttpClientOptions().setKeepAlive(true)
+            .setMaxChunkSize(RELAYED_CHUNK_BYTES)
             .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS)
             .setConnectTimeout((int) settings.forwarding().connectTimeoutMs()))
         .with(new PoolOptions().setHttp1MaxSize(settings.poolSize())).build();
@@ -174,7 +182,7 @@ public class BalancerVerticle extends VerticleBase {
 
   private HttpServerOptions serverOptions() {
     return new HttpServerOptions().setMaxHeaderSize(settings.maxHeaderSize())
-        .setMaxInitialLineLength(settings.maxInitialLine())
+        .setMaxInitialLineLength(settings.maxInitialLine()).setMaxChunkSize(RELAYED_CHUNK_BYTES)
         .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS);
   }
 

@@ -59,10 +59,12 @@ public final class Main implements Callable<Integer> {
       return configuration ? 2 : 1;
     }
     Shutdown.onExit(node::stop);
-    LOG.log(Level.INFO, "load balancer listening on {0}:{1,number,#} ({2} backend, {3} hash, key {4}, roles {5}{6})",
+    HeapCeiling.warning().ifPresent(w -> LOG.log(Level.WARNING, w));
+    LOG.log(Level.INFO, "load balancer listening on {0}:{1,number,#} ({2} backend, {3} hash, key {4}, roles {5}{6}, heap"
+        + " ceiling {7,number,#} MiB)",
         conf.getString(ConfigKeys.HTTP_HOST), conf.getInteger(ConfigKeys.HTTP_PORT), conf.getString(ConfigKeys.BACKEND),
         conf.getString(ConfigKeys.RING_HASH), conf.getString(ConfigKeys.KEY), conf.getString(ConfigKeys.ROLES),
-        conf.getBoolean(ConfigKeys.CLUSTER_ENABLED) ? ", clustered" : "");
+        conf.getBoolean(ConfigKeys.CLUSTER_ENABLED) ? ", clustered" : "", HeapCeiling.mib());
     return 0;
   }
 }

@@ -20,8 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SettingsTest {
 
-  /** Variables the README names that are not settings: the configuration file's (read by the command line). */
-  private static final Set<String> NOT_SETTINGS = Set.of("LB_CONFIG");
+  /**
+   * Variables the README names that are not settings: the configuration file's (read by the command line) and the
+   * start script's (read by bin/load-balancer before the JVM starts).
+   */
+  private static final Set<String> NOT_SETTINGS = Set.of("LB_CONFIG", "LB_JVM_OPTIONS", "LB_JAR");
 
   private static Set<String> configKeys() throws IllegalAccessException {
     Set<String> keys = new TreeSet<>();

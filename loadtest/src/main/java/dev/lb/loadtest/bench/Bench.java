@@ -8,6 +8,7 @@ import dev.lb.loadtest.load.Wrk;
 import dev.lb.loadtest.process.Balancer;
 import dev.lb.loadtest.process.Children;
 import dev.lb.loadtest.process.ProcStat;
+import dev.lb.loadtest.process.RssSampler;
 import dev.lb.loadtest.process.Tools;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +73,7 @@ final class Bench {
   }
 
   int run() {
+    say("balancer: " + settings.launch().describe());
     JsonObject results = new JsonObject().put("command", settings.commandLine()).put("date", Instant.now().toString())
         .put("machine", Machine.describe()).put("settings", settings.toJson()).put("generator", loadName);
     try {
@@ -100,7 +103,7 @@ final class Bench {
 
   /** The balancer, HAProxy, nginx and a replica directly, warmed up and then driven round after round. */
   private JsonArray compare() {
-    Balancer balancer = Balancer.startWithReplicas(settings.jar(), Map.of(), logs.resolve("balancer.log"), client, REPLICAS);
+    Balancer balancer = Balancer.startWithReplicas(settings.launch(), Map.of(), logs.resolve("balancer.log"), client, REPLICAS);
     List<Proxies.Started> proxies = new ArrayList<>();
     try {
       List<Endpoint> replicas = balancer.replicaEndpoints();
@@ -134,11 +137,17 @@ final class Bench {
     }
   }
 
+  /**
+   * Every target warmed up, then the rounds; each proxy's resident memory sampled throughout, from at rest (just
+   * started, before any load) to its peak under the request load.
+   */
   private JsonArray drive(List<Target> targets) {
     List<Target> active = targets.stream().filter(Target::active).toList();
     JsonArray json = new JsonArray();
     targets.forEach(t -> json.add(new JsonObject().put("name", t.name).put("status", t.active() ? "ok" : t.skipped)
         .put("url", t.active() ? t.endpoint.url() : null).put("rounds", new JsonArray())));
+    Map<Target, RssSampler> memory = new LinkedHashMap<>();
+    active.stream().filter(Target::isProxy).forEach(t -> memory.put(t, t.sampleMemory()));
     for (Target t : active) {
       // the fixed-rate generator is a JVM too: it is warmed up as well, or the first target measured would pay for it
       say("warm-up: " + t.name + " for " + settings.warmupS() + " s, then " + settings.durationS() + " s at the fixed rate");
@@ -148,6 +157,13 @@ final class Bench {
     for (int round = 1; round <= settings.rounds(); round++) {
       round(round, active, json);
     }
+    memory.forEach((t, sampler) -> {
+      JsonObject rss = sampler.stop();
+      entry(json, t).put("memory", new JsonObject().put("restMiB", rss.getDouble("startMiB"))
+          .put("peakLoadMiB", rss.getDouble("peakMiB")));
+      say(t.name + " RSS: " + rss.getDouble("startMiB") + " MiB at rest, " + rss.getDouble("peakMiB")
+          + " MiB at most under the request load");
+    });
     return json;
   }
 

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,7 +42,7 @@ public final class BenchCommand implements Callable<Integer> {
     int rate;
     @Option(names = "--startup-s", defaultValue = "30", description = "Seconds of 1-s runs on a fresh balancer, for the time to 90 %% of steady throughput (default ${DEFAULT-VALUE}).")
     int startupS;
-    @Option(names = "--transfer", description = "Also a large download and upload through the balancer, HAProxy and direct.")
+    @Option(names = "--transfer", description = "Also a large download and upload through the balancer, HAProxy, nginx and direct.")
     boolean transfer;
     @Option(names = "--download-mib", defaultValue = "1024", description = "Download size in MiB (default ${DEFAULT-VALUE}).")
     long downloadMiB;
@@ -49,6 +50,9 @@ public final class BenchCommand implements Callable<Integer> {
     long uploadMiB;
     @Option(names = "--generator", defaultValue = "auto", description = "auto (wrk if installed), wrk or jvm (default ${DEFAULT-VALUE}).")
     String generator;
+    @Option(names = "--jvm-options", description = "The balancer's JVM options instead of those bin/load-balancer ships"
+        + " (\"\": none, as a bare java -jar).")
+    String jvmOptions;
     @Option(names = "--quick", description = "A functional check: 1 round, 3-s runs, 8 s of start-up, smaller transfers.")
     boolean quick;
   }
@@ -112,7 +116,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> args = spec.commandLine().getParseResult().originalArgs();
     BenchSettings settings = new BenchSettings(options.out, options.jar, options.rounds, options.durationS,
         options.warmupS, options.connections, options.threads, options.rate, options.startupS, options.transfer,
-        options.downloadMiB, options.uploadMiB, options.generator, "loadtest " + String.join(" ", args));
+        options.downloadMiB, options.uploadMiB, options.generator, Optional.ofNullable(options.jvmOptions), "loadtest " + String.join(" ", args));
     return options.quick ? settings.quick() : settings;
   }
 }

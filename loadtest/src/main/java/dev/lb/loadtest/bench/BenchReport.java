@@ -11,8 +11,9 @@ import java.util.List;
 final class BenchReport {
 
   private static final List<String> HEADER = List.of("target", "req/s", "vs HAProxy", "vs direct", "p50 ms", "p99 ms",
-      "p99.9 ms", "fixed-rate p99 ms", "p99 added over direct ms", "CPU µs/req", "RSS MiB", "errors");
-  private static final int ERRORS = 11;
+      "p99.9 ms", "fixed-rate p99 ms", "p99 added over direct ms", "CPU µs/req", "RSS rest MiB", "RSS load MiB",
+      "RSS transfers MiB", "errors");
+  private static final int ERRORS = 13;
 
   private BenchReport() {}
 
@@ -23,14 +24,16 @@ final class BenchReport {
       JsonObject t = (JsonObject) o;
       JsonObject m = t.getJsonObject("median");
       if (m == null) {
-        rows.add(List.of(t.getString("name"), "-", "", "", "", "", "", "", "", "", "", t.getString("status", "not measured")));
+        rows.add(List.of(t.getString("name"), "-", "", "", "", "", "", "", "", "", "", "", "",
+            t.getString("status", "not measured")));
         continue;
       }
       rows.add(List.of(t.getString("name"), Markdown.fmt("%,d", m.getLong("requestsPerSecond")), ratio(m.getValue("rpsVsHaproxy")),
           ratio(m.getValue("rpsVsDirect")), Markdown.ms(m.getLong("p50Us")), Markdown.ms(m.getLong("p99Us")), Markdown.ms(m.getLong("p999Us")),
           Markdown.ms(m.getLong("fixedP99Us")), m.containsKey("fixedP99AddedOverDirectUs") ? Markdown.ms(m.getLong("fixedP99AddedOverDirectUs")) : "",
           m.containsKey("cpuUsPerRequest") ? Markdown.fmt("%.1f", m.getDouble("cpuUsPerRequest")) : "-",
-          m.containsKey("rssMiB") ? Markdown.fmt("%.0f", m.getDouble("rssMiB")) : "-",
+          mib(m, "rssRestMiB"), mib(m, "rssPeakLoadMiB"), m.containsKey("rssPeakTransfersMiB")
+              ? mib(m, "rssPeakTransfersMiB") + " (+" + mib(m, "rssGrowthTransfersMiB") + ")" : "-",
           Markdown.fmt("%d + %d", m.getLong("errors"), m.getLong("fixedErrors"))));
     }
     return rows;
@@ -71,6 +74,7 @@ final class BenchReport {
     md.line("Machine: %d cores, %s; %s; %s; %s; %s; %s.", machine.getInteger("cores"), machine.getString("kernel"),
         machine.getString("java"), machine.getString("haproxy"), machine.getString("nginx"), machine.getString("wrk"),
         machine.getString("curl")).line("");
+    md.line("The balancer started by %s.", s.getString("launch", "java -jar")).line("");
     md.text(Markdown.fmt("Every target fronts the same %d replicas (the balancer's own, default configuration). Load: %s, "
         + "`GET /home?id=<random 6-digit id>` on keep-alive connections, %d s of warm-up per target (and one fixed-rate "
         + "run), then %d round(s) of %d s per target, interleaved; then a fixed rate of %,d req/s from a JVM generator "
@@ -78,7 +82,9 @@ final class BenchReport {
         + "time, so a stall counts for every request queued behind it; a request still waiting at the end counts as an "
         + "error (unsent). Figures are medians over rounds; per-round values are in bench.json. CPU is the proxy's own "
         + "(utime + stime from /proc: the balancer's JVM without its replicas; nginx's master and workers), per request; "
-        + "RSS at the end of a run. Errors: closed loop + fixed rate.\n\n", Bench.REPLICAS,
+        + "RSS (resident memory of the same processes, sampled every 100 ms): at rest, just started; at its peak under "
+        + "the request load (warm-up and rounds); at its peak during the large transfers, with the growth over just "
+        + "before them. Errors: closed loop + fixed rate.\n\n", Bench.REPLICAS,
         results.getString("generator"), s.getInteger("warmupS"), s.getInteger("rounds"), s.getInteger("durationS"),
         s.getInteger("rate")));
     md.table(HEADER, rows(results));
@@ -88,6 +94,10 @@ final class BenchReport {
     BenchReportSections.transfers(md, results.getJsonObject("transfers"));
     Goals.benchSection(md, results.getJsonArray("goals", new JsonArray()));
     return md.toString();
+  }
+
+  private static String mib(JsonObject median, String field) {
+    return median.containsKey(field) ? Markdown.fmt("%.0f", median.getDouble(field)) : "-";
   }
 
   private static String ratio(Object value) {

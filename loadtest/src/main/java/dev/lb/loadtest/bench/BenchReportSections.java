@@ -64,28 +64,34 @@ final class BenchReportSections {
       return;
     }
     md.text(Markdown.fmt("curl, a %d MiB download (`GET /blob`) and a %d MiB upload (`POST /sink`, CRC-32 "
-        + "checked) against blob-server replicas: through a balancer whose replicas they are, through HAProxy in front "
-        + "of the same replicas, and directly. Heap: the balancer JVM's heap in use (jstat -gc, every 200 ms), most "
-        + "during the transfer minus just before; old gen alike.\n\n", transfers.getLong("downloadBytes") >> 20,
+        + "checked) against blob-server replicas: through a balancer whose replicas they are, through HAProxy and nginx "
+        + "(streaming both ways) in front of the same replicas, and directly. RSS: the proxy's resident memory just "
+        + "before the transfer and at its peak during it (every 100 ms). Heap: the balancer JVM's heap in use (jstat "
+        + "-gc, every 200 ms), most during the transfer minus just before; old gen alike. Allocated: what the balancer "
+        + "allocated on its heap per byte relayed (its own jvm_gc_memory_allocated_bytes_total).\n\n", transfers.getLong("downloadBytes") >> 20,
         transfers.getLong("uploadBytes") >> 20));
     List<List<String>> rows = new ArrayList<>();
-    for (String target : List.of("balancer", "haproxy", "direct")) {
+    for (String target : List.of("balancer", "haproxy", "nginx", "direct")) {
       if (transfers.getValue(target) instanceof JsonObject t) {
         rows.add(transferRow(target, "download", t.getJsonObject("download")));
         rows.add(transferRow(target, "upload", t.getJsonObject("upload")));
       } else {
-        rows.add(List.of(target, String.valueOf(transfers.getValue(target, "not measured")), "", "", ""));
+        rows.add(List.of(target, String.valueOf(transfers.getValue(target, "not measured")), "", "", "", "", ""));
       }
     }
-    md.table(List.of("target", "transfer", "result", "MiB/s", "heap growth MiB"), rows);
+    md.table(List.of("target", "transfer", "result", "MiB/s", "RSS MiB", "heap growth MiB", "allocated B/B"), rows);
     md.text("\n");
   }
 
   private static List<String> transferRow(String target, String kind, JsonObject r) {
     JsonObject heap = r.getJsonObject("heap");
+    JsonObject rss = r.getJsonObject("rss");
+    JsonObject allocated = r.getJsonObject("allocated");
     return List.of(target, kind, r.getBoolean("ok") ? "ok" : r.getString("error"),
         r.getBoolean("ok") ? String.valueOf(r.getValue("MiBps")) : "",
+        rss == null ? "" : rss.getValue("startMiB") + " → " + rss.getValue("peakMiB") + " (+" + rss.getValue("growthMiB") + ")",
         heap == null ? "" : heap.containsKey("error") ? heap.getString("error")
-            : heap.getValue("heapGrowthMiB") + " (old gen " + heap.getValue("oldGenGrowthMiB") + ")");
+            : heap.getValue("heapGrowthMiB") + " (old gen " + heap.getValue("oldGenGrowthMiB") + ")",
+        allocated == null ? "" : String.valueOf(allocated.getValue("bytesPerByte", allocated.getString("error"))));
   }
 }

@@ -1,7 +1,9 @@
 package dev.lb.loadtest.bench;
 
+import dev.lb.loadtest.process.Launch;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * What one {@code loadtest bench} run does.
@@ -19,21 +21,27 @@ import java.nio.file.Path;
  * @param downloadMiB  the download's size
  * @param uploadMiB    the upload's size
  * @param generator    auto (wrk when installed), wrk or jvm
+ * @param jvmOptions   the balancer's JVM options instead of its start script's, if given (empty: none)
  * @param commandLine  the command line, for the report
  */
 public record BenchSettings(Path out, Path jar, int rounds, int durationS, int warmupS, int connections, int threads,
-    int rate, int startupS, boolean transfer, long downloadMiB, long uploadMiB, String generator, String commandLine) {
+    int rate, int startupS, boolean transfer, long downloadMiB, long uploadMiB, String generator, Optional<String> jvmOptions, String commandLine) {
 
   /** The short version for a functional check: one round, runs of a few seconds, smaller transfers. */
   public BenchSettings quick() {
     return new BenchSettings(out, jar, 1, Math.min(durationS, 3), Math.min(warmupS, 3), connections, threads, rate,
-        Math.min(startupS, 8), transfer, Math.min(downloadMiB, 128), Math.min(uploadMiB, 32), generator, commandLine);
+        Math.min(startupS, 8), transfer, Math.min(downloadMiB, 128), Math.min(uploadMiB, 32), generator, jvmOptions, commandLine);
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("rounds", rounds).put("durationS", durationS).put("warmupS", warmupS)
         .put("connections", connections).put("threads", threads).put("rate", rate).put("startupS", startupS)
         .put("transfer", transfer).put("downloadMiB", downloadMiB).put("uploadMiB", uploadMiB)
-        .put("generator", generator).put("jar", jar.toString());
+        .put("generator", generator).put("jar", jar.toString()).put("launch", launch().describe());
+  }
+
+  /** How the balancer is started: through its start script, unless other JVM options are given. */
+  public Launch launch() {
+    return Launch.of(jar, jvmOptions);
   }
 }

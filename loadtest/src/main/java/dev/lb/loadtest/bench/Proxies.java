@@ -52,6 +52,15 @@ public final class Proxies {
 
   /** nginx in front of {@code servers}, configured by {@code <dir>/<name>.conf}, its prefix {@code dir}. */
   public static Started nginx(Path exe, Path dir, String name, List<Endpoint> servers) {
+    return nginx(exe, dir, name, servers, false);
+  }
+
+  /** nginx as {@link #nginx} starts it, but streaming bodies both ways, for the large transfers. */
+  public static Started nginxStreaming(Path exe, Path dir, String name, List<Endpoint> servers) {
+    return nginx(exe, dir, name, servers, true);
+  }
+
+  private static Started nginx(Path exe, Path dir, String name, List<Endpoint> servers, boolean streaming) {
     int port = Loopback.freePort();
     Path d = dir.toAbsolutePath();
     try {
@@ -59,7 +68,7 @@ public final class Proxies {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Path conf = write(d.resolve(name + ".conf"), ProxyConfigs.nginx(port, servers, d));
+    Path conf = write(d.resolve(name + ".conf"), ProxyConfigs.nginx(port, servers, d, streaming));
     ProcessBuilder builder = new ProcessBuilder(exe.toString(), "-p", d.toString(), "-e",
         d.resolve("nginx-error.log").toString(), "-c", conf.toString());
     return started(name, builder, d.resolve(name + ".log"), port);

@@ -35,7 +35,7 @@ final class Startup {
   }
 
   JsonObject measure() {
-    Balancer balancer = Balancer.startWithReplicas(settings.jar(), Map.of(), logs.resolve("balancer-startup.log"),
+    Balancer balancer = Balancer.startWithReplicas(settings.launch(), Map.of(), logs.resolve("balancer-startup.log"),
         client, Bench.REPLICAS);
     try {
       List<Double> perSecond = new ArrayList<>();

@@ -20,6 +20,7 @@ final class Summary {
   static void complete(JsonObject results) {
     JsonArray targets = results.getJsonArray("targets", new JsonArray());
     targets.forEach(t -> medians((JsonObject) t));
+    targets.forEach(t -> memory((JsonObject) t, results.getJsonObject("transfers")));
     Optional<JsonObject> haproxy = Goals.medians(targets, "haproxy");
     Optional<JsonObject> direct = Goals.medians(targets, "direct");
     for (Object o : targets) {
@@ -55,6 +56,32 @@ final class Summary {
           .put("rssMiB", median(rounds, r -> closed(r).getDouble("rssMiB")));
     }
     target.put("median", m);
+  }
+
+  /**
+   * A proxy's memory beside its medians: at rest and at its peak under the request load, and its peak and growth
+   * during the large transfers (the larger of the download's and the upload's), if they were measured.
+   */
+  private static void memory(JsonObject target, JsonObject transfers) {
+    JsonObject m = target.getJsonObject("median");
+    JsonObject memory = target.getJsonObject("memory");
+    if (m == null || memory == null) {
+      return;
+    }
+    m.put("rssRestMiB", memory.getDouble("restMiB")).put("rssPeakLoadMiB", memory.getDouble("peakLoadMiB"));
+    if (transfers != null && transfers.getValue(target.getString("name")) instanceof JsonObject t) {
+      List<JsonObject> rss = new ArrayList<>();
+      for (String kind : List.of("download", "upload")) {
+        JsonObject r = t.getJsonObject(kind, new JsonObject()).getJsonObject("rss");
+        if (r != null) {
+          rss.add(r);
+        }
+      }
+      if (!rss.isEmpty()) {
+        m.put("rssPeakTransfersMiB", rss.stream().mapToDouble(r -> r.getDouble("peakMiB")).max().getAsDouble())
+            .put("rssGrowthTransfersMiB", rss.stream().mapToDouble(r -> r.getDouble("growthMiB")).max().getAsDouble());
+      }
+    }
   }
 
   private static JsonObject closed(JsonObject round) {

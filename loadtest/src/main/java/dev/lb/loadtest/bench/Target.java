@@ -3,6 +3,7 @@ package dev.lb.loadtest.bench;
 import dev.lb.loadtest.load.Endpoint;
 import dev.lb.loadtest.load.Run;
 import dev.lb.loadtest.process.ProcStat;
+import dev.lb.loadtest.process.RssSampler;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.function.Supplier;
@@ -49,6 +50,11 @@ final class Target {
   /** Whether it has processes of its own (a proxy) rather than being the direct baseline. */
   boolean isProxy() {
     return !processes.get().isEmpty();
+  }
+
+  /** Starts sampling the resident memory of its own processes (a proxy's). */
+  RssSampler sampleMemory() {
+    return RssSampler.start(processes);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.lb.loadtest.bench;
 
 import dev.lb.loadtest.load.Endpoint;
 import dev.lb.loadtest.process.Balancer;
+import dev.lb.loadtest.process.RssSampler;
 import dev.lb.loadtest.process.Tools;
 import dev.lb.server.BlobServer;
 import io.vertx.core.json.JsonObject;
@@ -25,8 +26,9 @@ import java.util.zip.CRC32;
 
 /**
  * Large transfers with {@code curl}: a download from and an upload to {@link BlobServer} replicas, through a balancer
- * whose replicas they are, through HAProxy in front of the same replicas, and directly; byte counts (and the upload's
- * CRC-32) checked, the balancer JVM's heap sampled during each of its transfers. A failure (a 413, a reset) is a
+ * whose replicas they are, through HAProxy and nginx in front of the same replicas, and directly; byte counts (and the upload's
+ * CRC-32) checked; every proxy's resident memory sampled during each transfer, and the balancer JVM's heap and the
+ * bytes it allocated per byte relayed. A failure (a 413, a reset) is a
  * result, not an error.
  */
 final class Transfers {
@@ -53,18 +55,26 @@ final class Transfers {
   JsonObject run() {
     Path upload = settings.out().resolve("upload.bin");
     long crc = writeUpload(upload, settings.uploadMiB() * MIB);
-    Balancer balancer = Balancer.startWithReplicas(settings.jar(), env(), logs.resolve("balancer-transfer.log"), client,
+    Balancer balancer = Balancer.startWithReplicas(settings.launch(), env(), logs.resolve("balancer-transfer.log"), client,
         Bench.REPLICAS);
     List<Proxies.Started> proxies = new ArrayList<>();
     try {
       JsonObject results = new JsonObject().put("downloadBytes", settings.downloadMiB() * MIB)
           .put("uploadBytes", settings.uploadMiB() * MIB).put("uploadCrc32", crc);
       Map<String, Endpoint> targets = new LinkedHashMap<>();
+      Map<String, Supplier<List<Long>>> processes = new LinkedHashMap<>();
       targets.put("balancer", balancer.endpoint());
-      haproxy(balancer.replicaEndpoints(), proxies, results).ifPresent(p -> targets.put("haproxy", p.endpoint()));
+      processes.put("balancer", () -> List.of(balancer.endpoint().pid()));
+      for (String name : List.of("haproxy", "nginx")) {
+        proxy(name, balancer.replicaEndpoints(), proxies, results).ifPresent(p -> {
+          targets.put(name, p.endpoint());
+          processes.put(name, p::pids);
+        });
+      }
       targets.put("direct", balancer.replicaEndpoints().get(0));
       warmUp(targets, balancer.replicaEndpoints());
-      targets.forEach((name, endpoint) -> results.put(name, both(name, endpoint, balancer, upload, crc)));
+      targets.forEach((name, endpoint) -> results.put(name,
+          both(name, endpoint, balancer, Optional.ofNullable(processes.get(name)), upload, crc)));
       return results;
     } finally {
       proxies.forEach(Proxies.Started::stop);
@@ -73,28 +83,36 @@ final class Transfers {
     }
   }
 
-  /** HAProxy in front of {@code replicas}, if it is installed and starts; else why not goes into {@code results}. */
-  private Optional<Proxies.Started> haproxy(List<Endpoint> replicas, List<Proxies.Started> started, JsonObject results) {
-    Optional<Path> exe = Tools.find("haproxy");
+  /**
+   * HAProxy or nginx (set up to stream bodies both ways, as the balancer does) in front of {@code replicas}, if it is
+   * installed and starts; else why not goes into {@code results}.
+   */
+  private Optional<Proxies.Started> proxy(String name, List<Endpoint> replicas, List<Proxies.Started> started,
+      JsonObject results) {
+    Optional<Path> exe = Tools.find(name);
     if (exe.isEmpty()) {
-      results.put("haproxy", "skipped: not installed");
+      results.put(name, "skipped: not installed");
       return Optional.empty();
     }
     try {
-      Proxies.Started proxy = Proxies.haproxy(exe.get(), settings.out(), "haproxy-transfer", replicas);
+      Proxies.Started proxy = name.equals("haproxy")
+          ? Proxies.haproxy(exe.get(), settings.out(), "haproxy-transfer", replicas)
+          : Proxies.nginxStreaming(exe.get(), settings.out(), "nginx-transfer", replicas);
       started.add(proxy);
       return Optional.of(proxy);
     } catch (RuntimeException e) {
-      results.put("haproxy", "skipped: " + e.getMessage());
+      LOG.log(System.Logger.Level.WARNING, name + " did not start for the transfers", e);
+      results.put(name, "skipped: " + e.getMessage());
       return Optional.empty();
     }
   }
 
-  /** The download, then the upload, through {@code endpoint}. */
-  private JsonObject both(String name, Endpoint endpoint, Balancer balancer, Path upload, long crc) {
-    JsonObject down = sampled(name, balancer, () -> curl.download(endpoint, settings.downloadMiB() * MIB));
+  /** The download, then the upload, through {@code endpoint}; a proxy's {@code processes}' memory sampled meanwhile. */
+  private JsonObject both(String name, Endpoint endpoint, Balancer balancer, Optional<Supplier<List<Long>>> processes,
+      Path upload, long crc) {
+    JsonObject down = sampled(name, balancer, processes, () -> curl.download(endpoint, settings.downloadMiB() * MIB));
     say.accept(name + " download: " + outcome(down));
-    JsonObject up = sampled(name, balancer, () -> curl.upload(endpoint, upload, settings.uploadMiB() * MIB, crc));
+    JsonObject up = sampled(name, balancer, processes, () -> curl.upload(endpoint, upload, settings.uploadMiB() * MIB, crc));
     say.accept(name + " upload: " + outcome(up));
     return new JsonObject().put("download", down).put("upload", up);
   }
@@ -129,8 +147,13 @@ final class Transfers {
 
   private static String outcome(JsonObject transfer) {
     JsonObject heap = transfer.getJsonObject("heap");
+    JsonObject rss = transfer.getJsonObject("rss");
+    JsonObject allocated = transfer.getJsonObject("allocated");
     return (transfer.getBoolean("ok") ? transfer.getValue("MiBps") + " MiB/s" : transfer.getString("error"))
-        + (heap == null ? "" : ", heap growth " + heap.getValue("heapGrowthMiB", heap.getString("error")) + " MiB");
+        + (rss == null ? "" : ", RSS " + rss.getValue("startMiB") + " -> " + rss.getValue("peakMiB") + " MiB")
+        + (heap == null ? "" : ", heap growth " + heap.getValue("heapGrowthMiB", heap.getString("error")) + " MiB")
+        + (allocated == null ? "" : ", allocated " + allocated.getValue("bytesPerByte", allocated.getString("error"))
+            + " bytes per byte");
   }
 
   /** The balancer's replicas are blob servers from this very jar. */
@@ -142,14 +165,22 @@ final class Transfers {
         + " --port {port}", "LB_HEALTH_PATH", "/heartbeat", "LB_REWRITE_404", "false");
   }
 
-  /** A transfer, with the balancer's heap sampled during it when it goes through the balancer. */
-  private JsonObject sampled(String target, Balancer balancer, Supplier<JsonObject> transfer) {
-    if (!target.equals("balancer") || jstat.isEmpty()) {
-      return transfer.get();
-    }
-    HeapSampler heap = HeapSampler.start(jstat.get(), balancer.endpoint().pid());
+  /**
+   * A transfer, with a proxy's resident memory sampled during it, and when it goes through the balancer, its heap and
+   * what it allocated.
+   */
+  private JsonObject sampled(String target, Balancer balancer, Optional<Supplier<List<Long>>> processes,
+      Supplier<JsonObject> transfer) {
+    boolean throughBalancer = target.equals("balancer");
+    Optional<HeapSampler> heap = throughBalancer ? jstat.map(j -> HeapSampler.start(j, balancer.endpoint().pid()))
+        : Optional.empty();
+    Optional<Allocation> allocation = throughBalancer ? Optional.of(Allocation.start(client, balancer)) : Optional.empty();
+    Optional<RssSampler> rss = processes.map(RssSampler::start);
     JsonObject result = transfer.get();
-    return result.put("heap", heap.stop());
+    rss.ifPresent(r -> result.put("rss", r.stop()));
+    heap.ifPresent(h -> result.put("heap", h.stop()));
+    allocation.ifPresent(a -> result.put("allocated", a.stop(result.getLong("bytes", 0L))));
+    return result;
   }
 
   /** Writes {@code bytes} of pseudo-random data (incompressible, the same every run) and returns their CRC-32. */

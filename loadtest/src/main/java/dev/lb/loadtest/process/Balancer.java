@@ -33,6 +33,8 @@ public final class Balancer implements AutoCloseable {
 
   public final String host;
   public final int port;
+  /** Its admin port (metrics), 0 for {@code --target}. */
+  public final int adminPort;
   private final Process process;
   private final Path log;
   private final WebClient client;
@@ -40,9 +42,10 @@ public final class Balancer implements AutoCloseable {
   private long startedMs;
   private List<Endpoint> replicaEndpoints = List.of();
 
-  private Balancer(String host, int port, Process process, Path log, WebClient client) {
+  private Balancer(String host, int port, int adminPort, Process process, Path log, WebClient client) {
     this.host = host;
     this.port = port;
+    this.adminPort = adminPort;
     this.process = process;
     this.log = log;
     this.client = client;
@@ -58,21 +61,25 @@ public final class Balancer implements AutoCloseable {
     });
   }
 
-  /** Starts the jar with {@code env} (LB_* settings) and waits until it serves {@code /rep}. */
-  public static Balancer start(Path jar, Map<String, String> env, Path logFile, WebClient client) {
+  /**
+   * Starts the balancer as {@code launch} says, with {@code env} (LB_* settings) and its admin port on a free port
+   * unless {@code env} gives one, and waits until it serves {@code /rep}.
+   */
+  public static Balancer start(Launch launch, Map<String, String> env, Path logFile, WebClient client) {
     checkSettings(env);
     int port = Loopback.freePort();
+    int adminPort = env.containsKey("LB_ADMIN_PORT") ? Integer.parseInt(env.get("LB_ADMIN_PORT")) : Loopback.freePort();
     try {
       Files.createDirectories(logFile.getParent());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + logFile.getParent(), e);
     }
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(logFile.toFile());
+    ProcessBuilder builder = launch.builder().redirectErrorStream(true).redirectOutput(logFile.toFile());
     builder.environment().put("LB_PORT", String.valueOf(port));
     builder.environment().put("LB_HOST", "127.0.0.1");
+    builder.environment().put("LB_ADMIN_PORT", String.valueOf(adminPort));
     builder.environment().putAll(env);
-    Balancer balancer = new Balancer("127.0.0.1", port, Children.start(builder, STOP_GRACE_MS), logFile, client);
+    Balancer balancer = new Balancer("127.0.0.1", port, adminPort, Children.start(builder, STOP_GRACE_MS), logFile, client);
     try {
       balancer.awaitServing();
       return balancer;
@@ -86,8 +93,9 @@ public final class Balancer implements AutoCloseable {
    * Starts the jar as {@link #start} does, then waits until {@code replicas} of its process replicas listen, which the
    * bench drives directly: {@link #startedMs} then counts from the launch to all of them serving.
    */
-  public static Balancer startWithReplicas(Path jar, Map<String, String> env, Path logFile, WebClient client, int replicas) {
-    Balancer balancer = start(jar, env, logFile, client);
+  public static Balancer startWithReplicas(Launch launch, Map<String, String> env, Path logFile, WebClient client,
+      int replicas) {
+    Balancer balancer = start(launch, env, logFile, client);
     try {
       balancer.replicaEndpoints = ReplicaProcesses.await(balancer.process, replicas, REPLICAS_TIMEOUT_MS);
       balancer.startedMs = (System.nanoTime() - balancer.launchedNanos) / 1_000_000;
@@ -101,7 +109,7 @@ public final class Balancer implements AutoCloseable {
   /** A balancer already running at {@code url}; this tool neither starts nor stops it. */
   public static Balancer at(String url, WebClient client) {
     URI uri = URI.create(url);
-    return new Balancer(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80, null, null, client);
+    return new Balancer(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80, 0, null, null, client);
   }
 
   private void awaitServing() {

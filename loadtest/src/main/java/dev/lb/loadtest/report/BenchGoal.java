@@ -21,6 +21,17 @@ final class BenchGoal {
     return g;
   }
 
+  /** The balancer's median {@code field} against a fixed {@code limit}, HAProxy's shown beside it. */
+  static JsonObject atMost(String goal, Optional<JsonObject> lb, Optional<JsonObject> ha, String field, double limit) {
+    JsonObject g = new JsonObject().put("goal", goal);
+    Double mine = lb.map(m -> m.getDouble(field)).orElse(null);
+    g.put("reference", ha.map(m -> m.getDouble(field)).map(v -> (Object) ("HAProxy " + v)).orElse("HAProxy not measured"));
+    if (mine == null) {
+      return g.put("balancer", "not measured");
+    }
+    return g.put("balancer", mine).put("met", mine <= limit);
+  }
+
   /** The balancer's heap growth during a transfer against {@code limitMiB}. */
   static JsonObject heap(String kind, JsonObject transfers, double limitMiB) {
     JsonObject g = new JsonObject().put("goal", "balancer heap growth during the " + kind + " < " + (int) limitMiB + " MiB");

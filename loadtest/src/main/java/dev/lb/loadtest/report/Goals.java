@@ -19,6 +19,9 @@ public final class Goals {
   static final double MAX_OVER_MEAN = 1.05;
   static final double MOVED_OVER_IDEAL = 1.1;
   static final double HEAP_GROWTH_MIB = 32;
+  /** The balancer's resident memory at its peak under the request load, and its growth during the transfers. */
+  static final double RSS_PEAK_LOAD_MIB = 160;
+  static final double RSS_GROWTH_TRANSFERS_MIB = 32;
 
   private Goals() {}
 
@@ -90,6 +93,10 @@ public final class Goals {
     goals.add(BenchGoal.compare("proxy CPU µs/request ≤ HAProxy's", lb, ha, "cpuUsPerRequest", false));
     goals.add(BenchGoal.compare("p99 added over direct at a fixed rate (µs) ≤ HAProxy's", lb, ha,
         "fixedP99AddedOverDirectUs", false));
+    goals.add(BenchGoal.atMost("balancer RSS at its peak under the request load ≤ " + (int) RSS_PEAK_LOAD_MIB + " MiB",
+        lb, ha, "rssPeakLoadMiB", RSS_PEAK_LOAD_MIB));
+    goals.add(BenchGoal.atMost("balancer RSS growth during the transfers ≤ " + (int) RSS_GROWTH_TRANSFERS_MIB + " MiB",
+        lb, ha, "rssGrowthTransfersMiB", RSS_GROWTH_TRANSFERS_MIB));
     JsonObject transfers = results.getJsonObject("transfers");
     for (String kind : new String[] {"download", "upload"}) {
       goals.add(BenchGoal.heap(kind, transfers, HEAP_GROWTH_MIB));

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -69,6 +70,16 @@ class BenchCommandTest {
     assertEquals(List.of(1, 3, 3, 8), List.of(s.rounds(), s.durationS(), s.warmupS(), s.startupS()), "--quick shortens");
     assertEquals(List.of(128L, 32L), List.of(s.downloadMiB(), s.uploadMiB()));
     assertTrue(s.commandLine().startsWith("loadtest bench --jar "), s.commandLine());
+    assertTrue(s.jvmOptions().isEmpty(), "the start script's own options unless others are given");
+  }
+
+  @Test
+  void otherJvmOptionsReachTheBalancersLaunch() throws IOException {
+    Path jar = Files.createFile(dir.resolve("load-balancer.jar"));
+    assertEquals(0, loadtest().execute("bench", "--jar", jar.toString(), "--out", dir.toString(), "--jvm-options", ""),
+        err.toString());
+    assertEquals(Optional.of(""), ran.get(0).jvmOptions());
+    assertTrue(ran.get(0).launch().describe().contains("no JVM options"), ran.get(0).launch().describe());
   }
 
   @Test

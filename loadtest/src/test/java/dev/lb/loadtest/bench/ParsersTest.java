@@ -103,4 +103,19 @@ class ParsersTest {
     assertEquals(3, s.getInteger("secondsOfLoadTo90"));
     assertEquals(5.5, s.getDouble("secondsFromLaunchTo90"), 1e-9);
   }
+
+  @Test
+  void allocatedBytesFromTheBalancersMetrics() {
+    String prometheus = """
+        # TYPE jvm_gc_memory_allocated_bytes_total counter
+        jvm_gc_memory_allocated_bytes_total 1.5E9
+        jvm_memory_used_bytes{area="heap",id="Eden Space"} 2000000.0
+        jvm_memory_used_bytes{area="heap",id="Tenured Gen"} 9.0E7
+        jvm_memory_used_bytes{area="nonheap",id="Metaspace"} 2.0E7
+        """;
+    assertEquals(1.502e9, Allocation.allocated(prometheus).getAsDouble(), 1);
+    assertEquals(3.0E9, Allocation.allocated("jvm_gc_memory_allocated_bytes_total 3.0E9\n").getAsDouble(), 1);
+    assertTrue(Allocation.allocated("jvm_memory_used_bytes{area=\"heap\",id=\"G1 Eden Space\"} 1.0\n").isEmpty(),
+        "no figure without the counter");
+  }
 }

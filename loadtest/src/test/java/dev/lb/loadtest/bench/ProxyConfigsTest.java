@@ -1,6 +1,7 @@
 package dev.lb.loadtest.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lb.loadtest.load.Endpoint;
@@ -30,7 +31,7 @@ class ProxyConfigsTest {
   @Test
   void nginx() {
     Path dir = Path.of("/tmp/bench-out");
-    String conf = ProxyConfigs.nginx(4712, REPLICAS, dir);
+    String conf = ProxyConfigs.nginx(4712, REPLICAS, dir, false);
     assertTrue(conf.contains("listen 127.0.0.1:4712;"), conf);
     for (Endpoint r : REPLICAS) {
       assertTrue(conf.contains("server " + r.address() + ";"), r.address());
@@ -38,6 +39,16 @@ class ProxyConfigsTest {
     for (String line : List.of("worker_processes 2;", "daemon off;", "master_process on;", "access_log off;",
         "hash $request_uri consistent;", "keepalive 64;", "proxy_http_version 1.1;", "proxy_set_header Connection \"\";",
         "pid /tmp/bench-out/nginx.pid;", "proxy_temp_path /tmp/bench-out/nginx-temp/proxy;")) {
+      assertTrue(conf.contains(line), line);
+    }
+    assertEquals(conf.chars().filter(c -> c == '{').count(), conf.chars().filter(c -> c == '}').count());
+    assertFalse(conf.contains("proxy_buffering"), "the request load's nginx buffers as nginx does by default");
+  }
+
+  @Test
+  void nginxStreamingForTheTransfers() {
+    String conf = ProxyConfigs.nginx(4712, REPLICAS, Path.of("/tmp/bench-out"), true);
+    for (String line : List.of("client_max_body_size 0;", "proxy_request_buffering off;", "proxy_buffering off;")) {
       assertTrue(conf.contains(line), line);
     }
     assertEquals(conf.chars().filter(c -> c == '{').count(), conf.chars().filter(c -> c == '}').count());
