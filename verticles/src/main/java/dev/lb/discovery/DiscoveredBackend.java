@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import java.lang.System.Logger.Level;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -68,8 +67,7 @@ public final class DiscoveredBackend implements ReplicaBackend, Discovery {
       } else if (ar.result().isEmpty()) {
         listener.failed("it lists no replica");
       } else {
-        listener.listed(ar.result().stream().distinct()
-            .sorted(Comparator.comparing(Endpoint::host).thenComparingInt(Endpoint::port)).toList());
+        listener.listed(ar.result().stream().distinct().toList());
       }
       if (refreshMs > 0 && !stopped) {
         timer = vertx.setTimer(refreshMs, t -> look(listener));

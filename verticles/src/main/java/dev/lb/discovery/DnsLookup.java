@@ -13,7 +13,7 @@ import java.util.function.Function;
  * A DNS name's addresses, asked of the resolver at each look: Vert.x's {@link DnsClient} sends every question (no cache,
  * unlike the JVM's {@code InetAddress} and Vert.x's own address resolver, which keep answers for their TTL: Docker's
  * embedded DNS gives 600 s). It asks the system's first name server ({@code /etc/resolv.conf}; 127.0.0.11 inside a
- * Docker network) for A records, and for AAAA records if there are none.
+ * Docker network) for A records, and for AAAA records if there are none. Addresses are listed in text order.
  */
 public final class DnsLookup implements Lookup {
 
@@ -50,7 +50,8 @@ public final class DnsLookup implements Lookup {
       if (ar.failed()) {
         return Future.failedFuture(new IllegalStateException(why(ar.cause()), ar.cause()));
       }
-      return Future.succeededFuture(ar.result().stream().map(ip -> new Endpoint(ip, port)).toList());
+      // in one order whatever order the server gives (it rotates them): ring ids are given in the listing's order
+      return Future.succeededFuture(ar.result().stream().sorted().distinct().map(ip -> new Endpoint(ip, port)).toList());
     });
   }
 
