@@ -57,7 +57,7 @@ public final class DnsLookup implements Lookup {
 
   private String why(Throwable err) {
     if (err instanceof DnsException dns) {
-      return "'" + name + "' does not resolve (" + dns.code() + ")";
+      return "'" + name + "' does not resolve (" + dns.code().name() + ")";
     }
     return "'" + name + "' could not be resolved: " + (err.getMessage() == null ? err.getClass().getSimpleName()
         : err.getMessage());
