@@ -28,8 +28,8 @@ import java.util.function.Supplier;
  * {@code /rm} are refused ({@link NotManaged}); a replica the heartbeat finds down stays listed, out of routing, until
  * it answers again or is no longer listed.
  *
- * <p>Somewhat over 250 lines, on purpose: its steps are classes of their own ({@link TakeOver}, {@link Replacements},
- * {@link BackendSteps}); what is left is the order of the operations on the set and where each asks its fence, which
+ * <p>Over 250 lines, on purpose: its steps are classes of their own ({@link TakeOver}, {@link Replacements},
+ * {@link BackendSteps}, {@link Following}); what is left is the order of the operations on the set and where each asks its fence, which
  * read best in one place.
  */
 final class ReplicaManager {
@@ -70,7 +70,8 @@ final class ReplicaManager {
    * no manager recorded a set before.
    */
   Future<JsonObject> start() {
-    Future<JsonObject> taken = serialized(() -> new TakeOver(store, backend, events).into(replicas, settings.epoch()).compose(found -> {
+    TakeOver takeOver = new TakeOver(store, backend, events);
+    Future<JsonObject> taken = serialized(() -> takeOver.into(replicas, settings.epoch()).compose(found -> {
       int missing = found.recorded() || following != null ? 0 : settings.replicas() - replicas.size();
       Future<JsonObject> started = missing > 0
           ? startAll(replicas.planAdd(new ScaleRequest(missing, List.of()), settings.maxReplicas())) : published();
