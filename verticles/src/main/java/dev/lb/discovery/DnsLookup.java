@@ -39,7 +39,12 @@ public final class DnsLookup implements Lookup {
 
   /** Asks the system's name server, each question waiting at most {@code timeoutMs}. */
   public static DnsLookup of(Vertx vertx, String name, int port, long timeoutMs) {
-    DnsClient client = vertx.createDnsClient(new DnsClientOptions().setQueryTimeout(timeoutMs));
+    return of(vertx, name, port, new DnsClientOptions().setQueryTimeout(timeoutMs));
+  }
+
+  /** Asks the name server {@code options} name (the system's if they name none). */
+  static DnsLookup of(Vertx vertx, String name, int port, DnsClientOptions options) {
+    DnsClient client = vertx.createDnsClient(options);
     return new DnsLookup(name, port, n -> client.resolveA(n)
         .compose(v4 -> v4.isEmpty() ? client.resolveAAAA(n) : Future.succeededFuture(v4)), client);
   }
