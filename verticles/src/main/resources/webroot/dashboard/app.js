@@ -136,8 +136,25 @@
     renderCluster(state.cluster);
   }
 
+  /**
+   * Replicas someone else runs (static, dns), on the node whose manager lists them: where they are listed, and whether
+   * the last look-up worked (if not, the set is the last one listed).
+   */
+  function renderDiscovery(cluster) {
+    const discovery = cluster && cluster.manager && cluster.manager.discovery;
+    $('fact-discovery-box').hidden = !discovery;
+    if (!discovery) {
+      return;
+    }
+    const looking = discovery.looking === 'ok' ? `${discovery.listed} listed`
+      : `look-up failing (${discovery.error}); keeps the last ${discovery.listed}`;
+    setText($('fact-discovery'), `${discovery.source} · ${looking}`);
+    $('fact-discovery').dataset.looking = discovery.looking;
+  }
+
   /** A clustered node: whether it sees a quorum, and whether the manager acting for the cluster is on it. */
   function renderCluster(cluster) {
+    renderDiscovery(cluster);
     const clustered = Boolean(cluster && cluster.clustered);
     $('fact-cluster-box').hidden = !clustered;
     if (!clustered) {

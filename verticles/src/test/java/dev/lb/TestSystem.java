@@ -63,6 +63,12 @@ public final class TestSystem {
     return deploy(vertx, conf, manager(conf, v -> backend), null);
   }
 
+  /** Deploys with the backend {@code backends} makes when the manager starts (on the manager's context). */
+  public static Future<TestSystem> deploy(Vertx vertx, JsonObject conf,
+      java.util.function.Function<Vertx, ReplicaBackend> backends) {
+    return deploy(vertx, conf, manager(conf, backends), null);
+  }
+
   /** Deploys with the backend that {@code backend} names in {@code conf}. */
   public static Future<TestSystem> deployConfigured(Vertx vertx, JsonObject conf) {
     return deploy(vertx, conf, manager(conf, ReplicaBackends.configured(conf)), null);

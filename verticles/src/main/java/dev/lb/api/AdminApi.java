@@ -205,6 +205,10 @@ public final class AdminApi {
 
   private static void failed(RoutingContext ctx, Throwable err) {
     int status = Failures.statusFor(err);
+    if (status == Failures.METHOD_NOT_ALLOWED) {
+      // the orchestrator runs the replicas: no method changes them here
+      ctx.response().putHeader(HttpHeaders.ALLOW, "");
+    }
     if (status >= 500) {
       LOG.log(Level.WARNING, "{0} {1} failed: {2}", ctx.request().method(), ctx.request().path(), err.getMessage());
     }

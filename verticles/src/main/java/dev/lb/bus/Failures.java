@@ -9,14 +9,21 @@ public final class Failures {
   private Failures() {}
 
   public static final int BAD_REQUEST = 400;
+  public static final int METHOD_NOT_ALLOWED = 405;
   public static final int INTERNAL = 500;
   public static final int BAD_GATEWAY = 502;
   public static final int UNAVAILABLE = 503;
 
-  /** The failure code a consumer answers {@code err} with: 400 bad input, 503 no quorum or deposed, else 500. */
+  /**
+   * The failure code a consumer answers {@code err} with: 400 bad input, 405 a change of a set the manager does not
+   * own, 503 no quorum or deposed, else 500.
+   */
   public static int codeFor(Throwable err) {
     if (err instanceof BadRequestException) {
       return BAD_REQUEST;
+    }
+    if (err instanceof NotManaged) {
+      return METHOD_NOT_ALLOWED;
     }
     return err instanceof NoQuorum || err instanceof Deposed ? UNAVAILABLE : INTERNAL;
   }
@@ -26,8 +33,8 @@ public final class Failures {
     if (err instanceof ReplyException re) {
       return re.failureType() == ReplyFailure.RECIPIENT_FAILURE ? re.failureCode() : UNAVAILABLE;
     }
-    if (err instanceof BadRequestException) {
-      return BAD_REQUEST;
+    if (err instanceof BadRequestException || err instanceof NotManaged) {
+      return codeFor(err);
     }
     return err instanceof NoQuorum || err instanceof Deposed ? UNAVAILABLE : BAD_GATEWAY;
   }

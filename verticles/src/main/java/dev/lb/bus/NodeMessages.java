@@ -11,6 +11,8 @@ public final class NodeMessages {
   public static final String NEEDED = "needed";
   public static final String EPOCH = "epoch";
   public static final String ACTING = "acting";
+  /** The manager's discovery, when someone else runs its replicas: {"source", "listed", "looking", "error", ...}. */
+  public static final String DISCOVERY = "discovery";
 
   private NodeMessages() {}
 
@@ -35,5 +37,11 @@ public final class NodeMessages {
   /** A reply of {@link Addresses#MANAGER_STATE}. */
   public static JsonObject manager(long epoch, boolean acting) {
     return new JsonObject().put(EPOCH, epoch).put(ACTING, acting);
+  }
+
+  /** A reply of {@link Addresses#MANAGER_STATE} of a manager that follows a discovery in the state {@code discovery}. */
+  public static JsonObject manager(long epoch, boolean acting, JsonObject discovery) {
+    JsonObject state = manager(epoch, acting);
+    return discovery == null ? state : state.put(DISCOVERY, discovery);
   }
 }

@@ -31,7 +31,7 @@ public final class ConfigKeys {
 
   public static final String REPLICAS = "replicas";
   public static final String REPLICAS_MAX = "replicas.max";
-  /** {@code process}, {@code docker} or {@code inproc}. */
+  /** {@code process}, {@code docker}, {@code inproc}, {@code static} or {@code dns}. */
   public static final String BACKEND = "backend";
 
   public static final String RING_HASH = "ring.hash";
@@ -96,6 +96,15 @@ public final class ConfigKeys {
   public static final String REPLICA_DRAIN_MS = "replica.drain.ms";
   /** Clustered: how long a built-in replica runs on without a manager's probe before it exits by itself. */
   public static final String REPLICA_LEASE_MS = "replica.lease.ms";
+  /** The {@code static} backend's replicas: {@code host:port} of each, separated by commas. */
+  public static final String REPLICA_ADDRESSES = "replica.addresses";
+
+  /** The {@code dns} backend's name, whose addresses (A records, else AAAA) are the replicas. */
+  public static final String DNS_NAME = "dns.name";
+  /** The port the replicas listed by {@code dns.name} listen on. */
+  public static final String DNS_PORT = "dns.port";
+  /** How often {@code dns.name} is resolved again, in ms. */
+  public static final String DNS_REFRESH_MS = "dns.refresh.ms";
 
 
   /** Whether this node joins a Vert.x cluster (Hazelcast). */

@@ -76,6 +76,10 @@ public final class Settings {
     env.put("LB_HEALTH_PATH", ConfigKeys.REPLICA_HEALTH_PATH);
     env.put("LB_REPLICA_LEASE_MS", ConfigKeys.REPLICA_LEASE_MS);
     env.put("LB_DRAIN_MS", ConfigKeys.REPLICA_DRAIN_MS);
+    env.put("LB_REPLICA_ADDRESSES", ConfigKeys.REPLICA_ADDRESSES);
+    env.put("LB_DNS_NAME", ConfigKeys.DNS_NAME);
+    env.put("LB_DNS_PORT", ConfigKeys.DNS_PORT);
+    env.put("LB_DNS_REFRESH_MS", ConfigKeys.DNS_REFRESH_MS);
     env.put("LB_CLUSTER", ConfigKeys.CLUSTER_ENABLED);
     env.put("LB_CLUSTER_HOST", ConfigKeys.CLUSTER_HOST);
     env.put("LB_CLUSTER_MEMBERS", ConfigKeys.CLUSTER_MEMBERS);

@@ -197,7 +197,10 @@ public final class Deployment {
   private static void warnIfAdminIsOpen(JsonObject conf, Set<Roles> roles) {
     String host = conf.getString(ConfigKeys.HTTP_HOST);
     boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
-    if (roles.contains(Roles.BALANCER) && conf.getString(ConfigKeys.ADMIN_TOKEN).isEmpty() && !loopback) {
+    String backend = conf.getString(ConfigKeys.BACKEND);
+    // with replicas someone else runs, /add and /rm change nothing (405) whoever asks
+    boolean external = ReplicaBackends.STATIC.equals(backend) || ReplicaBackends.DNS.equals(backend);
+    if (roles.contains(Roles.BALANCER) && conf.getString(ConfigKeys.ADMIN_TOKEN).isEmpty() && !loopback && !external) {
       LOG.log(Level.WARNING, "/add and /rm are open to anyone who can reach {0}:{1,number,#}; set "
           + "LB_ADMIN_TOKEN to require a bearer token, or LB_HOST=127.0.0.1", host, conf.getInteger(ConfigKeys.HTTP_PORT));
     }

@@ -36,13 +36,22 @@ final class ServerCommand implements Callable<Integer> {
       description = "Clustered: exit once no replica manager has probed /heartbeat for this long (env LEASE_MS; 0: never).")
   private long leaseMs;
 
+  @Option(names = "--drain-ms", defaultValue = "${env:DRAIN_MS:-0}",
+      description = "On SIGTERM, answer /heartbeat 503 for this long while still serving, so that balancers stop "
+          + "sending requests before it exits (env DRAIN_MS; 0: exit at once).")
+  private long drainMs;
+
   @Override
   public Integer call() {
     // A replica serves two tiny endpoints: one event loop and small pools keep its footprint and start time low.
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
-    Shutdown.onExit((timeout, unit) -> vertx.close().await(timeout, unit));
+    ServerVerticle server = new ServerVerticle(new ServerSettings(String.valueOf(id), host, port, leaseMs));
+    Shutdown.onExit((timeout, unit) -> {
+      drain(server, Math.min(drainMs, unit.toMillis(timeout) / 2));
+      vertx.close().await(timeout, unit);
+    });
     try {
-      vertx.deployVerticle(new ServerVerticle(new ServerSettings(String.valueOf(id), host, port, leaseMs))).await();
+      vertx.deployVerticle(server).await();
     } catch (RuntimeException e) {
       LOG.log(Level.ERROR, "server replica " + id + " could not listen on " + host + ":" + port, e);
       return 1;
@@ -51,6 +60,20 @@ final class ServerCommand implements Callable<Integer> {
       watchParent(System.in);
     }
     return 0;
+  }
+
+  /** A lame duck for {@code ms}: it serves on while its heartbeat says it is going, then the caller stops it. */
+  private void drain(ServerVerticle server, long ms) {
+    if (ms <= 0) {
+      return;
+    }
+    LOG.log(Level.INFO, "server replica {0} stops: its heartbeat answers 503 for {1} ms before it closes", id, ms);
+    server.drain();
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void watchParent(InputStream parent) {

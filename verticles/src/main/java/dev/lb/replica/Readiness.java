@@ -8,7 +8,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /** Waits until a freshly started replica answers its health path with a 2xx status. */
-final class Readiness {
+public final class Readiness {
 
   private static final long RETRY_MS = 40;
   private static final long PROBE_TIMEOUT_MS = 1000;
@@ -17,14 +17,14 @@ final class Readiness {
   private final WebClient client;
   private final String path;
 
-  Readiness(Vertx vertx, WebClient client, String path) {
+  public Readiness(Vertx vertx, WebClient client, String path) {
     this.vertx = vertx;
     this.client = client;
     this.path = path;
   }
 
   /** Completes when the replica is ready; fails if {@code alive} turns false or {@code timeoutMs} passes. */
-  Future<Void> await(String name, String host, int port, long timeoutMs, BooleanSupplier alive) {
+  public Future<Void> await(String name, String host, int port, long timeoutMs, BooleanSupplier alive) {
     Promise<Void> ready = Promise.promise();
     poll(name, host, port, System.nanoTime() + timeoutMs * 1_000_000, timeoutMs, alive, ready);
     return ready.future();

@@ -3,6 +3,7 @@ package dev.lb.replica;
 import io.vertx.core.Future;
 import java.util.function.BiConsumer;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Starts and stops replicas of one kind (child processes, containers, in-JVM verticles). Called only from the
@@ -44,4 +45,13 @@ public interface ReplicaBackend {
 
   /** Stops every replica this backend started or adopted. */
   Future<Void> close();
+
+  /**
+   * Where the set comes from when someone else runs this backend's replicas (an orchestrator, or the user): the manager
+   * then follows the {@link Discovery}, never starts, stops or replaces a replica, and refuses {@code /add} and
+   * {@code /rm} (405). Empty, the default, for a backend that runs its replicas itself.
+   */
+  default Optional<Discovery> discovery() {
+    return Optional.empty();
+  }
 }

@@ -4,6 +4,7 @@ import dev.lb.bus.BadRequestException;
 import dev.lb.bus.Deposed;
 import dev.lb.bus.Lifecycle;
 import dev.lb.bus.NoQuorum;
+import dev.lb.bus.NotManaged;
 import dev.lb.bus.ReplicaMessages;
 import dev.lb.bus.ReplicaStore;
 import dev.lb.bus.Stamp;
@@ -22,8 +23,13 @@ import java.util.function.Supplier;
  * and its {@link Authority}, which it asks before every change and every destructive step, so that a manager cut off
  * from the cluster or replaced by a newer one changes nothing.
  *
- * <p>Somewhat over 250 lines, on purpose: its steps are classes of their own ({@link TakeOver}, {@link Replacements},
- * {@link BackendSteps}); what is left is the order of the operations on the set and where each asks its fence, which
+ * <p>A backend whose replicas someone else runs ({@link ReplicaBackend#discovery}) makes it a follower of that listing
+ * ({@link Following}): the set is what is listed, nothing is started, stopped or replaced, and {@code /add} and
+ * {@code /rm} are refused ({@link NotManaged}); a replica the heartbeat finds down stays listed, out of routing, until
+ * it answers again or is no longer listed.
+ *
+ * <p>Over 250 lines, on purpose: its steps are classes of their own ({@link TakeOver}, {@link Replacements},
+ * {@link BackendSteps}, {@link Following}); what is left is the order of the operations on the set and where each asks its fence, which
  * read best in one place.
  */
 final class ReplicaManager {
@@ -39,6 +45,7 @@ final class ReplicaManager {
   private final ReplicaSet replicas;
   private final BackendSteps steps;
   private final Replacements replacements;
+  private final Following following;
   private Future<?> queue = Future.succeededFuture();
   private boolean acting = true;
   private boolean stopping;
@@ -55,6 +62,7 @@ final class ReplicaManager {
     this.replicas = new ReplicaSet(random);
     this.steps = new BackendSteps(backend, events);
     this.replacements = new Replacements(name -> serialized(() -> replace(name)), timers, () -> acting && !stopping);
+    this.following = backend.discovery().map(d -> new Following(d, this::follow)).orElse(null);
   }
 
   /**
@@ -62,8 +70,9 @@ final class ReplicaManager {
    * no manager recorded a set before.
    */
   Future<JsonObject> start() {
-    return serialized(() -> new TakeOver(store, backend, events).into(replicas, settings.epoch()).compose(found -> {
-      int missing = found.recorded() ? 0 : settings.replicas() - replicas.size();
+    TakeOver takeOver = new TakeOver(store, backend, events);
+    Future<JsonObject> taken = serialized(() -> takeOver.into(replicas, settings.epoch()).compose(found -> {
+      int missing = found.recorded() || following != null ? 0 : settings.replicas() - replicas.size();
       Future<JsonObject> started = missing > 0
           ? startAll(replicas.planAdd(new ScaleRequest(missing, List.of()), settings.maxReplicas())) : published();
       if (!found.surplus().isEmpty()) {
@@ -75,6 +84,8 @@ final class ReplicaManager {
         down(r.name(), reason, settings.epoch());
       }));
     }));
+    // the first listing is applied once the take-over is done (it queues behind it), and answered from then on
+    return following == null ? taken : taken.compose(s -> following.start()).compose(v -> serialized(this::reconcile));
   }
 
   /** The set as it is now. */
@@ -97,6 +108,9 @@ final class ReplicaManager {
 
   /** {@code /add}: starts the replicas asked for; if any fails to start, the others are stopped and nothing changes. */
   Future<JsonObject> add(JsonObject body) {
+    if (following != null) {
+      return Future.failedFuture(new NotManaged("/add", following.source()));
+    }
     return serialized(() -> {
       List<ReplicaSet.Slot> slots = replicas.planAdd(ScaleRequest.parse(body, ScaleRequest.ADD_TOO_MANY_NAMES),
           settings.maxReplicas());
@@ -109,6 +123,9 @@ final class ReplicaManager {
    * the requests under way on them end, then stops them.
    */
   Future<JsonObject> remove(JsonObject body) {
+    if (following != null) {
+      return Future.failedFuture(new NotManaged("/rm", following.source()));
+    }
     return serialized(() -> {
       List<Replica> chosen = replicas.planRemove(ScaleRequest.parse(body, ScaleRequest.REMOVE_TOO_MANY_NAMES));
       return confirmed().compose(v -> {
@@ -144,9 +161,49 @@ final class ReplicaManager {
    */
   void down(String name, String reason, long epoch) {
     Replica replica = replicas.get(name);
-    if (acting && !stopping && epoch == settings.epoch() && replica != null && replacements.begin(name)) {
+    if (!acting || stopping || epoch != settings.epoch() || replica == null) {
+      return;
+    }
+    if (following != null) {
+      events.lifecycle(Lifecycle.Event.DOWN, replica.info(), reason + "; " + following.source() + " lists it, so it stays "
+          + "out of routing until it answers again or is no longer listed");
+    } else if (replacements.begin(name)) {
       events.lifecycle(Lifecycle.Event.DOWN, replica.info(), reason);
     }
+  }
+
+  /** Queues a reconciliation with the latest listing; one that cannot be made now is made at the next listing. */
+  private void follow() {
+    serialized(this::reconcile).onFailure(err -> LOG.log(err instanceof NoQuorum ? Level.DEBUG : Level.WARNING,
+        "the replica set does not follow {0} now: {1}", following.source(), err.getMessage()));
+  }
+
+  /**
+   * An external set follows its listing: the replicas no longer listed leave (drained: balancers stop sending them new
+   * requests and let those under way end; nothing is stopped), the listed ones that may join take the smallest free
+   * ring ids, which they keep for as long as they are listed. Records and announces the set only if it changed.
+   */
+  private Future<JsonObject> reconcile() {
+    Following.Plan plan = following.plan(replicas, settings.maxReplicas());
+    if (plan.leaving().isEmpty() && plan.joining().isEmpty()) {
+      return Future.succeededFuture(snapshot());
+    }
+    return confirmed().compose(v -> {
+      plan.leaving().forEach(replicas::remove);
+      plan.joining().forEach((endpoint, admission) -> {
+        Replica joined = new Replica(endpoint.toString(), replicas.freeRingId(), endpoint.host(), endpoint.port(),
+            endpoint.toString());
+        replicas.add(joined);
+        events.lifecycle(admission.event(), joined.info(), admission.detail());
+      });
+      return published();
+    }).onSuccess(snapshot -> {
+      if (!plan.leaving().isEmpty()) {
+        drains.await(snapshot, plan.leaving().stream().map(Replica::name).toList(), settings.drainMs()).onComplete(ar ->
+            plan.leaving().forEach(r -> events.lifecycle(Lifecycle.Event.REMOVED, r.info(), "no longer listed by "
+                + following.source() + "; drained")));
+      }
+    });
   }
 
   /**
@@ -185,6 +242,15 @@ final class ReplicaManager {
     }
     LOG.log(Level.INFO, "replica manager of epoch {0} acts again", settings.epoch());
     events.changed(snapshot());
+    if (following != null) {
+      // a listing heard while cut off changed nothing: the latest one is applied now
+      follow();
+    }
+  }
+
+  /** The state of its discovery for the node's admin port (see {@link Following#state}); null if it runs its replicas. */
+  JsonObject discoveryState() {
+    return following == null ? null : following.state();
   }
 
   /** Whether it has not stepped down (whatever its quorum). */
@@ -211,6 +277,9 @@ final class ReplicaManager {
     }
     acting = false;
     LOG.log(Level.WARNING, "replica manager of epoch {0} steps down: {1}", settings.epoch(), why);
+    if (following != null) {
+      following.stop();
+    }
     backend.release();
     events.steppedDown(why);
   }
@@ -222,6 +291,11 @@ final class ReplicaManager {
   Future<Void> stop() {
     stopping = true;
     if (!acting) {
+      return backend.close();
+    }
+    if (following != null) {
+      // someone else runs them: they run on
+      following.stop();
       return backend.close();
     }
     return authority.confirm(settings.epoch()).transform(ar -> {

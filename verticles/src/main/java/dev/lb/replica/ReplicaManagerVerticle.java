@@ -71,7 +71,7 @@ public class ReplicaManagerVerticle extends VerticleBase {
       }
     }));
     consumers.add(bus.<JsonObject>localConsumer(Addresses.MANAGER_STATE, msg -> msg.reply(NodeMessages.manager(settings.epoch(),
-        manager.acting()))));
+        manager.acting(), manager.discoveryState()))));
     // questions and commands only once the take-over is done: a set half taken over is not an answer (a balancer would
     // route with it, since its epoch is newer than the one it has)
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())

@@ -123,6 +123,11 @@ final class ReplicaSet {
     return name;
   }
 
+  /** The smallest ring id no replica of the set has. */
+  int freeRingId() {
+    return freeRingIds(1).get(0);
+  }
+
   private List<Integer> freeRingIds(int count) {
     TreeSet<Integer> used = new TreeSet<>();
     byName.values().forEach(r -> used.add(r.ringId()));

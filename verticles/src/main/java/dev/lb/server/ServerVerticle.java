@@ -12,7 +12,8 @@ import java.lang.System.Logger.Level;
 /**
  * A server replica: {@code GET /home} says who it is (its numeric server id), {@code GET /heartbeat} says it is alive,
  * anything else is 404. With a lease ({@code replica.lease.ms} above 0), it closes its Vert.x, and so ends its process,
- * once no manager's heartbeat has claimed it for that long.
+ * once no manager's heartbeat has claimed it for that long. Once told to {@link #drain}, it answers its heartbeat 503
+ * while it goes on serving, so that balancers take it out of routing before it stops.
  */
 public class ServerVerticle extends VerticleBase {
 
@@ -23,6 +24,7 @@ public class ServerVerticle extends VerticleBase {
   private Buffer homeBody;
   private Lease lease;
   private long leaseTimer = -1;
+  private volatile boolean draining;
 
   public ServerVerticle(ServerSettings settings) {
     this.settings = settings;
@@ -59,7 +61,19 @@ public class ServerVerticle extends VerticleBase {
     Replies.json(ctx.response(), 200, homeBody);
   }
 
+  /**
+   * It is about to stop (asked from any thread): from now on its heartbeat answers 503, so the balancers' heartbeat
+   * takes it out of routing while it still serves the requests sent meanwhile.
+   */
+  public void drain() {
+    draining = true;
+  }
+
   private void heartbeat(RoutingContext ctx) {
+    if (draining) {
+      Replies.failure(ctx.response(), 503, "<Error> This replica is shutting down");
+      return;
+    }
     String claim = ctx.request().getHeader(Lease.HEADER);
     if (claim != null && lease != null && !lease.claim(epoch(claim), System.nanoTime())) {
       // the header says it to the heartbeat: its manager was replaced, and it is no failure of this replica

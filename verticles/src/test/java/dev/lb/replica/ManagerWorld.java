@@ -12,7 +12,10 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -45,10 +48,52 @@ final class ManagerWorld {
   long newerEpoch;
   boolean steppedDown;
   private int pids = 100;
+  /** Set to make the backend's replicas someone else's, listed by this discovery. */
+  ScriptedDiscovery discovery;
+
+  /** A discovery whose listings and readiness the test tells. */
+  final class ScriptedDiscovery implements Discovery {
+    Discovery.Listener listener;
+    /** Readiness waits under way, by name; they end when the test completes or fails them. */
+    final Map<String, Promise<Void>> readiness = new HashMap<>();
+    boolean stopped;
+
+    @Override
+    public String source() {
+      return "scripted list";
+    }
+
+    @Override
+    public void start(Discovery.Listener listener) {
+      this.listener = listener;
+    }
+
+    @Override
+    public Future<Void> ready(Endpoint endpoint) {
+      log.add("ready? " + endpoint);
+      Promise<Void> promise = Promise.promise();
+      readiness.put(endpoint.toString(), promise);
+      return promise.future();
+    }
+
+    @Override
+    public void stop() {
+      stopped = true;
+    }
+
+    /** Lists {@code addresses} ({@code host:port}). */
+    void list(String... addresses) {
+      listener.listed(java.util.Arrays.stream(addresses).map(Endpoint::parse).toList());
+    }
+  }
 
   final ReplicaBackend backend = new ReplicaBackend() {
     @Override
     public Future<List<Replica>> adopt(List<Replica> previous) {
+      if (discovery != null) {
+        // as DiscoveredBackend: the listing, not an answer, says who stays
+        return Future.succeededFuture(previous);
+      }
       List<Replica> found = new ArrayList<>(previous.stream().filter(r -> alive.contains(r.name())).toList());
       found.addAll(strays);
       return Future.succeededFuture(found);
@@ -89,6 +134,11 @@ final class ManagerWorld {
     public Future<Void> close() {
       log.add("close");
       return Future.succeededFuture();
+    }
+
+    @Override
+    public Optional<Discovery> discovery() {
+      return Optional.ofNullable(discovery);
     }
   };
 
