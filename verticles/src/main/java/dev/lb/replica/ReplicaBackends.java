@@ -11,8 +11,9 @@ public final class ReplicaBackends {
 
   public static final String PROCESS = "process";
   public static final String DOCKER = "docker";
+  public static final String SWARM = "swarm";
   public static final String INPROC = "inproc";
-  public static final List<String> NAMES = List.of(PROCESS, DOCKER, INPROC);
+  public static final List<String> NAMES = List.of(PROCESS, DOCKER, SWARM, INPROC);
 
   private ReplicaBackends() {}
 
@@ -26,6 +27,7 @@ public final class ReplicaBackends {
     return vertx -> switch (name) {
       case PROCESS -> new ProcessBackend(vertx, settings);
       case DOCKER -> new DockerBackend(vertx, settings);
+      case SWARM -> new SwarmBackend(vertx, settings);
       default -> new InProcessBackend(vertx);
     };
   }
