@@ -115,8 +115,8 @@ class SwarmStackIT {
     all.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(all).directory(new File(System.getProperty("lb.repository", "..")))
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT);
-    builder.environment().putAll(Map.of("IMAGE", DockerTestSupport.IMAGE, "LB_PUBLISH_MODE", "host",
-        "LB_PUBLISHED_PORT", "0", "LB_STACK_NETWORK", network, "LB_DOCKER_OWNER", stack, "LB_KEY", "header:X-Key"));
+    builder.environment().putAll(Map.of("IMAGE", DockerTestSupport.IMAGE, "STACK_PUBLISH_MODE", "host",
+        "STACK_PORT", "0", "STACK_NETWORK", network, "LB_DOCKER_OWNER", stack, "LB_KEY", "header:X-Key"));
     Process p = builder.start();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
