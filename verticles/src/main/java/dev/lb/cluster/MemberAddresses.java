@@ -8,6 +8,7 @@ import io.netty.resolver.dns.DnsNameResolver;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.resolver.dns.NoopDnsCache;
 import java.lang.System.Logger.Level;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ import java.util.regex.Pattern;
  * The members of {@code cluster.members} as addresses. A member given by name stands for every address the name has:
  * Swarm's {@code tasks.<service>} lists every task of a service, so the balancers of one service find each other by
  * that one name. Hazelcast itself would keep only the addresses of a name that are this node's own (it matches them
- * to the bound interface), so the names are resolved here.
+ * to the bound interface), so the names are resolved here, to their IPv4 addresses (as {@code cluster.host}): an
+ * address nobody answers on would cost the search for a split cluster's other part 5 s each time.
  *
  * <p>Nodes started together may look each other up before the other is listed: if the names resolve to nothing but
  * this node, they are looked up again, past the JVM's cache, every {@value #RETRY_MS} ms for up to {@value #WAIT_MS}
@@ -97,7 +99,8 @@ final class MemberAddresses {
   }
 
   private static List<String> jvmLookup(String name) throws UnknownHostException {
-    return Arrays.stream(InetAddress.getAllByName(name)).map(InetAddress::getHostAddress).toList();
+    return Arrays.stream(InetAddress.getAllByName(name)).filter(Inet4Address.class::isInstance)
+        .map(InetAddress::getHostAddress).toList();
   }
 
   /** Netty's DNS resolver (the one Vert.x uses), without a cache, on a thread of its own while the lookups last. */
@@ -110,7 +113,8 @@ final class MemberAddresses {
     @Override
     public List<String> addresses(String name) throws UnknownHostException {
       try {
-        return resolver.resolveAll(name).get(2, TimeUnit.SECONDS).stream().map(InetAddress::getHostAddress).toList();
+        return resolver.resolveAll(name).get(2, TimeUnit.SECONDS).stream().filter(Inet4Address.class::isInstance)
+            .map(InetAddress::getHostAddress).toList();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new UnknownHostException(name + ": interrupted");

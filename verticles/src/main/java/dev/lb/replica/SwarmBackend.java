@@ -215,7 +215,8 @@ final class SwarmBackend extends TrackedBackend {
         }
         if (ofService.isEmpty() || SwarmServices.ended(ofService)) {
           watched.remove(id);
-          exited(id, ofService.isEmpty() ? "its service was removed" : SwarmServices.view(ofService, networkId).how());
+          exited(id, "ended (" + (ofService.isEmpty() ? "its service was removed"
+              : SwarmServices.view(ofService, networkId).how()) + ")");
         }
       }
     });
