@@ -58,16 +58,19 @@ public record ClusterSettings(String host, List<String> members, int port, int b
   /** Seconds between two searches, by the master of each part of a split cluster, for another part to merge with. */
   static final int MERGE_SEARCH_S = 2;
 
-  /** The settings of {@code config}; a host given by name (a container's own, in Compose) is resolved here. */
+  /**
+   * The settings of {@code config}; a host given by name (a container's own, in Compose) is resolved here, and members
+   * given by name are replaced by all their addresses ({@link MemberAddresses}).
+   */
   public static ClusterSettings from(JsonObject config) {
-    List<String> members = Arrays.stream(config.getString(ConfigKeys.CLUSTER_MEMBERS).split(","))
-        .map(String::trim).filter(s -> !s.isEmpty()).map(ClusterSettings::resolved).toList();
     String host = config.getString(ConfigKeys.CLUSTER_HOST).trim();
     try {
       host = InetAddress.getByName(host).getHostAddress();
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("cluster.host '" + host + "' does not resolve to an address of this host", e);
     }
+    List<String> members = MemberAddresses.of(Arrays.stream(config.getString(ConfigKeys.CLUSTER_MEMBERS).split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).toList(), host);
     List<String> listed = members.isEmpty() ? List.of("127.0.0.1") : members;
     int port = config.getInteger(ConfigKeys.CLUSTER_PORT);
     return new ClusterSettings(host, listed, port, config.getInteger(ConfigKeys.CLUSTER_BUS_PORT),
@@ -92,20 +95,6 @@ public record ClusterSettings(String host, List<String> members, int port, int b
     }
     throw new IllegalArgumentException("cluster.quorum must be 'majority' or a number of members from 1 up, got '" + spec
         + "'");
-  }
-
-  /**
-   * A member given by name as its address ({@code lb2:5701} as {@code 172.18.0.3:5701}): Hazelcast joins members
-   * named by host name unreliably. A name that does not resolve yet (a node not started) is kept as it is.
-   */
-  private static String resolved(String member) {
-    int colon = member.lastIndexOf(':');
-    String host = colon < 0 ? member : member.substring(0, colon);
-    try {
-      return InetAddress.getByName(host).getHostAddress() + (colon < 0 ? "" : member.substring(colon));
-    } catch (UnknownHostException e) {
-      return member;
-    }
   }
 
   /** Vert.x's own Hazelcast configuration (its maps and multimaps), joined and bound as these settings say. */

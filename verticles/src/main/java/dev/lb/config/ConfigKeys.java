@@ -31,7 +31,7 @@ public final class ConfigKeys {
 
   public static final String REPLICAS = "replicas";
   public static final String REPLICAS_MAX = "replicas.max";
-  /** {@code process}, {@code docker}, {@code inproc}, {@code static} or {@code dns}. */
+  /** {@code process}, {@code docker}, {@code swarm}, {@code inproc}, {@code static} or {@code dns}. */
   public static final String BACKEND = "backend";
 
   public static final String RING_HASH = "ring.hash";

@@ -34,6 +34,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.transport.Transport;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.lang.System.Logger.Level;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -77,7 +78,8 @@ public final class Deployment {
     boolean clustered = conf.getBoolean(ConfigKeys.CLUSTER_ENABLED);
     warnIfAdminIsOpen(conf, roles);
     Transport transport = transport(conf.getString(ConfigKeys.TRANSPORT),
-        ReplicaBackends.DOCKER.equals(conf.getString(ConfigKeys.BACKEND)) && roles.contains(Roles.MANAGER));
+        List.of(ReplicaBackends.DOCKER, ReplicaBackends.SWARM).contains(conf.getString(ConfigKeys.BACKEND))
+            && roles.contains(Roles.MANAGER));
     PrometheusMeterRegistry registry = conf.getBoolean(ConfigKeys.METRICS_ENABLED) ? Metrics.registry() : null;
     VertxBuilder builder = Vertx.builder().withTransport(transport);
     if (!clustered) {

@@ -27,8 +27,8 @@ final class HeapCeiling {
       return Optional.empty();
     }
     return Optional.of("no heap ceiling was given: this JVM may grow its heap to " + ceilingMiB + " MiB (a quarter of"
-        + " the machine's memory) under load; bin/load-balancer starts it with -Xmx64m (README, \"Memory\"), or set"
-        + " JAVA_TOOL_OPTIONS=-Xmx64m");
+        + " the machine's memory) under load; bin/load-balancer starts it with -Xmx128m (README, \"Memory\"), or set"
+        + " JAVA_TOOL_OPTIONS=-Xmx128m");
   }
 
   /** The warning for this JVM, if any. */

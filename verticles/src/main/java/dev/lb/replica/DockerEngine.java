@@ -16,8 +16,12 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.core.parsetools.RecordParser;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
 
-/** The few calls of the Docker Engine API (v1.41) the Docker backend needs, over the engine's Unix socket. */
+/**
+ * The few calls of the Docker Engine API (v1.41) the Docker and Swarm backends need, over the engine's Unix socket.
+ */
 final class DockerEngine {
 
   private static final String API = "/v1.41";
@@ -101,13 +105,21 @@ final class DockerEngine {
 
   /** Creates a bridge network called {@code name} unless it exists; true if this call created it. */
   Future<Boolean> ensureNetwork(String name, String label) {
+    return ensureNetwork(name, label, new JsonObject().put("Driver", "bridge"));
+  }
+
+  /**
+   * Creates a network called {@code name} as {@code spec} says (its driver and options) unless it exists; true if this
+   * call created it.
+   */
+  Future<Boolean> ensureNetwork(String name, String label, JsonObject spec) {
     return call(HttpMethod.GET, "/networks/" + encode(name), null).map(false).recover(err -> {
       if (!(err instanceof DockerException de && de.status == 404)) {
         return Future.failedFuture(err);
       }
-      JsonObject spec = new JsonObject().put("Name", name).put("Driver", "bridge").put("CheckDuplicate", true)
+      JsonObject create = spec.copy().put("Name", name).put("CheckDuplicate", true)
           .put("Labels", new JsonObject().put(label.substring(0, label.indexOf('=')), label.substring(label.indexOf('=') + 1)));
-      return call(HttpMethod.POST, "/networks/create", spec).map(true)
+      return call(HttpMethod.POST, "/networks/create", create).map(true)
           .recover(e -> e instanceof DockerException d && d.status == 409 ? Future.succeededFuture(false) : Future.failedFuture(e));
     });
   }
@@ -117,6 +129,29 @@ final class DockerEngine {
     return call(HttpMethod.DELETE, "/networks/" + encode(name), null).<Void>mapEmpty()
         .recover(err -> err instanceof DockerException de && (de.status == 403 || de.status == 404 || de.status == 409)
             ? Future.succeededFuture() : Future.failedFuture(err));
+  }
+
+  /** The Swarm services carrying {@code label} (swarm mode only). */
+  Future<JsonArray> services(String label) {
+    return call(HttpMethod.GET, "/services?filters=" + encode(new JsonObject().put("label", new JsonArray().add(label)).encode()),
+        null).map(JsonArray.class::cast);
+  }
+
+  /** Creates a Swarm service; its id. */
+  Future<String> createService(JsonObject spec) {
+    return call(HttpMethod.POST, "/services/create", spec).map(reply -> ((JsonObject) reply).getString("ID"));
+  }
+
+  /** Removes a Swarm service (Swarm then stops its tasks); a missing one is fine. */
+  Future<Void> removeService(String id) {
+    return call(HttpMethod.DELETE, "/services/" + encode(id), null).<Void>mapEmpty()
+        .recover(err -> err instanceof DockerException de && de.status == 404 ? Future.succeededFuture() : Future.failedFuture(err));
+  }
+
+  /** The tasks of the Swarm services {@code serviceIds}, whatever their state. */
+  Future<JsonArray> tasks(Collection<String> serviceIds) {
+    String filters = new JsonObject().put("service", new JsonArray(List.copyOf(serviceIds))).encode();
+    return call(HttpMethod.GET, "/tasks?filters=" + encode(filters), null).map(JsonArray.class::cast);
   }
 
   /**

@@ -12,12 +12,13 @@ public final class ReplicaBackends {
 
   public static final String PROCESS = "process";
   public static final String DOCKER = "docker";
+  public static final String SWARM = "swarm";
   public static final String INPROC = "inproc";
   /** Replicas that already run at fixed addresses ({@code replica.addresses}): checked, never started or stopped. */
   public static final String STATIC = "static";
   /** Replicas an orchestrator runs, listed by a DNS name ({@code dns.name}), followed as it changes. */
   public static final String DNS = "dns";
-  public static final List<String> NAMES = List.of(PROCESS, DOCKER, INPROC, STATIC, DNS);
+  public static final List<String> NAMES = List.of(PROCESS, DOCKER, SWARM, INPROC, STATIC, DNS);
 
   private ReplicaBackends() {}
 
@@ -37,6 +38,7 @@ public final class ReplicaBackends {
     return vertx -> switch (name) {
       case PROCESS -> new ProcessBackend(vertx, settings);
       case DOCKER -> new DockerBackend(vertx, settings);
+      case SWARM -> new SwarmBackend(vertx, settings);
       default -> new InProcessBackend(vertx);
     };
   }
