@@ -62,15 +62,16 @@ public final class DiscoveredBackend implements ReplicaBackend, Discovery {
       if (stopped) {
         return;
       }
+      // the next look-up is set first: a listener that throws must not end the following
+      if (refreshMs > 0) {
+        timer = vertx.setTimer(refreshMs, t -> look(listener));
+      }
       if (ar.failed()) {
         listener.failed(String.valueOf(ar.cause().getMessage()));
       } else if (ar.result().isEmpty()) {
         listener.failed("it lists no replica");
       } else {
         listener.listed(ar.result().stream().distinct().toList());
-      }
-      if (refreshMs > 0 && !stopped) {
-        timer = vertx.setTimer(refreshMs, t -> look(listener));
       }
     });
   }

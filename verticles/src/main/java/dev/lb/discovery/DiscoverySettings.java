@@ -62,7 +62,8 @@ public final class DiscoverySettings {
     String name = config.getString(ConfigKeys.DNS_NAME).trim();
     if (name.isEmpty()) {
       throw new IllegalArgumentException("the dns backend needs LB_DNS_NAME: the name that lists the replicas (a "
-          + "Compose service, a Kubernetes headless service, Swarm's tasks.<service>)");
+          + "Compose service, Swarm's tasks.<service>, a Kubernetes headless service by its full name: "
+          + "my-svc.my-namespace.svc.cluster.local; no search domain is applied)");
     }
     if (!DNS_NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("LB_DNS_NAME '" + name + "' is not a DNS name");

@@ -76,6 +76,11 @@ public final class Deployment {
   public static Future<Deployment> start(JsonObject conf) {
     Set<Roles> roles = Roles.of(conf);
     boolean clustered = conf.getBoolean(ConfigKeys.CLUSTER_ENABLED);
+    if (roles.contains(Roles.MANAGER)) {
+      // the backend's settings are checked now, before anything starts: a clustered node makes its manager only once
+      // elected, when a bad address list could no longer stop the start
+      ReplicaBackends.configured(conf);
+    }
     warnIfAdminIsOpen(conf, roles);
     Transport transport = transport(conf.getString(ConfigKeys.TRANSPORT),
         List.of(ReplicaBackends.DOCKER, ReplicaBackends.SWARM).contains(conf.getString(ConfigKeys.BACKEND))

@@ -148,9 +148,30 @@ final class DockerEngine {
         .recover(err -> err instanceof DockerException de && de.status == 404 ? Future.succeededFuture() : Future.failedFuture(err));
   }
 
-  /** The tasks of the Swarm services {@code serviceIds}, whatever their state. */
+  /**
+   * The tasks of the Swarm services {@code serviceIds}, whatever their state; a service that no longer exists has none.
+   * The engine refuses the whole listing (404) when one of the services it filters by is gone, so then each one is
+   * asked alone.
+   */
   Future<JsonArray> tasks(Collection<String> serviceIds) {
-    String filters = new JsonObject().put("service", new JsonArray(List.copyOf(serviceIds))).encode();
+    return tasksOf(List.copyOf(serviceIds)).recover(err -> {
+      if (!(err instanceof DockerException de && de.status == 404)) {
+        return Future.failedFuture(err);
+      }
+      if (serviceIds.size() == 1) {
+        return Future.succeededFuture(new JsonArray());
+      }
+      List<Future<JsonArray>> each = serviceIds.stream().map(id -> tasks(List.of(id))).toList();
+      return Future.all(each).map(all -> {
+        JsonArray tasks = new JsonArray();
+        each.forEach(f -> tasks.addAll(f.result()));
+        return tasks;
+      });
+    });
+  }
+
+  private Future<JsonArray> tasksOf(List<String> serviceIds) {
+    String filters = new JsonObject().put("service", new JsonArray(serviceIds)).encode();
     return call(HttpMethod.GET, "/tasks?filters=" + encode(filters), null).map(JsonArray.class::cast);
   }
 

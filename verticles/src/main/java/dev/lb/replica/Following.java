@@ -54,8 +54,15 @@ final class Following implements Discovery.Listener {
     return discovery.source();
   }
 
-  /** Starts listing; completes once the first look-up is done, whether it worked or not. */
+  /**
+   * Starts listing; completes once the first look-up is done, whether it worked or not, and fails if listing stops
+   * before that (the manager stepped down during its start), so that the start never waits for a look-up that will
+   * not be reported.
+   */
   Future<Void> start() {
+    if (stopped) {
+      return Future.failedFuture(new IllegalStateException("stopped before its first listing"));
+    }
     discovery.start(this);
     return firstLook.future();
   }
@@ -64,6 +71,7 @@ final class Following implements Discovery.Listener {
   void stop() {
     stopped = true;
     discovery.stop();
+    firstLook.tryFail(new IllegalStateException("stopped before its first listing"));
   }
 
   /** Whether the latest listing lists {@code name}; everything is listed before the first look-up worked. */

@@ -48,6 +48,8 @@ final class SwarmBackend extends TrackedBackend {
   private String networkId;
   private String stack;
   private boolean createdNetwork;
+  /** Released or closed: no watch is started any more (a readiness chain may complete after either). */
+  private boolean finished;
   private long watchTimer = -1;
   private boolean watching;
 
@@ -85,9 +87,13 @@ final class SwarmBackend extends TrackedBackend {
             JsonObject labels = ((JsonObject) image).getJsonObject("Config", new JsonObject()).getJsonObject("Labels");
             String command = labels == null ? null : labels.getString(DockerBackend.COMMAND_LABEL);
             replicaCommand = command == null ? List.of() : CommandWords.split(command);
-            watchTimer = vertx.setPeriodic(WATCH_MS, t -> watch());
-            return null;
-          });
+            if (!finished) {
+              watchTimer = vertx.setPeriodic(WATCH_MS, t -> watch());
+            }
+            return (Void) null;
+          })
+          // a passing failure of the engine is not kept: the next replica started asks again
+          .onFailure(err -> ready = null);
     }
     return ready;
   }
@@ -247,6 +253,7 @@ final class SwarmBackend extends TrackedBackend {
 
   @Override
   public void release() {
+    finished = true;
     stopWatching();
     super.release();
   }
@@ -262,6 +269,7 @@ final class SwarmBackend extends TrackedBackend {
   /** A network this backend created goes with its replicas (Swarm removes it once their tasks are gone). */
   @Override
   protected Future<Void> closed() {
+    finished = true;
     stopWatching();
     return (createdNetwork ? engine.removeNetwork(docker.network()) : Future.<Void>succeededFuture())
         .onComplete(ar -> engine.close());

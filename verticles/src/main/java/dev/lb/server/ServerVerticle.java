@@ -24,7 +24,8 @@ public class ServerVerticle extends VerticleBase {
   private Buffer homeBody;
   private Lease lease;
   private long leaseTimer = -1;
-  private volatile boolean draining;
+  /** Set on the verticle's event loop only (see {@link #drain}). */
+  private boolean draining;
 
   public ServerVerticle(ServerSettings settings) {
     this.settings = settings;
@@ -66,7 +67,7 @@ public class ServerVerticle extends VerticleBase {
    * takes it out of routing while it still serves the requests sent meanwhile.
    */
   public void drain() {
-    draining = true;
+    context.runOnContext(v -> draining = true);
   }
 
   private void heartbeat(RoutingContext ctx) {

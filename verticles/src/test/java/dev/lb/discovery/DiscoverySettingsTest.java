@@ -56,8 +56,9 @@ class DiscoverySettingsTest {
   @Test
   void dnsNeedsAName() {
     ReplicaBackends.configured(Settings.load(null, Map.of("LB_BACKEND", "dns", "LB_DNS_NAME", "tasks.replica")));
-    assertEquals("the dns backend needs LB_DNS_NAME: the name that lists the replicas (a Compose service, a Kubernetes "
-        + "headless service, Swarm's tasks.<service>)", refused(Map.of("LB_BACKEND", "dns")));
+    assertEquals("the dns backend needs LB_DNS_NAME: the name that lists the replicas (a Compose service, Swarm's "
+        + "tasks.<service>, a Kubernetes headless service by its full name: my-svc.my-namespace.svc.cluster.local; no "
+        + "search domain is applied)", refused(Map.of("LB_BACKEND", "dns")));
     assertEquals("LB_DNS_NAME 'no such name' is not a DNS name", refused(Map.of("LB_BACKEND", "dns",
         "LB_DNS_NAME", "no such name")));
     assertEquals("LB_DNS_PORT must be from 1 to 65535, got 0", refused(Map.of("LB_BACKEND", "dns",

@@ -48,7 +48,7 @@ class StartScriptTest {
   void theBalancerGetsTheShippedOptionsThenJavaOpts() throws Exception {
     Run r = run(Map.of("JAVA_OPTS", "-Xmx256m"), "--config", "my.json");
     assertEquals(0, r.status(), r.out());
-    assertTrue(r.out().startsWith("-Xmx128m -Xms16m -Xmn16m -XX:+UseParallelGC "), r.out());
+    assertTrue(r.out().startsWith("-Xmx128m -Xms32m -Xmn16m -XX:+UseParallelGC "), r.out());
     assertTrue(r.out().endsWith("-Xmx256m -jar " + dir.resolve("load-balancer.jar") + " --config my.json"), r.out());
   }
 

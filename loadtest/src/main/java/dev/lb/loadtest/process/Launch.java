@@ -32,9 +32,10 @@ public record Launch(Path jar, Optional<Path> script, Optional<String> jvmOption
       ProcessBuilder builder = new ProcessBuilder(script.get().toAbsolutePath().toString());
       builder.environment().put("LB_JAR", jar.toAbsolutePath().toString());
       builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-      jvmOptions.ifPresent(o -> builder.environment().put("LB_JVM_OPTIONS", o));
       // what the shell running this tool has set would change what is measured
       builder.environment().remove("JAVA_OPTS");
+      builder.environment().remove("LB_JVM_OPTIONS");
+      jvmOptions.ifPresent(o -> builder.environment().put("LB_JVM_OPTIONS", o));
       return builder;
     }
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
