@@ -32,6 +32,11 @@ final class Hangup {
     return true;
   }
 
+  /** Whether SIGHUP is taken now. */
+  static synchronized boolean installed() {
+    return installed;
+  }
+
   static synchronized void remove(Runnable action) {
     ACTIONS.remove(action);
     if (ACTIONS.isEmpty() && installed) {
@@ -59,6 +64,12 @@ final class Hangup {
       };
       Object handler = Proxy.newProxyInstance(Hangup.class.getClassLoader(), new Class<?>[] {handlerType}, dispatch);
       previous = handle().invoke(null, signal(), handler);
+      if (previous == handlerType.getField("SIG_IGN").get(null)) {
+        // the JVM leaves an ignored SIGHUP ignored (nohup) and installs nothing
+        LOG.log(System.Logger.Level.INFO, "SIGHUP is ignored in this process (nohup?); the certificate files are watched");
+        previous = null;
+        return false;
+      }
       return true;
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
       // -Xrs, a JVM without sun.misc.Signal, or SIGHUP ignored (nohup): the files are still watched
