@@ -69,6 +69,16 @@ class BenchCommandTest {
     assertEquals(List.of(1, 3, 3, 8), List.of(s.rounds(), s.durationS(), s.warmupS(), s.startupS()), "--quick shortens");
     assertEquals(List.of(128L, 32L), List.of(s.downloadMiB(), s.uploadMiB()));
     assertTrue(s.commandLine().startsWith("loadtest bench --jar "), s.commandLine());
+    assertTrue(!s.https(), "HTTPS rounds only when asked");
+  }
+
+  @Test
+  void httpsRoundsAreAskedFor() throws IOException {
+    Path jar = Files.createFile(dir.resolve("load-balancer.jar"));
+    assertEquals(0, loadtest().execute("bench", "--jar", jar.toString(), "--out", dir.toString(), "--https", "--quick"),
+        err.toString());
+    assertTrue(ran.get(0).https());
+    assertTrue(ran.get(0).toJson().getBoolean("https"));
   }
 
   @Test
