@@ -135,7 +135,7 @@ public final class CertificateWatcher {
     }
     busy = true;
     return ctx.executeBlocking(() -> ServerTls.load(settings), false)
-        .compose(next -> server.updateSSLOptions(next.sslOptions(), true).map(updated -> {
+        .compose(next -> server.updateSSLOptions(next.sslOptions(engine), true).map(updated -> {
           current = next;
           pending = null;
           failed = null;

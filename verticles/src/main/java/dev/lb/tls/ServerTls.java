@@ -3,6 +3,8 @@ package dev.lb.tls;
 import dev.lb.config.ConfigKeys;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.ServerSSLOptions;
@@ -129,10 +131,10 @@ public final class ServerTls {
     return sources;
   }
 
-  /** The options of the listener with these certificates: versions, suites, SNI if more than one pair. */
-  public ServerSSLOptions sslOptions() {
+  /** The options of the listener with these certificates for {@code engine}: versions, suites, SNI if more than one pair. */
+  public ServerSSLOptions sslOptions(SSLEngineOptions engine) {
     ServerSSLOptions options = new ServerSSLOptions()
-        .setKeyCertOptions(keyCerts())
+        .setKeyCertOptions(keyCerts(engine))
         .setEnabledSecureTransportProtocols(new LinkedHashSet<>(settings.protocols()))
         .setUseAlpn(settings.http2())
         .setSni(pairs.size() > 1);
@@ -143,7 +145,7 @@ public final class ServerTls {
   /** {@code base} made an HTTPS listener's options: these certificates, the engine, ALPN for HTTP/2 if on. */
   public HttpServerOptions apply(HttpServerOptions base, SSLEngineOptions engine) {
     HttpServerOptions options = new HttpServerOptions(base).setSsl(true).setSslEngineOptions(engine)
-        .setKeyCertOptions(keyCerts())
+        .setKeyCertOptions(keyCerts(engine))
         .setEnabledSecureTransportProtocols(new LinkedHashSet<>(settings.protocols()))
         .setSni(pairs.size() > 1)
         .setUseAlpn(settings.http2())
@@ -152,12 +154,12 @@ public final class ServerTls {
     return options;
   }
 
-  private PemKeyCertOptions keyCerts() {
+  private KeyCertOptions keyCerts(SSLEngineOptions engine) {
     PemKeyCertOptions pem = new PemKeyCertOptions();
     for (Pem.Pair pair : pairs) {
       pem.addCertValue(pair.cert()).addKeyValue(pair.key());
     }
-    return pem;
+    return engine instanceof OpenSSLEngineOptions ? new NativeKeyCerts(pem) : pem;
   }
 
   /** The default pair: {@code tls.cert} and {@code tls.key}. */
