@@ -41,6 +41,7 @@ public final class CertificateWatcher {
     this.settings = settings;
     this.engine = TlsEngine.options(settings.engine());
     this.current = ServerTls.load(settings);
+    current.warnOfExpiry();
   }
 
   /** What is served now. */
@@ -140,6 +141,7 @@ public final class CertificateWatcher {
           pending = null;
           failed = null;
           LOG.log(Level.INFO, "HTTPS certificate reloaded ({0}): {1}", why, next.primary().describe());
+          next.warnOfExpiry();
           return true;
         }))
         .recover(err -> {

@@ -52,12 +52,7 @@ public final class ServerTls {
       byte[] key = Pem.read(s.key, s.keySetting);
       digested(sha, s.cert, cert);
       digested(sha, s.key, key);
-      Pem.Pair pair = Pem.check(s.cert, s.certSetting, cert, s.key, s.keySetting, key, now);
-      if (pair.leaf().getNotAfter().toInstant().isBefore(now.plus(EXPIRY_WARNING))) {
-        LOG.log(System.Logger.Level.WARNING, "the certificate in {0} expires on {1}", s.cert,
-            pair.leaf().getNotAfter().toInstant());
-      }
-      pairs.add(pair);
+      pairs.add(Pem.check(s.cert, s.certSetting, cert, s.key, s.keySetting, key, now));
     }
     return new ServerTls(settings, pairs, sha.digest());
   }
@@ -160,6 +155,17 @@ public final class ServerTls {
       pem.addCertValue(pair.cert()).addKeyValue(pair.key());
     }
     return engine instanceof OpenSSLEngineOptions ? new NativeKeyCerts(pem) : pem;
+  }
+
+  /** Logs a warning for each certificate that ends within 14 days. */
+  void warnOfExpiry() {
+    Instant soon = Instant.now().plus(EXPIRY_WARNING);
+    for (Pem.Pair pair : pairs) {
+      if (pair.leaf().getNotAfter().toInstant().isBefore(soon)) {
+        LOG.log(System.Logger.Level.WARNING, "the certificate in {0} expires on {1}", pair.certFile(),
+            pair.leaf().getNotAfter().toInstant());
+      }
+    }
   }
 
   /** The default pair: {@code tls.cert} and {@code tls.key}. */

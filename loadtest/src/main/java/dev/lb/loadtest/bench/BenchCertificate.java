@@ -27,7 +27,7 @@ public record BenchCertificate(Path cert, Path key, Path combined) {
     try {
       Files.createDirectories(d);
       String out = Tools.output(List.of(openssl.toString(), "req", "-x509", "-newkey", "ec", "-pkeyopt",
-          "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=localhost", "-addext",
+          "ec_paramgen_curve:P-256", "-nodes", "-days", "30", "-subj", "/CN=localhost", "-addext",
           "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", key.toString(), "-out", cert.toString()), 30);
       if (!Files.isRegularFile(cert) || !Files.isRegularFile(key)) {
         throw new IllegalStateException("openssl made no certificate: " + out.strip());
