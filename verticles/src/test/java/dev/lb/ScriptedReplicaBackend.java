@@ -9,6 +9,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * read; {@code /reset} reads the body, then closes the connection without an answer on a failing replica;
  * {@code /half} sends a reply's head and 10 of its 1,000 bytes, then closes, on a failing replica; {@code /slow}
  * answers its name after 800 ms; {@code /ws} echoes a WebSocket, {@code /nows} refuses one (403); {@code /heartbeat}
- * always answers 200. Counts what each replica answered, and each path it was asked for.
+ * always answers 200; {@code /mirror} answers with the body it read. Counts what each replica answered, and each path
+ * it was asked for. Speaks HTTPS if made with TLS server options.
  */
 public final class ScriptedReplicaBackend implements ReplicaBackend {
 
@@ -49,8 +51,16 @@ public final class ScriptedReplicaBackend implements ReplicaBackend {
     }
   }
 
+  private final io.vertx.core.http.HttpServerOptions options;
+
   public ScriptedReplicaBackend(Vertx vertx) {
+    this(vertx, new io.vertx.core.http.HttpServerOptions());
+  }
+
+  /** Replicas listening with {@code options} (HTTPS ones, say). */
+  public ScriptedReplicaBackend(Vertx vertx, io.vertx.core.http.HttpServerOptions options) {
     this.vertx = vertx;
+    this.options = options;
   }
 
   private final class Scripted extends VerticleBase {
@@ -63,13 +73,15 @@ public final class ScriptedReplicaBackend implements ReplicaBackend {
 
     @Override
     public Future<?> start() {
-      server = vertx.createHttpServer().requestHandler(req -> {
+      server = vertx.createHttpServer(options).requestHandler(req -> {
         hits.computeIfAbsent(name + " " + req.path(), n -> new AtomicLong()).incrementAndGet();
         switch (req.path().startsWith("/echo") ? "/echo" : req.path()) {
           case "/slow" -> req.body().onSuccess(b -> vertx.setTimer(800, t -> req.response().end(name)));
           case "/ws" -> req.toWebSocket().onSuccess(ws -> ws.handler(ws::write));
           case "/nows" -> req.response().setStatusCode(403).end("no upgrade here");
           case "/body" -> req.body().onSuccess(b -> req.response().end(name + " " + b.length()));
+          case "/mirror" -> req.body().onSuccess(b -> req.response().putHeader("X-Replica", name)
+              .putHeader("X-Proto", req.isSSL() ? "https" : "http").end(b));
           case "/reset" -> req.body().onSuccess(b -> {
             if (failing.contains(name)) {
               req.connection().close();
@@ -137,6 +149,6 @@ public final class ScriptedReplicaBackend implements ReplicaBackend {
 
   @Override
   public Future<Void> close() {
-    return Future.join(byName.values().stream().map(this::stop).toList()).mapEmpty();
+    return Future.join(List.copyOf(byName.values()).stream().map(this::stop).toList()).mapEmpty();
   }
 }

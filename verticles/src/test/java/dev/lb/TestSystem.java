@@ -94,6 +94,11 @@ public final class TestSystem {
     return balancer.actualPort();
   }
 
+  /** The port HTTPS is served on (see {@link BalancerVerticle#actualTlsPort}). */
+  public int tlsPort() {
+    return balancer.actualTlsPort();
+  }
+
   public Future<HttpResponse<Buffer>> send(HttpMethod method, String path, String body) {
     var request = client.request(method, port(), "127.0.0.1", path);
     return body == null ? request.send() : request.sendBuffer(Buffer.buffer(body));

@@ -104,13 +104,19 @@ final class Attempt {
     sent();
   }
 
-  /** Streams the client's body, {@code length} bytes (-1: chunked), with back-pressure. */
-  void stream(HttpServerRequest req, long length) {
+  /**
+   * Streams the client's body, {@code length} bytes (-1: chunked), with back-pressure; {@code early} (or null), bytes
+   * of it read already, goes first.
+   */
+  void stream(HttpServerRequest req, long length, Buffer early) {
     HttpClientRequest out = outbound;
     if (length < 0) {
       out.setChunked(true);
     } else {
       out.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length));
+    }
+    if (early != null) {
+      out.write(early);
     }
     req.pipe().endOnFailure(false).to(out).onComplete(done -> {
       if (done.succeeded()) {

@@ -4,6 +4,8 @@ import dev.lb.config.ConfigKeys;
 import dev.lb.config.RingSettings;
 import dev.lb.ring.LoadBound;
 import dev.lb.ring.Ring;
+import dev.lb.tls.ReplicaTls;
+import dev.lb.tls.TlsSettings;
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
 import java.util.function.Function;
@@ -28,10 +30,12 @@ import java.util.function.Function;
  * @param ring          the configuration the ring is built from
  * @param drainMs       how long a stopping balancer waits for the requests under way
  * @param accessLog     whether routed requests are logged
+ * @param tls           HTTPS on the balancer's port, or beside it
+ * @param replicaTls    whether replicas are reached over HTTPS
  */
 public record BalancerSettings(String host, int port, int maxHeaderSize, int maxInitialLine, int idleTimeoutS,
     String adminToken, long busTimeoutMs, int poolSize, String key,
-    Forwarder.Options forwarding, JsonObject ring, long drainMs, boolean accessLog) {
+    Forwarder.Options forwarding, JsonObject ring, long drainMs, boolean accessLog, TlsSettings tls, ReplicaTls replicaTls) {
 
   public static BalancerSettings from(JsonObject config) {
     JsonObject c = config;
@@ -43,7 +47,8 @@ public record BalancerSettings(String host, int port, int maxHeaderSize, int max
             c.getLong(ConfigKeys.PROXY_CONNECT_TIMEOUT_MS), c.getInteger(ConfigKeys.PROXY_RETRIES),
             c.getBoolean(ConfigKeys.PROXY_TRUST_FORWARDED), c.getLong(ConfigKeys.PROXY_BODY_LIMIT),
             c.getInteger(ConfigKeys.PROXY_RETRY_BODY_BYTES), c.getBoolean(ConfigKeys.PROXY_REWRITE_404)),
-        c, c.getLong(ConfigKeys.REPLICA_DRAIN_MS), c.getBoolean(ConfigKeys.ACCESS_LOG));
+        c, c.getLong(ConfigKeys.REPLICA_DRAIN_MS), c.getBoolean(ConfigKeys.ACCESS_LOG), TlsSettings.from(c),
+        ReplicaTls.from(c));
   }
 
   Function<Collection<Integer>, Ring> ringFactory() {

@@ -15,16 +15,22 @@ import dev.lb.metrics.SystemMetrics;
 import dev.lb.metrics.Telemetry;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import dev.lb.tls.CertificateWatcher;
+import dev.lb.tls.HttpsRedirect;
+import dev.lb.tls.TlsSettings;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
@@ -35,7 +41,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The front door: {@code /rep}, {@code /add} and {@code /rm} go to the {@link AdminApi}; every other request goes
  * straight to the {@link Forwarder}, which sends it to the replica the consistent hash ring picks. The ring is built
- * from the manager's published snapshots and kept on this verticle's event loop.
+ * from the manager's published snapshots and kept on this verticle's event loop. With {@code tls.cert} set, the port
+ * speaks HTTPS (HTTP/2 and HTTP/1.1 through ALPN), or HTTPS gets a port of its own beside plain HTTP, which then
+ * either routes too or redirects to HTTPS; both route through the same {@link Forwarder}.
  */
 public class BalancerVerticle extends VerticleBase {
 
@@ -55,7 +63,13 @@ public class BalancerVerticle extends VerticleBase {
   private final ProxyMetrics metrics;
   private final SystemMetrics systemMetrics;
   private final AccessLog accessLog;
+  /** The certificates all instances share (the launcher's), or null: this instance loads its own if TLS is on. */
+  private final CertificateWatcher sharedCertificates;
+  private CertificateWatcher certificates;
+  /** The balancer's port: plain HTTP, or HTTPS when HTTPS has no port of its own. */
   private HttpServer server;
+  /** HTTPS on a port of its own ({@code tls.port}), or null. */
+  private HttpServer tlsServer;
   private HttpClientAgent client;
   private RoutingTable table;
   private BalancerRegistry registry;
@@ -67,10 +81,16 @@ public class BalancerVerticle extends VerticleBase {
    * launcher deploys).
    */
   public BalancerVerticle(BalancerSettings settings, Telemetry telemetry) {
+    this(settings, telemetry, null);
+  }
+
+  /** As above, serving HTTPS with {@code certificates}, shared by every instance (null: its own, if TLS is on). */
+  public BalancerVerticle(BalancerSettings settings, Telemetry telemetry, CertificateWatcher certificates) {
     this.settings = settings;
     this.metrics = telemetry.proxy();
     this.systemMetrics = telemetry.system();
     this.accessLog = telemetry.accessLog();
+    this.sharedCertificates = certificates;
   }
 
   @Override
@@ -89,10 +109,10 @@ public class BalancerVerticle extends VerticleBase {
         vertx.eventBus().send(Addresses.OUTLIER_REPORT, ReplicaMessages.outlierReport(replica, true, false), LOCAL);
       }
     }, inFlight);
-    client = vertx.httpClientBuilder().with(new HttpClientOptions().setKeepAlive(true)
+    client = vertx.httpClientBuilder().with(settings.replicaTls().apply(new HttpClientOptions().setKeepAlive(true)
             .setMaxChunkSize(RELAYED_CHUNK_BYTES)
             .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS)
-            .setConnectTimeout((int) settings.forwarding().connectTimeoutMs()))
+            .setConnectTimeout((int) settings.forwarding().connectTimeoutMs())))
         .with(new PoolOptions().setHttp1MaxSize(settings.poolSize())).build();
     ReplicaPool pool = new ReplicaPool(vertx, client, settings.poolSize(), settings.forwarding().connectTimeoutMs());
     Forwarder forwarder = new Forwarder(vertx, pool, table, KeySource.parse(settings.key()), settings.forwarding(),
@@ -107,18 +127,48 @@ public class BalancerVerticle extends VerticleBase {
         return Future.succeededFuture();
       }))
       .compose(v -> initialSnapshot())
-      .compose(v -> {
-        server = vertx.createHttpServer(serverOptions())
-            .requestHandler(req -> {
-              if (AdminApi.owns(req.path())) {
-                admin.handle(req);
-              } else {
-                forwarder.handle(req);
-              }
-            })
-            .invalidRequestHandler(BalancerVerticle::invalidRequest);
-        return server.listen(settings.port(), settings.host());
-      });
+      .compose(v -> listen(req -> {
+        if (AdminApi.owns(req.path())) {
+          admin.handle(req);
+        } else {
+          forwarder.handle(req);
+        }
+      }));
+  }
+
+  /**
+   * Opens the balancer's port (and HTTPS's own, if it has one), every request going to {@code routed}, or, on plain
+   * HTTP with {@code tls.redirect}, to the HTTPS URL.
+   */
+  private Future<?> listen(Handler<HttpServerRequest> routed) {
+    TlsSettings tls = settings.tls();
+    if (!tls.enabled()) {
+      server = httpServer(serverOptions(), routed);
+      return server.listen(settings.port(), settings.host());
+    }
+    try {
+      certificates = sharedCertificates != null ? sharedCertificates : new CertificateWatcher(tls);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    HttpServerOptions secure = certificates.serverOptions(serverOptions());
+    if (!tls.separatePort()) {
+      server = httpServer(secure, routed);
+      return server.listen(settings.port(), settings.host()).onSuccess(s -> certificates.attach(vertx, s));
+    }
+    tlsServer = httpServer(secure, routed);
+    return tlsServer.listen(tls.port(), settings.host())
+        .onSuccess(s -> certificates.attach(vertx, s))
+        .compose(s -> {
+          Handler<HttpServerRequest> plain = tls.redirect()
+              ? new HttpsRedirect(tlsServer::actualPort, settings.host())::handle : routed;
+          server = httpServer(serverOptions(), plain);
+          return server.listen(settings.port(), settings.host());
+        });
+  }
+
+  private HttpServer httpServer(HttpServerOptions options, Handler<HttpServerRequest> handler) {
+    return vertx.createHttpServer(options).requestHandler(handler).invalidRequestHandler(BalancerVerticle::invalidRequest);
   }
 
   /** What the balancer hears on the bus: the set and its changes, the node's outlier detector, drains, the quorum. */
@@ -183,7 +233,9 @@ public class BalancerVerticle extends VerticleBase {
   private HttpServerOptions serverOptions() {
     return new HttpServerOptions().setMaxHeaderSize(settings.maxHeaderSize())
         .setMaxInitialLineLength(settings.maxInitialLine()).setMaxChunkSize(RELAYED_CHUNK_BYTES)
-        .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS);
+        .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS)
+        // HTTP/2's bound on a request's headers, as HTTP/1.1's
+        .setInitialSettings(new Http2Settings().setMaxHeaderListSize(settings.maxHeaderSize()));
   }
 
   /** A request the HTTP decoder could not read (line or headers too long, bad syntax): answered in the API's shape. */
@@ -195,8 +247,11 @@ public class BalancerVerticle extends VerticleBase {
       case 431 -> "<Error> Request headers too large";
       default -> "<Error> Malformed HTTP request";
     };
-    Replies.failure(request.response().putHeader(HttpHeaders.CONNECTION, "close"), status, message)
-        .onComplete(ar -> request.connection().close());
+    if (request.version() != HttpVersion.HTTP_2) {
+      // HTTP/2 has no Connection header (a client would refuse the answer); its stream alone ends
+      request.response().putHeader(HttpHeaders.CONNECTION, "close");
+    }
+    Replies.failure(request.response(), status, message).onComplete(ar -> request.connection().close());
   }
 
   /**
@@ -206,9 +261,17 @@ public class BalancerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopped = true;
-    return server.shutdown(settings.drainMs(), TimeUnit.MILLISECONDS)
+    HttpServer secure = tlsServer != null ? tlsServer : server;
+    if (certificates != null && secure != null) {
+      certificates.detach(vertx, secure);
+    }
+    return Future.join(shutdown(server), shutdown(tlsServer))
         .eventually(() -> registry.leave(self).otherwiseEmpty())
         .eventually(() -> client.close());
+  }
+
+  private Future<Void> shutdown(HttpServer s) {
+    return s == null ? Future.succeededFuture() : s.shutdown(settings.drainMs(), TimeUnit.MILLISECONDS);
   }
 
   private void register() {
@@ -221,5 +284,10 @@ public class BalancerVerticle extends VerticleBase {
   /** The port it listens on; with {@code http.port = 0}, the one the system chose. */
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /** The port HTTPS is served on (that of {@link #actualPort} when it has none of its own); -1 without TLS. */
+  public int actualTlsPort() {
+    return tlsServer != null ? tlsServer.actualPort() : settings.tls().enabled() ? server.actualPort() : -1;
   }
 }

@@ -39,6 +39,8 @@ final class Exchange {
   private final long began;
   private final long deadline;
   private final boolean idempotent;
+  /** An HTTP/2 body's first bytes, read before the exchange began (see {@link Http2Body}), streamed ahead of the rest. */
+  private final Buffer early;
   private Buffer kept;
   private Stage stage = Stage.TRYING;
   private int[] tried = new int[4];
@@ -46,11 +48,25 @@ final class Exchange {
   private Attempt attempt;
 
   Exchange(Forwarder forwarder, HttpServerRequest req, long key, long length) {
+    this(forwarder, req, key, length, null, false);
+  }
+
+  /**
+   * An HTTP/2 request without {@code Content-Length}, once {@link Http2Body} found whether it has a body: {@code read},
+   * the bytes read meanwhile (or null), is its whole body if {@code complete}, else the start of a streamed one.
+   */
+  Exchange(Forwarder forwarder, HttpServerRequest req, long key, Buffer read, boolean complete) {
+    this(forwarder, req, key, complete ? (read == null ? 0 : read.length()) : -1, read, complete);
+  }
+
+  private Exchange(Forwarder forwarder, HttpServerRequest req, long key, long length, Buffer read, boolean complete) {
     this.forwarder = forwarder;
     this.req = req;
     this.key = key;
     this.length = length;
-    this.streamed = length < 0 || length > forwarder.options().retryBodyBytes();
+    this.streamed = !complete && (length < 0 || length > forwarder.options().retryBodyBytes());
+    this.early = complete ? null : read;
+    this.kept = complete && read != null ? read : null;
     this.began = System.nanoTime();
     this.deadline = began + forwarder.options().timeoutMs() * 1_000_000;
     this.idempotent = Forwarder.idempotent(req.method());
@@ -58,8 +74,10 @@ final class Exchange {
 
   void start(ReplicaInfo first) {
     req.response().closeHandler(v -> clientGone());
-    if (length == 0) {
-      kept = NO_BODY;
+    if (length == 0 || kept != null) {
+      if (kept == null) {
+        kept = NO_BODY;
+      }
       tryOn(first);
     } else if (!streamed) {
       req.body().onSuccess(whole -> {
@@ -105,7 +123,7 @@ final class Exchange {
       out.continueHandler(v -> req.response().writeContinue());
     }
     if (streamed) {
-      attempt.stream(req, length);
+      attempt.stream(req, length, early);
     } else {
       attempt.send(kept);
     }
@@ -197,8 +215,8 @@ final class Exchange {
       LOG.log(Level.WARNING, "{0} {1}: {2} after {3} tries{4}", req.method(), req.path(), failure, tries,
           cause == null ? "" : " (last: " + cause + ")");
     }
-    if (streamed && was != Stage.RELAYING) {
-      // a body never read would stall the connection: it is closed after this reply
+    if (streamed && was != Stage.RELAYING && req.version() != HttpVersion.HTTP_2) {
+      // a body never read would stall the connection: it is closed after this reply (an HTTP/2 stream ends alone)
       req.response().putHeader(HttpHeaders.CONNECTION, "close");
     }
     failure.reply(req, detail);
@@ -207,9 +225,17 @@ final class Exchange {
   private void logAccess(int status, String bytes, String replica) {
     if (forwarder.accessLog().on()) {
       forwarder.accessLog().log(req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress(),
-          req.method().name(), req.uri(), req.version() == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1", status,
+          req.method().name(), req.uri(), protocol(req.version()), status,
           bytes == null ? "-" : bytes, replica, System.nanoTime() - began);
     }
+  }
+
+  private static String protocol(HttpVersion version) {
+    return switch (version) {
+      case HTTP_1_0 -> "HTTP/1.0";
+      case HTTP_2 -> "HTTP/2.0";
+      default -> "HTTP/1.1";
+    };
   }
 
   /** The client went away: whatever is under way with a replica is abandoned. */

@@ -11,6 +11,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.HostAndPort;
 
 /**
  * Forwards every routed request to the replica the ring picks, streaming both bodies (see {@link Exchange}), and
@@ -75,6 +77,18 @@ final class Forwarder {
     long length = contentLength(req);
     if (options.bodyLimit() > 0 && length > options.bodyLimit()) {
       ProxyFailure.BODY_TOO_LARGE.reply(req, String.valueOf(options.bodyLimit()));
+      return;
+    }
+    if (length == 0 && req.version() == HttpVersion.HTTP_2) {
+      // HTTP/2 frames a body without a Content-Length: whether there is one is known once its HEADERS frame is read
+      Http2Body.settle(vertx, req, (read, complete) -> {
+        ReplicaInfo now = table.pick(key);
+        if (now == null) {
+          ProxyFailure.NO_REPLICA.reply(req, "");
+        } else {
+          new Exchange(this, req, key, read, complete).start(now);
+        }
+      });
       return;
     }
     if (Tunnel.isUpgrade(req)) {
@@ -160,10 +174,18 @@ final class Forwarder {
         || method == HttpMethod.PUT || method == HttpMethod.DELETE || method == HttpMethod.TRACE;
   }
 
-  /** The request's headers as they go to a replica: without hop-by-hop ones, with the forwarding ones set here. */
+  /**
+   * The request's headers as they go to a replica (over HTTP/1.1, whatever the client spoke): without hop-by-hop ones,
+   * with the forwarding ones set here: {@code X-Forwarded-For}, {@code -Proto}, {@code -Host}, {@code X-Real-IP} and
+   * their standard form, {@code Forwarded} (RFC 7239). An HTTP/2 request's authority stands for its Host, and its
+   * cookies, which HTTP/2 may split over several fields, are joined into one (RFC 9113 §8.2.3).
+   */
   void copyHeaders(HttpServerRequest req, MultiMap out) {
     MultiMap in = req.headers();
-    String forwardedFor = options.trustForwarded() ? in.get(X_FORWARDED_FOR) : null;
+    boolean trust = options.trustForwarded();
+    String forwardedFor = trust ? in.get(X_FORWARDED_FOR) : null;
+    String forwarded = trust && in.contains(FORWARDED) ? String.join(", ", in.getAll(FORWARDED)) : null;
+    boolean http2 = req.version() == HttpVersion.HTTP_2;
     out.setAll(in);
     HopByHop.strip(out);
     out.remove(FORWARDED).remove(X_REAL_IP).remove(X_FORWARDED_HOST).remove(LEASE);
@@ -174,10 +196,51 @@ final class Forwarder {
     } else {
       out.remove(X_FORWARDED_FOR);
     }
-    out.set(X_FORWARDED_PROTO, req.isSSL() ? HTTPS : HTTP);
+    boolean secure = req.isSSL();
+    out.set(X_FORWARDED_PROTO, secure ? HTTPS : HTTP);
     String host = in.get(HttpHeaders.HOST);
+    if (host == null && http2) {
+      HostAndPort authority = req.authority();
+      host = authority == null ? null : authority.toString();
+    }
     if (host != null) {
       out.set(X_FORWARDED_HOST, host);
     }
+    out.set(FORWARDED, forwarded(forwarded, client, host, secure));
+    if (http2 && in.getAll(HttpHeaders.COOKIE).size() > 1) {
+      out.set(HttpHeaders.COOKIE, String.join("; ", in.getAll(HttpHeaders.COOKIE)));
+    }
+  }
+
+  /**
+   * The {@code Forwarded} value of one hop (RFC 7239): {@code for=}, {@code host=}, {@code proto=}, after
+   * {@code prior} (a trusted proxy's elements) if any. An IPv6 address and the host are quoted.
+   */
+  static String forwarded(String prior, String client, String host, boolean secure) {
+    StringBuilder value = new StringBuilder(64);
+    if (prior != null && !prior.isBlank()) {
+      value.append(prior).append(", ");
+    }
+    if (client != null) {
+      value.append("for=");
+      if (client.indexOf(':') >= 0) {
+        value.append("\"[").append(client).append("]\"");
+      } else {
+        value.append(client);
+      }
+      value.append(';');
+    }
+    if (host != null) {
+      value.append("host=\"");
+      for (int k = 0; k < host.length(); k++) {
+        char c = host.charAt(k);
+        if (c == '"' || c == '\\') {
+          value.append('\\');
+        }
+        value.append(c);
+      }
+      value.append("\";");
+    }
+    return value.append(secure ? "proto=https" : "proto=http").toString();
   }
 }

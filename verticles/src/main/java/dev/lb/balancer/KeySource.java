@@ -2,7 +2,9 @@ package dev.lb.balancer;
 
 import dev.lb.ring.RequestKeys;
 import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import java.util.function.Function;
 
@@ -34,7 +36,8 @@ final class KeySource {
       case "path" -> new KeySource("path", HttpServerRequest::path);
       case "uri" -> new KeySource("path and query", HttpServerRequest::uri);
       case "cookie" -> new KeySource("cookie " + required(name, spec), req -> cookie(req, name));
-      case "header" -> new KeySource("header " + required(name, spec), req -> req.getHeader(name));
+      case "header" -> new KeySource("header " + required(name, spec),
+          name.equalsIgnoreCase("host") ? KeySource::host : req -> req.getHeader(name));
       case "query" -> new KeySource("query parameter " + required(name, spec), req -> req.getParam(name));
       default -> throw new IllegalArgumentException("unknown key source '" + spec
           + "'; use random, path, uri, client, header:NAME, query:NAME or cookie:NAME");
@@ -50,7 +53,32 @@ final class KeySource {
 
   private static String cookie(HttpServerRequest req, String name) {
     Cookie cookie = req.getCookie(name);
+    if (cookie == null && req.version() == HttpVersion.HTTP_2) {
+      // HTTP/2 may split the cookies over several fields, of which Vert.x reads the first
+      return splitCookie(req.headers().getAll(HttpHeaders.COOKIE), name);
+    }
     return cookie == null ? null : cookie.getValue();
+  }
+
+  static String splitCookie(Iterable<String> fields, String name) {
+    for (String field : fields) {
+      for (String pair : field.split(";")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
+          return pair.substring(eq + 1).trim();
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The Host header, or an HTTP/2 request's authority, which stands for it. */
+  private static String host(HttpServerRequest req) {
+    String host = req.getHeader(HttpHeaders.HOST);
+    if (host == null && req.authority() != null) {
+      return req.authority().toString();
+    }
+    return host;
   }
 
   private static String clientAddress(HttpServerRequest req) {

@@ -3,6 +3,7 @@ package dev.lb.balancer;
 import dev.lb.http.Replies;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 
 /**
  * Why a routed request got no reply from a replica, and the one place where that becomes a status and a message in
@@ -41,8 +42,8 @@ enum ProxyFailure {
       case BAD_BODY -> "<Error> The request's body could not be read";
       case NO_SUCH_ENDPOINT -> "<Error> '" + path + "' endpoint does not exist in server replicas";
     };
-    if (this == BODY_TOO_LARGE || this == BAD_BODY) {
-      // the rest of the body will not be read: the connection cannot be reused
+    if ((this == BODY_TOO_LARGE || this == BAD_BODY) && req.version() != HttpVersion.HTTP_2) {
+      // the rest of the body will not be read: the connection cannot be reused (an HTTP/2 stream ends alone)
       response.putHeader("Connection", "close");
     }
     Replies.failure(response, status, message);

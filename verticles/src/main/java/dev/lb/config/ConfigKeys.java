@@ -136,4 +136,32 @@ public final class ConfigKeys {
   public static final String DOCKER_PORT = "docker.port";
   /** Extra environment of replica containers: {@code NAME=value} pairs separated by commas. */
   public static final String DOCKER_ENV = "docker.env";
+
+  /** PEM certificate chain of the balancer's HTTPS listener (leaf first); empty: no HTTPS (plain HTTP only). */
+  public static final String TLS_CERT = "tls.cert";
+  /** PEM private key of {@link #TLS_CERT} (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted). */
+  public static final String TLS_KEY = "tls.key";
+  /** -1: HTTPS on {@code http.port} itself; otherwise HTTPS on this port beside plain HTTP on {@code http.port} (0: one the system picks). */
+  public static final String TLS_PORT = "tls.port";
+  /** With {@link #TLS_PORT}: plain HTTP answers every request with 308 to the same URL over HTTPS. */
+  public static final String TLS_REDIRECT = "tls.redirect";
+  /** The TLS versions offered, of {@code TLSv1.2,TLSv1.3} (the default, both). */
+  public static final String TLS_PROTOCOLS = "tls.protocols";
+  /** Whether HTTP/2 is offered through ALPN beside HTTP/1.1. */
+  public static final String TLS_HTTP2 = "tls.http2";
+  /** {@code auto} (OpenSSL/BoringSSL through netty-tcnative where it loads, else the JDK's), {@code openssl} or {@code jdk}. */
+  public static final String TLS_ENGINE = "tls.engine";
+  /** How often the certificate files are checked for a change, in ms; 0: only on SIGHUP. */
+  public static final String TLS_RELOAD_MS = "tls.reload.ms";
+  /** A folder of further PEM pairs ({@code NAME.crt} or {@code NAME.pem} with {@code NAME.key}) served by SNI name. */
+  public static final String TLS_SNI_DIR = "tls.sni.dir";
+
+  /** Whether the balancer, the heartbeat and the readiness probes speak HTTPS to the replicas. */
+  public static final String REPLICA_TLS = "replica.tls";
+  /** PEM file of the CA certificates replicas' certificates are checked against; empty: the JDK's trusted CAs. */
+  public static final String REPLICA_TLS_CA = "replica.tls.ca";
+  /** Development only: any certificate a replica shows is accepted. */
+  public static final String REPLICA_TLS_TRUST_ALL = "replica.tls.trust.all";
+  /** Whether a replica's certificate must name the host (or IP address) it is reached at. */
+  public static final String REPLICA_TLS_VERIFY_HOST = "replica.tls.verify.host";
 }

@@ -87,6 +87,19 @@ public final class Settings {
     env.put("LB_CLUSTER_BUS_PORT", ConfigKeys.CLUSTER_BUS_PORT);
     env.put("LB_CLUSTER_QUORUM", ConfigKeys.CLUSTER_QUORUM);
     env.put("LB_ROLES", ConfigKeys.ROLES);
+    env.put("LB_TLS_CERT", ConfigKeys.TLS_CERT);
+    env.put("LB_TLS_KEY", ConfigKeys.TLS_KEY);
+    env.put("LB_TLS_PORT", ConfigKeys.TLS_PORT);
+    env.put("LB_TLS_REDIRECT", ConfigKeys.TLS_REDIRECT);
+    env.put("LB_TLS_PROTOCOLS", ConfigKeys.TLS_PROTOCOLS);
+    env.put("LB_TLS_HTTP2", ConfigKeys.TLS_HTTP2);
+    env.put("LB_TLS_ENGINE", ConfigKeys.TLS_ENGINE);
+    env.put("LB_TLS_RELOAD_MS", ConfigKeys.TLS_RELOAD_MS);
+    env.put("LB_TLS_SNI_DIR", ConfigKeys.TLS_SNI_DIR);
+    env.put("LB_REPLICA_TLS", ConfigKeys.REPLICA_TLS);
+    env.put("LB_REPLICA_TLS_CA", ConfigKeys.REPLICA_TLS_CA);
+    env.put("LB_REPLICA_TLS_TRUST_ALL", ConfigKeys.REPLICA_TLS_TRUST_ALL);
+    env.put("LB_REPLICA_TLS_VERIFY_HOST", ConfigKeys.REPLICA_TLS_VERIFY_HOST);
     return Map.copyOf(env);
   }
 

@@ -65,7 +65,7 @@ public class HeartbeatVerticle extends VerticleBase {
     rise = settings.rise();
     claim = String.valueOf(epoch);
     healthPath = settings.healthPath();
-    client = WebClient.create(vertx);
+    client = WebClient.create(vertx, settings.tls().webClientOptions());
     checks = HealthChecks.create(vertx);
     EventBus bus = vertx.eventBus();
     return Future.all(

@@ -24,6 +24,7 @@ import dev.lb.replica.Authority;
 import dev.lb.replica.ManagerSettings;
 import dev.lb.replica.ReplicaBackends;
 import dev.lb.replica.ReplicaManagerVerticle;
+import dev.lb.tls.CertificateWatcher;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -154,11 +155,18 @@ public final class Deployment {
     int instances = conf.getInteger(ConfigKeys.BALANCER_INSTANCES);
     // the settings, not the configuration: see BalancerSettings
     BalancerSettings settings = BalancerSettings.from(conf);
+    // one set of certificates, watched once, for every instance on the port
+    CertificateWatcher certificates;
+    try {
+      certificates = settings.tls().enabled() ? new CertificateWatcher(settings.tls()) : null;
+    } catch (RuntimeException e) {
+      return managing.transform(ar -> Future.failedFuture(e));
+    }
     DeploymentOptions balancers = new DeploymentOptions()
         .setInstances(instances > 0 ? instances : Runtime.getRuntime().availableProcessors());
     Telemetry telemetry = new Telemetry(proxyMetrics, systemMetrics, accessLog);
     return managing.compose(id -> vertx.deployVerticle(OutlierVerticle.of(conf, proxyMetrics)))
-        .compose(id -> vertx.deployVerticle(() -> new BalancerVerticle(settings, telemetry), balancers))
+        .compose(id -> vertx.deployVerticle(() -> new BalancerVerticle(settings, telemetry, certificates), balancers))
         .onSuccess(id -> this.balancers = id).mapEmpty();
   }
 

@@ -2,6 +2,7 @@ package dev.lb.launcher;
 
 import dev.lb.config.ConfigKeys;
 import dev.lb.config.Settings;
+import dev.lb.tls.TlsCheck;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -42,9 +43,12 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() {
     JsonObject conf;
+    String tls;
     try {
       conf = Settings.load(config, System.getenv());
       Logging.format(conf.getString(ConfigKeys.LOG_FORMAT));
+      // certificate files read and checked before anything starts: a bad one is one line, no stack trace
+      tls = TlsCheck.check(conf);
     } catch (IllegalArgumentException e) {
       LOG.log(Level.ERROR, "bad configuration: {0}", e.getMessage());
       return 2;
@@ -61,10 +65,10 @@ public final class Main implements Callable<Integer> {
     Shutdown.onExit(node::stop);
     HeapCeiling.warning().ifPresent(w -> LOG.log(Level.WARNING, w));
     LOG.log(Level.INFO, "load balancer listening on {0}:{1,number,#} ({2} backend, {3} hash, key {4}, roles {5}{6}, heap"
-        + " ceiling {7,number,#} MiB)",
+        + " ceiling {7,number,#} MiB){8}",
         conf.getString(ConfigKeys.HTTP_HOST), conf.getInteger(ConfigKeys.HTTP_PORT), conf.getString(ConfigKeys.BACKEND),
         conf.getString(ConfigKeys.RING_HASH), conf.getString(ConfigKeys.KEY), conf.getString(ConfigKeys.ROLES),
-        conf.getBoolean(ConfigKeys.CLUSTER_ENABLED) ? ", clustered" : "", HeapCeiling.mib());
+        conf.getBoolean(ConfigKeys.CLUSTER_ENABLED) ? ", clustered" : "", HeapCeiling.mib(), tls.isEmpty() ? "" : "; " + tls);
     return 0;
   }
 }

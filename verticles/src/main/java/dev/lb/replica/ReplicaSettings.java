@@ -1,6 +1,7 @@
 package dev.lb.replica;
 
 import dev.lb.config.ConfigKeys;
+import dev.lb.tls.ReplicaTls;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.List;
@@ -21,9 +22,16 @@ import java.util.Locale;
  *                       {@code replica.lease.ms}: replicas outlive the node that started them, and a built-in one
  *                       exits by itself when no manager has probed it for this long
  * @param docker         the Docker backend's settings
+ * @param tls            whether the readiness probes speak HTTPS to the replicas
  */
 public record ReplicaSettings(String host, List<String> command, String healthPath, long startTimeoutMs,
-    List<String> jvmOptions, long leaseMs, Docker docker) {
+    List<String> jvmOptions, long leaseMs, Docker docker, ReplicaTls tls) {
+
+  /** Probed over plain HTTP. */
+  public ReplicaSettings(String host, List<String> command, String healthPath, long startTimeoutMs,
+      List<String> jvmOptions, long leaseMs, Docker docker) {
+    this(host, command, healthPath, startTimeoutMs, jvmOptions, leaseMs, docker, ReplicaTls.OFF);
+  }
 
   /** How replicas of the Docker backend are reached: by container name on the network, by IP, or a 127.0.0.1 port. */
   public enum Addressing { NAME, IP, PUBLISHED }
@@ -56,7 +64,7 @@ public record ReplicaSettings(String host, List<String> command, String healthPa
         CommandWords.split(config.getString(ConfigKeys.REPLICA_COMMAND)), healthPath,
         config.getLong(ConfigKeys.REPLICA_START_TIMEOUT_MS),
         CommandWords.split(config.getString(ConfigKeys.REPLICA_JVM_OPTIONS)),
-        clustered ? Math.max(1, config.getLong(ConfigKeys.REPLICA_LEASE_MS)) : 0, docker(config));
+        clustered ? Math.max(1, config.getLong(ConfigKeys.REPLICA_LEASE_MS)) : 0, docker(config), ReplicaTls.from(config));
   }
 
   private static Docker docker(JsonObject config) {

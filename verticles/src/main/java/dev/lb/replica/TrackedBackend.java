@@ -39,7 +39,7 @@ abstract class TrackedBackend implements ReplicaBackend {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.settings = settings;
-    this.client = WebClient.create(vertx);
+    this.client = WebClient.create(vertx, settings.tls().webClientOptions());
     this.readiness = new Readiness(vertx, client, settings.healthPath());
   }
 

@@ -53,7 +53,8 @@ class ForwardingHygieneTest {
       assertEquals("127.0.0.1", seen.getString("x-real-ip"));
       assertEquals("http", seen.getString("x-forwarded-proto"));
       assertEquals("127.0.0.1:" + seen.getString("port"), seen.getString("x-forwarded-host"));
-      assertNull(seen.getString("forwarded"));
+      assertEquals("for=127.0.0.1;host=\"127.0.0.1:" + seen.getString("port") + "\";proto=http", seen.getString("forwarded"),
+          "the balancer's own, the client's dropped");
       assertNull(seen.getString("x-hop"), "named in Connection: dropped");
       assertNull(seen.getString("te"));
       assertNull(seen.getString("upgrade"));
@@ -68,6 +69,8 @@ class ForwardingHygieneTest {
     echo(vertx, ctx, true, seen -> {
       assertEquals("6.6.6.6, 127.0.0.1", seen.getString("x-forwarded-for"));
       assertEquals("http", seen.getString("x-forwarded-proto"), "the balancer's own view, not the client's");
+      assertEquals("for=6.6.6.6, for=127.0.0.1;host=\"127.0.0.1:" + seen.getString("port") + "\";proto=http",
+          seen.getString("forwarded"), "the trusted proxy's element, then the balancer's");
     });
   }
 }

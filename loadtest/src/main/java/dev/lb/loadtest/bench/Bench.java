@@ -84,9 +84,17 @@ final class Bench {
         say("transfers: " + settings.downloadMiB() + " MiB down, " + settings.uploadMiB() + " MiB up");
         results.put("transfers", attempt("transfers", () -> new Transfers(settings, client, logs, this::say).run()));
       }
+      if (settings.https()) {
+        say("HTTPS: the balancer, HAProxy and nginx terminating TLS in front of the same replicas");
+        results.put("https", attempt("HTTPS rounds", () -> new HttpsRounds(settings, client, this::say).run()));
+      }
       Summary.complete(results);
       write(results);
       out.print(BenchReport.table(results));
+      if (results.getValue("https") instanceof JsonObject https && https.containsKey("targets")) {
+        out.println("HTTPS:");
+        out.print(BenchReport.table(HttpsRounds.HEADER, HttpsRounds.rows(https)));
+      }
       out.println("wrote " + settings.out().resolve("bench.md") + ", bench.json, bench.png, bench-cpu.png, bench-startup.png");
       out.flush();
       return 0;

@@ -55,6 +55,10 @@ public final class BenchCommand implements Callable<Integer> {
     String jvmOptions;
     @Option(names = "--quick", description = "A functional check: 1 round, 3-s runs, 8 s of start-up, smaller transfers.")
     boolean quick;
+    @Option(names = "--https", description = "Also HTTPS rounds: the balancer, HAProxy and nginx terminating TLS with one "
+        + "certificate in front of the same replicas; wrk over TLS with keep-alive, then a new connection (handshake) per "
+        + "request. Needs wrk and openssl; adds the warm-up and 2 runs per round for each of the 3 targets.")
+    boolean https;
   }
 
   /** What runs a bench once its settings are known and checked: a {@link Bench}, or a stand-in in a test. */
@@ -116,7 +120,8 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> args = spec.commandLine().getParseResult().originalArgs();
     BenchSettings settings = new BenchSettings(options.out, options.jar, options.rounds, options.durationS,
         options.warmupS, options.connections, options.threads, options.rate, options.startupS, options.transfer,
-        options.downloadMiB, options.uploadMiB, options.generator, Optional.ofNullable(options.jvmOptions), "loadtest " + String.join(" ", args));
+        options.downloadMiB, options.uploadMiB, options.generator, Optional.ofNullable(options.jvmOptions),
+        "loadtest " + String.join(" ", args), options.https);
     return options.quick ? settings.quick() : settings;
   }
 }

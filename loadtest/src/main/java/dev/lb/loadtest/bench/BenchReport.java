@@ -13,7 +13,6 @@ final class BenchReport {
   private static final List<String> HEADER = List.of("target", "req/s", "vs HAProxy", "vs direct", "p50 ms", "p99 ms",
       "p99.9 ms", "fixed-rate p99 ms", "p99 added over direct ms", "CPU µs/req", "RSS rest MiB", "RSS load MiB",
       "RSS transfers MiB", "errors");
-  private static final int ERRORS = 13;
 
   private BenchReport() {}
 
@@ -41,14 +40,20 @@ final class BenchReport {
 
   /** The table aligned in columns, for the terminal. */
   static String table(JsonObject results) {
+    return table(HEADER, rows(results));
+  }
+
+  /** {@code rows} under {@code header}, aligned in columns; the last column holds a skipped target's reason. */
+  static String table(List<String> header, List<List<String>> rows) {
     List<List<String>> all = new ArrayList<>();
-    all.add(HEADER);
-    all.addAll(rows(results));
-    int[] widths = new int[HEADER.size()];
+    all.add(header);
+    all.addAll(rows);
+    int[] widths = new int[header.size()];
+    int last = header.size() - 1;
     all.forEach(r -> {
       for (int c = 0; c < r.size(); c++) {
         // a skipped target's reason, in the last column, is not padded into the others
-        if (c != ERRORS || r.get(1).length() > 1) {
+        if (c != last || r.get(1).length() > 1) {
           widths[c] = Math.max(widths[c], r.get(c).length());
         }
       }
@@ -92,6 +97,7 @@ final class BenchReport {
     BenchReportSections.rounds(md, results);
     BenchReportSections.startup(md, results.getJsonObject("startup"));
     BenchReportSections.transfers(md, results.getJsonObject("transfers"));
+    BenchReportSections.https(md, results.getJsonObject("https"));
     Goals.benchSection(md, results.getJsonArray("goals", new JsonArray()));
     return md.toString();
   }

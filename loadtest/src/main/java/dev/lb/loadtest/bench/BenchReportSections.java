@@ -83,6 +83,25 @@ final class BenchReportSections {
     md.text("\n");
   }
 
+  static void https(Markdown md, JsonObject https) {
+    if (https == null) {
+      return;
+    }
+    md.text("## HTTPS\n\n");
+    if (https.containsKey("error")) {
+      md.text("Not measured: " + https.getString("error") + "\n\n");
+      return;
+    }
+    md.text(Markdown.fmt("The balancer (its start-up line: `%s`), HAProxy and nginx terminate TLS with one %s certificate in front of the "
+        + "balancer's %d replicas (plain HTTP behind). wrk over TLS, same connections and threads as above: keep-alive "
+        + "(requests/s on open connections), then `Connection: close`, so that each request is a new connection and a "
+        + "full handshake (wrk resumes no session). Medians over rounds; CPU is the proxy's own per request (per "
+        + "connection for the second). Errors: keep-alive + new connections.\n\n", https.getString("balancerTls", "?"),
+        https.getString("certificate", "?"), Bench.REPLICAS));
+    md.table(HttpsRounds.HEADER, HttpsRounds.rows(https));
+    md.text("\n");
+  }
+
   private static List<String> transferRow(String target, String kind, JsonObject r) {
     JsonObject heap = r.getJsonObject("heap");
     JsonObject rss = r.getJsonObject("rss");

@@ -23,21 +23,24 @@ import java.util.Optional;
  * @param generator    auto (wrk when installed), wrk or jvm
  * @param jvmOptions   the balancer's JVM options instead of its start script's, if given (empty: none)
  * @param commandLine  the command line, for the report
+ * @param https        whether to add the HTTPS rounds (keep-alive and new connections over TLS)
  */
 public record BenchSettings(Path out, Path jar, int rounds, int durationS, int warmupS, int connections, int threads,
-    int rate, int startupS, boolean transfer, long downloadMiB, long uploadMiB, String generator, Optional<String> jvmOptions, String commandLine) {
+    int rate, int startupS, boolean transfer, long downloadMiB, long uploadMiB, String generator,
+    Optional<String> jvmOptions, String commandLine, boolean https) {
 
   /** The short version for a functional check: one round, runs of a few seconds, smaller transfers. */
   public BenchSettings quick() {
     return new BenchSettings(out, jar, 1, Math.min(durationS, 3), Math.min(warmupS, 3), connections, threads, rate,
-        Math.min(startupS, 8), transfer, Math.min(downloadMiB, 128), Math.min(uploadMiB, 32), generator, jvmOptions, commandLine);
+        Math.min(startupS, 8), transfer, Math.min(downloadMiB, 128), Math.min(uploadMiB, 32), generator, jvmOptions,
+        commandLine, https);
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("rounds", rounds).put("durationS", durationS).put("warmupS", warmupS)
         .put("connections", connections).put("threads", threads).put("rate", rate).put("startupS", startupS)
         .put("transfer", transfer).put("downloadMiB", downloadMiB).put("uploadMiB", uploadMiB)
-        .put("generator", generator).put("jar", jar.toString()).put("launch", launch().describe());
+        .put("generator", generator).put("jar", jar.toString()).put("launch", launch().describe()).put("https", https);
   }
 
   /** How the balancer is started: through its start script, unless other JVM options are given. */

@@ -44,23 +44,34 @@ public final class Proxies {
 
   /** HAProxy in front of {@code servers}, configured by {@code <dir>/<name>.cfg}. */
   public static Started haproxy(Path exe, Path dir, String name, List<Endpoint> servers) {
+    return haproxy(exe, dir, name, servers, null);
+  }
+
+  /** As above, terminating TLS with {@code tls} if not null. */
+  public static Started haproxy(Path exe, Path dir, String name, List<Endpoint> servers, BenchCertificate tls) {
     int port = Loopback.freePort();
-    Path cfg = write(dir.resolve(name + ".cfg"), ProxyConfigs.haproxy(port, servers));
+    Path cfg = write(dir.resolve(name + ".cfg"), ProxyConfigs.haproxy(port, servers, tls));
     ProcessBuilder builder = new ProcessBuilder(exe.toString(), "-f", cfg.toString(), "-db");
     return started(name, builder, dir.resolve(name + ".log"), port);
   }
 
   /** nginx in front of {@code servers}, configured by {@code <dir>/<name>.conf}, its prefix {@code dir}. */
   public static Started nginx(Path exe, Path dir, String name, List<Endpoint> servers) {
-    return nginx(exe, dir, name, servers, false);
+    return nginx(exe, dir, name, servers, false, null);
   }
 
   /** nginx as {@link #nginx} starts it, but streaming bodies both ways, for the large transfers. */
   public static Started nginxStreaming(Path exe, Path dir, String name, List<Endpoint> servers) {
-    return nginx(exe, dir, name, servers, true);
+    return nginx(exe, dir, name, servers, true, null);
   }
 
-  private static Started nginx(Path exe, Path dir, String name, List<Endpoint> servers, boolean streaming) {
+  /** As {@link #nginx}, terminating TLS with {@code tls}. */
+  public static Started nginx(Path exe, Path dir, String name, List<Endpoint> servers, BenchCertificate tls) {
+    return nginx(exe, dir, name, servers, false, tls);
+  }
+
+  private static Started nginx(Path exe, Path dir, String name, List<Endpoint> servers, boolean streaming,
+      BenchCertificate tls) {
     int port = Loopback.freePort();
     Path d = dir.toAbsolutePath();
     try {
@@ -68,7 +79,7 @@ public final class Proxies {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Path conf = write(d.resolve(name + ".conf"), ProxyConfigs.nginx(port, servers, d, streaming));
+    Path conf = write(d.resolve(name + ".conf"), ProxyConfigs.nginx(port, servers, d, streaming, tls));
     ProcessBuilder builder = new ProcessBuilder(exe.toString(), "-p", d.toString(), "-e",
         d.resolve("nginx-error.log").toString(), "-c", conf.toString());
     return started(name, builder, d.resolve(name + ".log"), port);

@@ -63,8 +63,18 @@ public final class Wrk {
 
   /** Drives {@code target} for {@code seconds} (a whole number: wrk's own resolution) and returns what it measured. */
   public Run run(Endpoint target, int seconds) {
-    List<String> command = List.of(wrk.toString(), "-t" + threads, "-c" + connections, "-d" + seconds + "s",
-        "--timeout", "10s", "--latency", "-s", script.toString(), target.url() + "/home");
+    return run(target.url(), seconds, List.of());
+  }
+
+  /**
+   * Drives {@code baseUrl} ({@code http://} or {@code https://host:port}) for {@code seconds}, each request with
+   * {@code headers} ({@code "Name: value"}) added: {@code Connection: close} makes every request a new connection.
+   */
+  public Run run(String baseUrl, int seconds, List<String> headers) {
+    List<String> command = new java.util.ArrayList<>(List.of(wrk.toString(), "-t" + threads, "-c" + connections,
+        "-d" + seconds + "s", "--timeout", "10s", "--latency", "-s", script.toString()));
+    headers.forEach(h -> command.addAll(List.of("-H", h)));
+    command.add(baseUrl + "/home");
     Process p = Children.start(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()));
     if (!Children.await(p, (seconds + 30) * 1000L)) {
       throw new IllegalStateException("wrk did not finish within " + (seconds + 30) + " s");

@@ -71,6 +71,7 @@ class BenchCommandTest {
     assertEquals(List.of(128L, 32L), List.of(s.downloadMiB(), s.uploadMiB()));
     assertTrue(s.commandLine().startsWith("loadtest bench --jar "), s.commandLine());
     assertTrue(s.jvmOptions().isEmpty(), "the start script's own options unless others are given");
+    assertTrue(!s.https(), "HTTPS rounds only when asked");
   }
 
   @Test
@@ -80,6 +81,15 @@ class BenchCommandTest {
         err.toString());
     assertEquals(Optional.of(""), ran.get(0).jvmOptions());
     assertTrue(ran.get(0).launch().describe().contains("no JVM options"), ran.get(0).launch().describe());
+  }
+
+  @Test
+  void httpsRoundsAreAskedFor() throws IOException {
+    Path jar = Files.createFile(dir.resolve("load-balancer.jar"));
+    assertEquals(0, loadtest().execute("bench", "--jar", jar.toString(), "--out", dir.toString(), "--https", "--quick"),
+        err.toString());
+    assertTrue(ran.get(0).https());
+    assertTrue(ran.get(0).toJson().getBoolean("https"));
   }
 
   @Test

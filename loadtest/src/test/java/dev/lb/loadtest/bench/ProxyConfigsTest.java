@@ -53,4 +53,26 @@ class ProxyConfigsTest {
     }
     assertEquals(conf.chars().filter(c -> c == '{').count(), conf.chars().filter(c -> c == '}').count());
   }
+
+  private static final BenchCertificate TLS = new BenchCertificate(Path.of("/c/cert.pem"), Path.of("/c/key.pem"),
+      Path.of("/c/combined.pem"));
+
+  @Test
+  void haproxyTerminatesTlsWithTheCertificate() {
+    String cfg = ProxyConfigs.haproxy(4713, REPLICAS, TLS);
+    assertTrue(cfg.contains("bind 127.0.0.1:4713 ssl crt /c/combined.pem alpn h2,http/1.1\n"), cfg);
+    assertTrue(cfg.contains("ssl-default-bind-options ssl-min-ver TLSv1.2"), cfg);
+    assertTrue(cfg.contains("server r1 127.0.0.1:40001\n") && cfg.contains("balance uri whole"), cfg);
+    assertTrue(!ProxyConfigs.haproxy(4713, REPLICAS).contains("ssl"), "plain stays plain");
+  }
+
+  @Test
+  void nginxTerminatesTlsWithTheCertificate() {
+    String conf = ProxyConfigs.nginx(4714, REPLICAS, Path.of("/tmp/bench-out"), false, TLS);
+    for (String line : List.of("listen 127.0.0.1:4714 ssl http2;", "ssl_certificate /c/cert.pem;",
+        "ssl_certificate_key /c/key.pem;", "ssl_protocols TLSv1.2 TLSv1.3;", "hash $request_uri consistent;")) {
+      assertTrue(conf.contains(line), line + " in\n" + conf);
+    }
+    assertEquals(conf.chars().filter(c -> c == '{').count(), conf.chars().filter(c -> c == '}').count());
+  }
 }
