@@ -22,8 +22,14 @@ public final class HttpsRedirect {
 
   public void handle(HttpServerRequest req) {
     String location = location(req.authority(), req.uri(), httpsPort.getAsInt(), fallbackHost);
-    req.response().setStatusCode(308).putHeader(HttpHeaders.LOCATION, location)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end("HTTPS only: " + location + "\n");
+    // a body (a POST's) is read and dropped before the answer, so that the connection is left at a request's end
+    req.end().onComplete(ar -> {
+      if (ar.failed()) {
+        return; // the client went away before its request ended: nobody to answer
+      }
+      req.response().setStatusCode(308).putHeader(HttpHeaders.LOCATION, location)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end("HTTPS only: " + location + "\n");
+    });
   }
 
   /** The HTTPS URL of a request for {@code uri} that named {@code authority} (its port dropped for the HTTPS one). */

@@ -55,7 +55,10 @@ class ReplicaTlsTest {
   }
 
   private static JsonObject conf(Path ca, boolean trustAll) {
-    JsonObject conf = TestSystem.config().put(ConfigKeys.REPLICA_TLS, true).put(ConfigKeys.REPLICA_TLS_TRUST_ALL, trustAll);
+    // a first TLS handshake on a cold JVM can take longer than the tests' 200 ms probe timeout: this is about TLS, not
+    // about how fast a probe is answered
+    JsonObject conf = TestSystem.config().put(ConfigKeys.REPLICA_TLS, true).put(ConfigKeys.REPLICA_TLS_TRUST_ALL, trustAll)
+        .put(ConfigKeys.HEARTBEAT_TIMEOUT_MS, 2000);
     return ca == null ? conf : conf.put(ConfigKeys.REPLICA_TLS_CA, ca.toString());
   }
 

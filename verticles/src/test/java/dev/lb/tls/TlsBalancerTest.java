@@ -104,7 +104,9 @@ class TlsBalancerTest {
         return req.response();
       }
       return req.send(body);
-    }).compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), resp.version(), b, resp.headers())));
+    }).compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), resp.version(), b, resp.headers())))
+        // a request that gets no answer fails the test instead of holding up the build
+        .timeout(20, TimeUnit.SECONDS);
   }
 
   static Buffer randomBody(int size) {
