@@ -145,14 +145,23 @@ class SwarmStackIT {
     return list(engine, path);
   }
 
-  /** A listing from the engine; a call unanswered within 20 s fails the test (with the path it asked). */
+  /**
+   * A listing from the engine, asked up to 3 times: dockerd here has left a listing unanswered for over 20 s while it
+   * set up or removed a stack's overlay network, and came back; a call unanswered 3 times fails the test (with the
+   * path it asked).
+   */
   private static List<JsonObject> list(DockerEngine engine, String path) {
-    try {
-      return ((JsonArray) engine.call(HttpMethod.GET, path, null).await(20, TimeUnit.SECONDS)).stream()
-          .map(JsonObject.class::cast).toList();
-    } catch (TimeoutException e) {
-      throw new AssertionError("the Docker engine did not answer GET " + path + " within 20 s", e);
+    TimeoutException last = null;
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      try {
+        return ((JsonArray) engine.call(HttpMethod.GET, path, null).await(20, TimeUnit.SECONDS)).stream()
+            .map(JsonObject.class::cast).toList();
+      } catch (TimeoutException e) {
+        last = e;
+        System.out.printf("SWARM: the Docker engine did not answer GET %s within 20 s (attempt %d of 3)%n", path, attempt);
+      }
     }
+    throw new AssertionError("the Docker engine did not answer GET " + path + " 3 times in 20 s", last);
   }
 
   /** The running balancer containers by task slot, each with the host port its 5000 is published on. */
