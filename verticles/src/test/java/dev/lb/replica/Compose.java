@@ -1,6 +1,8 @@
 package dev.lb.replica;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,14 +69,24 @@ final class Compose {
     return p.exitValue();
   }
 
-  /** What {@code docker logs} shows of the container compose runs for {@code service}. */
+  /**
+   * What {@code docker logs} shows of the container compose runs for {@code service}; what it printed so far if it
+   * does not end within 30 s (so that a test polling the logs never waits on it for ever).
+   */
   String logs(String service) throws Exception {
     List<String> all = new ArrayList<>(command);
     all.addAll(List.of("-p", project, "-f", file, "logs", "--no-color", service));
-    Process p = new ProcessBuilder(all).directory(new File(System.getProperty("lb.repository", "..")))
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    p.waitFor(30, TimeUnit.SECONDS);
-    return out;
+    File out = File.createTempFile("compose-logs", ".txt");
+    try {
+      Process p = new ProcessBuilder(all).directory(new File(System.getProperty("lb.repository", "..")))
+          .redirectErrorStream(true).redirectOutput(out).start();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        System.out.println("compose logs " + service + " did not end within 30 s");
+      }
+      return new String(Files.readAllBytes(out.toPath()), StandardCharsets.UTF_8);
+    } finally {
+      Files.deleteIfExists(out.toPath());
+    }
   }
 }

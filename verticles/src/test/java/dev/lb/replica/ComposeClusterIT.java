@@ -28,10 +28,12 @@ import org.junit.jupiter.api.Timeout;
  * balancer: no request fails, the other takes the manager role over with the same replica containers, and
  * {@code down} leaves nothing.
  */
-@Timeout(value = 300, unit = TimeUnit.SECONDS)
+@Timeout(value = 420, unit = TimeUnit.SECONDS)
 class ComposeClusterIT {
 
   private static final String LEADS = "is the active replica manager";
+  /** What all the steps may take together: a slow step fails by its name well before the class's timeout. */
+  private static final long BUDGET_MS = 300_000;
 
   private final String owner = DockerTestSupport.uniqueOwner("lbcc");
   private Compose compose;
@@ -39,6 +41,7 @@ class ComposeClusterIT {
   private Vertx vertx;
   private WebClient web;
   private Context context;
+  private long startedAt;
 
   @BeforeAll
   static void dockerAndCompose() throws Exception {
@@ -56,6 +59,7 @@ class ComposeClusterIT {
     vertx = Vertx.vertx();
     web = WebClient.create(vertx);
     context = vertx.getOrCreateContext();
+    startedAt = System.nanoTime();
   }
 
   @AfterEach
@@ -70,8 +74,21 @@ class ComposeClusterIT {
         .map(resp -> resp.bodyAsJsonObject().getJsonObject("message")).otherwise(new JsonObject()).await();
   }
 
+  /** Waits up to {@code timeoutMs} (less if the test's budget has less left) for {@code what}; says when it holds. */
   private void await(BooleanSupplier condition, long timeoutMs, String what) {
-    BalancerProcess.await(vertx, condition, timeoutMs, what);
+    long left = BUDGET_MS - elapsedMs();
+    assertTrue(left > 0, "the test's " + BUDGET_MS + " ms were spent before: " + what);
+    BalancerProcess.await(vertx, condition, Math.min(timeoutMs, left), what);
+    step(what);
+  }
+
+  private long elapsedMs() {
+    return (System.nanoTime() - startedAt) / 1_000_000;
+  }
+
+  /** A line in the test's output for each step, so that a slow run shows where its time went. */
+  private void step(String what) {
+    System.out.printf("[ComposeClusterIT +%.1f s] %s%n", elapsedMs() / 1000.0, what);
   }
 
   private String logs(String service) {
@@ -82,10 +99,10 @@ class ComposeClusterIT {
     }
   }
 
-  private <T> T onContext(Supplier<Future<T>> work) {
+  private <T> T onContext(Supplier<Future<T>> work) throws Exception {
     Promise<T> result = Promise.promise();
     context.runOnContext(v -> work.get().onComplete(result));
-    return result.future().await();
+    return result.future().await(60, TimeUnit.SECONDS);
   }
 
   private List<String> replicaIds(DockerEngine engine) {
@@ -95,8 +112,9 @@ class ComposeClusterIT {
   @Test
   void killingTheManagersContainerFailsNoRequestAndTheOtherTakesOver() throws Exception {
     assertEquals(0, compose.run("up", "-d", "--no-build"), "compose up");
+    step("compose up");
     for (int port : ports) {
-      BalancerProcess.serving(vertx, port, 120_000, () -> true).await();
+      await(() -> rep(port).containsKey("N"), 120_000, "port " + port + " answers /rep");
       await(() -> rep(port).getInteger("N", 0) == 3, 120_000, "N = 3 on port " + port);
     }
     await(() -> logs("lb1").contains(LEADS) || logs("lb2").contains(LEADS), 60_000, "a manager is active");
@@ -115,6 +133,7 @@ class ComposeClusterIT {
     vertx.timer(1000).await();
     long killedAt = System.nanoTime();
     assertEquals(0, compose.run("kill", manager), "docker kill of " + manager);
+    step("killed " + manager);
     await(() -> logs(survivor).contains(LEADS), 60_000, survivor + " takes the manager role over");
     long takeoverMs = (System.nanoTime() - killedAt) / 1_000_000;
     await(() -> rep(survivorPort).equals(before), 30_000, "the survivor shows the same replicas");

@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -33,13 +34,23 @@ final class DockerTestSupport {
 
   /** Skips (or, where required, fails) unless the engine answers and the image exists. Call off any event loop. */
   static void assumeDockerAndImage() throws Exception {
+    assumeEngine(engine -> engine.call(HttpMethod.GET, "/images/" + IMAGE + "/json", null)
+        .<String>map(image -> null)
+        .otherwise(err -> "Docker engine or image " + IMAGE + " not available: " + err.getMessage()));
+  }
+
+  /**
+   * Skips (or, where required, fails) with what {@code check} finds wrong with the engine (null: nothing), asked
+   * through a client of its own. Call off any event loop.
+   */
+  static void assumeEngine(Function<DockerEngine, Future<String>> check) throws Exception {
     Vertx vertx = Vertx.vertx();
     DockerEngine engine = new DockerEngine(vertx, SOCKET);
-    String problem = null;
+    String problem;
     try {
-      engine.call(HttpMethod.GET, "/images/" + IMAGE + "/json", null).await(10, TimeUnit.SECONDS);
+      problem = check.apply(engine).await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
-      problem = "Docker engine or image " + IMAGE + " not available: " + e.getMessage();
+      problem = "the Docker engine did not answer: " + e;
     } finally {
       engine.close();
       vertx.close().await(10, TimeUnit.SECONDS);
