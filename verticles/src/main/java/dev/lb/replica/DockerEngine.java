@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -18,6 +19,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The few calls of the Docker Engine API (v1.41) the Docker and Swarm backends need, over the engine's Unix socket.
@@ -38,29 +41,64 @@ final class DockerEngine {
     }
   }
 
-  private final HttpClient client;
+  private final Vertx vertx;
+  private final long callTimeoutMs;
   private final SocketAddress socket;
+  /** The event stream's client, kept for the engine's life. */
+  private final HttpClient events;
+  /** The calls' client: replaced after a call goes unanswered (see {@link #call}). */
+  private volatile HttpClient client;
 
   DockerEngine(Vertx vertx, String socketPath) {
-    this.client = vertx.createHttpClient();
+    this(vertx, socketPath, CALL_TIMEOUT_MS);
+  }
+
+  /** With {@code callTimeoutMs} as the time a call may take (the tests' choice). */
+  DockerEngine(Vertx vertx, String socketPath, long callTimeoutMs) {
+    this.vertx = vertx;
+    this.callTimeoutMs = callTimeoutMs;
     this.socket = SocketAddress.domainSocketAddress(socketPath);
+    this.events = vertx.createHttpClient();
+    this.client = vertx.createHttpClient();
   }
 
   private RequestOptions options(HttpMethod method, String uri) {
     return new RequestOptions().setServer(socket).setHost("localhost").setMethod(method).setURI(API + uri);
   }
 
-  /** Calls the engine; the reply's JSON value (null if empty), or a {@link DockerException} for a 4xx/5xx. */
+  /**
+   * Calls the engine; the reply's JSON value (null if empty), or a {@link DockerException} for a 4xx/5xx. A call ends
+   * within its time in any case: the client's own timeouts have been seen to leave a call over the engine's socket
+   * unanswered for minutes (in the tests, while containers were killed), so a call not over by then fails with a
+   * {@link TimeoutException}, its request, if it got one, is reset, and later calls go through a new client (in case
+   * the old one's pool lost track of its connections).
+   */
   Future<Object> call(HttpMethod method, String uri, JsonObject body) {
-    return client.request(options(method, uri).setTimeout(CALL_TIMEOUT_MS))
+    HttpClientRequest[] sent = new HttpClientRequest[1];
+    HttpClient through = client;
+    return through.request(options(method, uri).setTimeout(callTimeoutMs))
         .compose(req -> {
+          sent[0] = req;
           if (body == null) {
             return req.send();
           }
           req.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
           return req.send(body.toBuffer());
         })
-        .compose(resp -> resp.body().compose(buf -> decode(method, uri, resp, buf)));
+        .compose(resp -> resp.body().compose(buf -> decode(method, uri, resp, buf)))
+        .timeout(callTimeoutMs, TimeUnit.MILLISECONDS)
+        .recover(err -> {
+          if (err instanceof TimeoutException) {
+            if (sent[0] != null) {
+              sent[0].reset();
+            }
+            renew(through);
+          }
+          return Future.failedFuture(err instanceof TimeoutException
+              ? new TimeoutException("Docker engine: " + method + " " + uri.replaceAll("\\?.*", "") + " unanswered after "
+                  + callTimeoutMs + " ms")
+              : err);
+        });
   }
 
   private static Future<Object> decode(HttpMethod method, String uri, HttpClientResponse resp, Buffer buf) {
@@ -180,7 +218,7 @@ final class DockerEngine {
    * when the stream is open, and {@code ended} is called when the engine closes it.
    */
   Future<Void> dieEvents(String label, Handler<JsonObject> handler, Handler<Throwable> ended) {
-    return client.request(options(HttpMethod.GET, "/events?filters=" + filters(label, "die")))
+    return events.request(options(HttpMethod.GET, "/events?filters=" + filters(label, "die")))
         .compose(req -> req.send())
         .compose(resp -> {
           if (resp.statusCode() != 200) {
@@ -198,11 +236,20 @@ final class DockerEngine {
         });
   }
 
-  void close() {
-    client.close();
+  /** Calls go through a new client from now on, unless another call renewed {@code wedged} already. */
+  private synchronized void renew(HttpClient wedged) {
+    if (client == wedged) {
+      client = vertx.createHttpClient();
+      wedged.close();
+    }
   }
 
-  private static String filters(String label, String event) {
+  void close() {
+    client.close();
+    events.close();
+  }
+
+  static String filters(String label, String event) {
     JsonObject filters = new JsonObject().put("label", new JsonArray().add(label));
     if (event != null) {
       filters.put("type", new JsonArray().add("container")).put("event", new JsonArray().add(event));

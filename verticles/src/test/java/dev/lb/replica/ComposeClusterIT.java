@@ -70,8 +70,7 @@ class ComposeClusterIT {
   }
 
   private JsonObject rep(int port) {
-    return web.get(port, "127.0.0.1", "/rep").timeout(5000).send()
-        .map(resp -> resp.bodyAsJsonObject().getJsonObject("message")).otherwise(new JsonObject()).await();
+    return BalancerProcess.rep(vertx, port);
   }
 
   /** Waits up to {@code timeoutMs} (less if the test's budget has less left) for {@code what}; says when it holds. */

@@ -27,7 +27,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -130,23 +129,9 @@ class SwarmStackIT {
     return list(engine, path);
   }
 
-  /**
-   * A listing from the engine, asked up to 3 times: dockerd here has left a listing unanswered for over 20 s while it
-   * set up or removed a stack's overlay network, and came back; a call unanswered 3 times fails the test (with the
-   * path it asked).
-   */
+  /** A listing, asked as {@link DockerTestSupport#list} does (bounded: 3 tries of 20 s). */
   private static List<JsonObject> list(DockerEngine engine, String path) {
-    TimeoutException last = null;
-    for (int attempt = 1; attempt <= 3; attempt++) {
-      try {
-        return ((JsonArray) engine.call(HttpMethod.GET, path, null).await(20, TimeUnit.SECONDS)).stream()
-            .map(JsonObject.class::cast).toList();
-      } catch (TimeoutException e) {
-        last = e;
-        System.out.printf("SWARM: the Docker engine did not answer GET %s within 20 s (attempt %d of 3)%n", path, attempt);
-      }
-    }
-    throw new AssertionError("the Docker engine did not answer GET " + path + " 3 times in 20 s", last);
+    return DockerTestSupport.list(engine, path).await();
   }
 
   /** The running balancer containers by task slot, each with the host port its 5000 is published on. */
@@ -222,9 +207,7 @@ class SwarmStackIT {
   }
 
   private JsonObject rep(int port) {
-    return web.get(port, "127.0.0.1", "/rep").timeout(5000).send()
-        .map(resp -> resp.statusCode() == 200 ? resp.bodyAsJsonObject().getJsonObject("message") : new JsonObject())
-        .otherwise(new JsonObject()).await();
+    return BalancerProcess.rep(vertx, port);
   }
 
   private JsonObject admin(HttpMethod method, int port, String path, JsonObject body) {
