@@ -83,12 +83,12 @@ public final class BalancerProcess {
 
   /**
    * {@code GET /rep}'s message on {@code port}, or an empty object if it does not answer 200 within 5 s; for polling
-   * from a test's thread (it blocks). Each call has a client of its own: a port Docker publishes is accepted by its
-   * proxy and closed at once until the container listens, and connections closed that way have been seen to use up
-   * a shared client's pool for good (Vert.x 5.0.7 logs "Connection evicted"; every later request then waits).
+   * from a test's thread (it blocks). Each call has a client of its own and starts on a context (see
+   * {@link OnContext}): in one run, a shared client polling a port Docker publishes (its proxy accepts and closes until
+   * the container listens) logged "Connection evicted" five times and then got no answer for 120 s.
    */
   public static JsonObject rep(Vertx vertx, int port) {
-    JsonObject message = repAnswer(vertx, port).await();
+    JsonObject message = OnContext.run(vertx, () -> repAnswer(vertx, port)).await();
     return message != null ? message : new JsonObject();
   }
 

@@ -1,5 +1,6 @@
 package dev.lb.balancer;
 
+import dev.lb.OnContext;
 import dev.lb.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -240,9 +241,10 @@ class StreamingIT {
   private long stat(int port, String field) {
     for (int attempt = 1; attempt <= 3; attempt++) {
       try {
-        return client.request(new RequestOptions().setHost("127.0.0.1").setPort(port).setURI("/stats").setTimeout(2000))
+        return OnContext.run(vertx, () -> client.request(new RequestOptions().setHost("127.0.0.1").setPort(port)
+                .setURI("/stats").setTimeout(2000))
             .compose(HttpClientRequest::send).compose(HttpClientResponse::body)
-            .map(b -> b.toJsonObject().getLong(field)).await(3, TimeUnit.SECONDS);
+            .map(b -> b.toJsonObject().getLong(field))).await(3, TimeUnit.SECONDS);
       } catch (Exception e) {
         System.err.printf("StreamingIT: /stats of the replica on port %d failed (try %d of 3): %s%n", port, attempt, e);
       }

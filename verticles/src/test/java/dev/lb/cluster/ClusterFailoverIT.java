@@ -1,5 +1,6 @@
 package dev.lb.cluster;
 
+import dev.lb.OnContext;
 import dev.lb.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,9 +110,7 @@ class ClusterFailoverIT {
   }
 
   private <T> T onContext(java.util.function.Supplier<Future<T>> work) {
-    Promise<T> result = Promise.promise();
-    context.runOnContext(v -> work.get().onComplete(result));
-    return result.future().await();
+    return OnContext.run(context, work).await();
   }
 
   @Test

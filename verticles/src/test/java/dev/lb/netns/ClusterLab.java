@@ -1,5 +1,6 @@
 package dev.lb.netns;
 
+import dev.lb.OnContext;
 import dev.lb.BalancerProcess;
 import dev.lb.ClientLoop;
 import io.vertx.core.Context;
@@ -158,9 +159,7 @@ final class ClusterLab implements AutoCloseable {
   }
 
   private <T> T onContext(Supplier<Future<T>> work) {
-    Promise<T> result = Promise.promise();
-    context.runOnContext(v -> work.get().onComplete(result));
-    return result.future().await();
+    return OnContext.run(context, work).await();
   }
 
   Path log(int host) {

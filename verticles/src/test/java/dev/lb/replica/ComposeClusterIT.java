@@ -1,5 +1,6 @@
 package dev.lb.replica;
 
+import dev.lb.OnContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,9 +100,7 @@ class ComposeClusterIT {
   }
 
   private <T> T onContext(Supplier<Future<T>> work) throws Exception {
-    Promise<T> result = Promise.promise();
-    context.runOnContext(v -> work.get().onComplete(result));
-    return result.future().await(60, TimeUnit.SECONDS);
+    return OnContext.run(context, work).await(60, TimeUnit.SECONDS);
   }
 
   private List<String> replicaIds(DockerEngine engine) {

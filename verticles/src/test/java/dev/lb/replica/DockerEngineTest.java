@@ -52,4 +52,18 @@ class DockerEngineTest {
     assertEquals(2, asked.get());
     engine.close();
   }
+
+  @Test
+  void callsFromOutsideVertxAreAllAnswered(Vertx vertx) throws Exception {
+    HttpServer engineStandIn = vertx.createHttpServer()
+        .requestHandler(req -> req.response().putHeader("Content-Type", "application/json").end("[]"));
+    String socket = dir.resolve("docker.sock").toString();
+    engineStandIn.listen(SocketAddress.domainSocketAddress(socket)).await();
+    DockerEngine engine = new DockerEngine(vertx, socket, 5_000);
+    // made from the test's thread; each would otherwise risk a body that never comes (see DockerEngine#call)
+    for (int k = 0; k < 1_000; k++) {
+      assertEquals(new JsonArray(), engine.containers("lb.owner=test").await(2, TimeUnit.SECONDS), "call " + k);
+    }
+    engine.close();
+  }
 }

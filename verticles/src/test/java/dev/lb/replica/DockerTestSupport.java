@@ -70,9 +70,9 @@ final class DockerTestSupport {
   }
 
   /**
-   * A listing from the engine ({@code GET path}), asked up to 3 times for 20 s each: a call over the engine's socket
-   * has been seen to stay unanswered for minutes (while containers were killed, or a stack's overlay network set up)
-   * while the next one was answered at once. Fails, naming the path, when all 3 go unanswered.
+   * A listing from the engine ({@code GET path}), asked up to 3 times for 20 s each (listings once went unanswered
+   * for minutes, before {@link DockerEngine#call} ran calls from a test's thread on a context: kept as a bound). Fails,
+   * naming the path, when all 3 go unanswered.
    */
   static Future<List<JsonObject>> list(DockerEngine engine, String path) {
     return list(engine, path, 1);

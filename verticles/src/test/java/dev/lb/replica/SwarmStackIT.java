@@ -1,5 +1,6 @@
 package dev.lb.replica;
 
+import dev.lb.OnContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -244,9 +245,7 @@ class SwarmStackIT {
   }
 
   private <T> T onContext(Supplier<Future<T>> work) {
-    Promise<T> result = Promise.promise();
-    context.runOnContext(v -> work.get().onComplete(result));
-    return result.future().await();
+    return OnContext.run(context, work).await();
   }
 
   private ClientLoop load(int port) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lb.OnContext;
 import dev.lb.BalancerProcess;
 import dev.lb.ScriptedReplicaBackend;
 import dev.lb.TestCertificates;
@@ -180,14 +181,14 @@ class RotationTest {
     // never send SIGHUP to a JVM that did not take it over: it would stop
     Assumptions.assumeTrue(Hangup.installed(), "SIGHUP cannot be taken in this JVM");
     HttpClient fresh = client(vertx, false);
-    assertEquals(first.serialHex(), servedSerial(fresh, system.port()));
+    assertEquals(first.serialHex(), servedSerial(vertx, fresh, system.port()));
     Issued second = issue("second");
     TestCertificates.writePair(second, cert, key);
     vertx.timer(300).await();
-    assertEquals(first.serialHex(), servedSerial(fresh, system.port()), "no polling: nothing changes before the signal");
+    assertEquals(first.serialHex(), servedSerial(vertx, fresh, system.port()), "no polling: nothing changes before the signal");
     Process kill = new ProcessBuilder("kill", "-HUP", String.valueOf(ProcessHandle.current().pid())).start();
     assertEquals(0, kill.waitFor());
-    BalancerProcess.await(vertx, () -> second.serialHex().equals(servedSerial(fresh, system.port())), 10_000,
+    BalancerProcess.await(vertx, () -> second.serialHex().equals(servedSerial(vertx, fresh, system.port())), 10_000,
         "the second certificate after SIGHUP");
   }
 
@@ -197,11 +198,11 @@ class RotationTest {
   }
 
   /** The serial of the certificate a new connection is served (read before the connection closes). */
-  private static String servedSerial(HttpClient client, int port) {
-    return client.request(new RequestOptions().setHost("127.0.0.1").setPort(port).setURI("/home"))
+  private static String servedSerial(Vertx vertx, HttpClient client, int port) {
+    return OnContext.run(vertx, () -> client.request(new RequestOptions().setHost("127.0.0.1").setPort(port).setURI("/home"))
         .compose(req -> req.send().compose(resp -> {
           String serial = serialOf(req.connection());
           return resp.body().map(b -> serial);
-        })).await();
+        }))).await();
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lb.OnContext;
 import dev.lb.ScriptedReplicaBackend;
 import dev.lb.TestCertificates;
 import dev.lb.TestCertificates.Issued;
@@ -88,8 +89,14 @@ class TlsBalancerTest {
 
   record Answer(int status, HttpVersion version, Buffer body, io.vertx.core.MultiMap headers) { }
 
-  static Future<Answer> send(HttpClient client, int port, HttpMethod method, String path, Buffer body, boolean chunked,
-      String... headers) {
+  /** One request, started on a Vert.x context (see {@link OnContext}); fails if not answered within 20 s. */
+  static Future<Answer> send(Vertx vertx, HttpClient client, int port, HttpMethod method, String path, Buffer body,
+      boolean chunked, String... headers) {
+    return OnContext.run(vertx, () -> sent(client, port, method, path, body, chunked, headers));
+  }
+
+  private static Future<Answer> sent(HttpClient client, int port, HttpMethod method, String path, Buffer body,
+      boolean chunked, String... headers) {
     RequestOptions options = new RequestOptions().setHost("127.0.0.1").setPort(port).setMethod(method).setURI(path);
     for (int k = 0; k + 1 < headers.length; k += 2) {
       options.putHeader(headers[k], headers[k + 1]);
@@ -125,14 +132,14 @@ class TlsBalancerTest {
     for (boolean http2 : List.of(false, true)) {
       HttpClient client = client(vertx, http2);
       HttpVersion expected = http2 ? HttpVersion.HTTP_2 : HttpVersion.HTTP_1_1;
-      Answer home = send(client, system.port(), HttpMethod.GET, "/home", null, false).await();
+      Answer home = send(vertx, client, system.port(), HttpMethod.GET, "/home", null, false).await();
       assertEquals(200, home.status());
       assertEquals(expected, home.version());
       assertTrue(home.body().toString().contains("Hello from Server"), home.body().toString());
       for (int size : List.of(100, 1024 * 1024)) {
         for (boolean chunked : List.of(false, true)) {
           Buffer body = randomBody(size);
-          Answer mirrored = send(client, system.port(), HttpMethod.POST, "/mirror", body, chunked).await();
+          Answer mirrored = send(vertx, client, system.port(), HttpMethod.POST, "/mirror", body, chunked).await();
           assertEquals(200, mirrored.status(), expected + " " + size + (chunked ? " chunked" : ""));
           assertEquals(expected, mirrored.version());
           assertArrayEquals(body.getBytes(), mirrored.body().getBytes(), expected + " " + size + (chunked ? " chunked" : ""));
@@ -150,14 +157,14 @@ class TlsBalancerTest {
     String failing = system.replicas().await().get(0).name();
     replicas.failing.add(failing);
     for (int k = 0; k < 40; k++) {
-      Answer answer = send(client, system.port(), HttpMethod.GET, "/home", null, false, "X-User", "user-" + k).await();
+      Answer answer = send(vertx, client, system.port(), HttpMethod.GET, "/home", null, false, "X-User", "user-" + k).await();
       assertEquals(200, answer.status(), "a GET failed by one replica is tried on the next: " + answer.body());
     }
     assertTrue(replicas.served500.get(failing).get() > 0, "the failing replica was tried");
     // one key, one replica
     String first = null;
     for (int k = 0; k < 10; k++) {
-      Answer echo = send(client, system.port(), HttpMethod.GET, "/echo", null, false, "X-User", "alice").await();
+      Answer echo = send(vertx, client, system.port(), HttpMethod.GET, "/echo", null, false, "X-User", "alice").await();
       String replica = echo.headers().get("X-Replica");
       first = first == null ? replica : first;
       assertEquals(first, replica);
@@ -169,7 +176,7 @@ class TlsBalancerTest {
     TestSystem system = TestSystem.deploy(vertx, tlsConfig(), new ScriptedReplicaBackend(vertx)).await();
     for (boolean http2 : List.of(false, true)) {
       HttpClient client = client(vertx, http2);
-      JsonObject seen = send(client, system.port(), HttpMethod.GET, "/echo", null, false, "X-Forwarded-Proto", "http",
+      JsonObject seen = send(vertx, client, system.port(), HttpMethod.GET, "/echo", null, false, "X-Forwarded-Proto", "http",
           "Forwarded", "proto=http").await().body().toJsonObject();
       String authority = "127.0.0.1:" + system.port();
       assertEquals("https", seen.getString("x-forwarded-proto"));
@@ -186,15 +193,15 @@ class TlsBalancerTest {
   void theApiAndItsTokenWorkOverHttps(Vertx vertx) {
     TestSystem system = TestSystem.deploy(vertx, tlsConfig().put(ConfigKeys.ADMIN_TOKEN, "s3cret")).await();
     HttpClient client = client(vertx, true);
-    Answer rep = send(client, system.port(), HttpMethod.GET, "/rep", null, false).await();
+    Answer rep = send(vertx, client, system.port(), HttpMethod.GET, "/rep", null, false).await();
     assertEquals(200, rep.status());
     assertEquals(HttpVersion.HTTP_2, rep.version());
     Buffer add = Buffer.buffer("{\"n\": 1, \"hostnames\": [\"S9\"]}");
-    assertEquals(401, send(client, system.port(), HttpMethod.POST, "/add", add, false).await().status());
-    Answer added = send(client, system.port(), HttpMethod.POST, "/add", add, false, "Authorization", "Bearer s3cret").await();
+    assertEquals(401, send(vertx, client, system.port(), HttpMethod.POST, "/add", add, false).await().status());
+    Answer added = send(vertx, client, system.port(), HttpMethod.POST, "/add", add, false, "Authorization", "Bearer s3cret").await();
     assertEquals(200, added.status(), added.body().toString());
     assertTrue(added.body().toJsonObject().getJsonObject("message").getJsonArray("replicas").contains("S9"));
-    Answer removed = send(client, system.port(), HttpMethod.DELETE, "/rm", Buffer.buffer("{\"n\": 1, \"hostnames\": [\"S9\"]}"),
+    Answer removed = send(vertx, client, system.port(), HttpMethod.DELETE, "/rm", Buffer.buffer("{\"n\": 1, \"hostnames\": [\"S9\"]}"),
         false, "Authorization", "Bearer s3cret").await();
     assertEquals(200, removed.status(), removed.body().toString());
     assertFalse(removed.body().toJsonObject().getJsonObject("message").getJsonArray("replicas").contains("S9"));
@@ -248,7 +255,7 @@ class TlsBalancerTest {
     }
     assertEquals(308, plainRequest(plain, system.port(), "GET", "/rep").statusCode(), "the API too");
     HttpClient secure = client(vertx, false);
-    Answer followed = send(secure, system.tlsPort(), HttpMethod.GET, "/home?id=123456", null, false).await();
+    Answer followed = send(vertx, secure, system.tlsPort(), HttpMethod.GET, "/home?id=123456", null, false).await();
     assertEquals(200, followed.status());
     secure.close();
   }
@@ -271,8 +278,8 @@ class TlsBalancerTest {
     // kept in variables: a client nobody refers to may be closed under way
     HttpClient plainClient = vertx.createHttpClient();
     HttpClient tlsClient = client(vertx, true);
-    JsonObject plain = send(plainClient, system.port(), HttpMethod.GET, "/echo", null, false).await().body().toJsonObject();
-    JsonObject secure = send(tlsClient, system.tlsPort(), HttpMethod.GET, "/echo", null, false).await().body().toJsonObject();
+    JsonObject plain = send(vertx, plainClient, system.port(), HttpMethod.GET, "/echo", null, false).await().body().toJsonObject();
+    JsonObject secure = send(vertx, tlsClient, system.tlsPort(), HttpMethod.GET, "/echo", null, false).await().body().toJsonObject();
     assertEquals("http", plain.getString("x-forwarded-proto"));
     assertEquals("https", secure.getString("x-forwarded-proto"));
   }
