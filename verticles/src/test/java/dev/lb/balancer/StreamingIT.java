@@ -118,7 +118,7 @@ class StreamingIT {
 
   /** Sends {@code bytes} bytes of the blob pattern to {@code /sink}, with back-pressure; its answer. */
   private JsonObject upload(long bytes, boolean chunked) throws Exception {
-    return client.request(to(HttpMethod.PUT, "/sink")).compose(req -> {
+    return OnContext.run(vertx, () -> client.request(to(HttpMethod.PUT, "/sink")).compose(req -> {
       if (chunked) {
         req.setChunked(true);
       } else {
@@ -149,7 +149,7 @@ class StreamingIT {
     }).compose(resp -> resp.body().map(b -> {
       assertEquals(200, resp.statusCode(), b.toString());
       return b.toJsonObject();
-    })).await(120, TimeUnit.SECONDS);
+    }))).await(120, TimeUnit.SECONDS);
   }
 
   @Test

@@ -137,7 +137,7 @@ class RotationTest {
     TestSystem system = TestSystem.deploy(vertx, conf, new ScriptedReplicaBackend(vertx)).await();
     // a connection opened before the rotation, kept open across it
     HttpClient kept = client(vertx, true);
-    HttpConnection before = get(kept, system.port()).await().request().connection();
+    HttpConnection before = get(vertx, kept, system.port()).await().request().connection();
     assertEquals(first.serialHex(), serialOf(before));
 
     HttpClient fresh = client(vertx, false);
@@ -148,7 +148,7 @@ class RotationTest {
     TestCertificates.writePair(second, cert, key);
     BalancerProcess.await(vertx, () -> loop.seen(second.serialHex()) >= 50, 10_000, "the second certificate served");
 
-    HttpClientResponse after = get(kept, system.port()).await();
+    HttpClientResponse after = get(vertx, kept, system.port()).await();
     assertEquals(200, after.statusCode());
     assertSame(before, after.request().connection(), "the connection opened before was not dropped");
     assertEquals(first.serialHex(), serialOf(after.request().connection()), "and keeps the certificate it began with");
@@ -192,9 +192,9 @@ class RotationTest {
         "the second certificate after SIGHUP");
   }
 
-  private static Future<HttpClientResponse> get(HttpClient client, int port) {
-    return client.request(new RequestOptions().setHost("127.0.0.1").setPort(port).setURI("/home"))
-        .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp)));
+  private static Future<HttpClientResponse> get(Vertx vertx, HttpClient client, int port) {
+    return OnContext.run(vertx, () -> client.request(new RequestOptions().setHost("127.0.0.1").setPort(port).setURI("/home"))
+        .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp))));
   }
 
   /** The serial of the certificate a new connection is served (read before the connection closes). */
