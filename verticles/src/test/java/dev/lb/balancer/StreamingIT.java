@@ -109,11 +109,12 @@ class StreamingIT {
   }
 
   private long[] download(String uri, long pauseAt, long pauseMs) throws Exception {
-    return client.request(to(HttpMethod.GET, uri)).compose(HttpClientRequest::send)
+    // on a context: from the test's thread, the first pieces could arrive before read() set its handler, and be lost
+    return OnContext.run(vertx, () -> client.request(to(HttpMethod.GET, uri)).compose(HttpClientRequest::send)
         .compose(resp -> {
           assertEquals(200, resp.statusCode());
           return read(resp, pauseAt, pauseMs);
-        }).await(120, TimeUnit.SECONDS);
+        })).await(120, TimeUnit.SECONDS);
   }
 
   /** Sends {@code bytes} bytes of the blob pattern to {@code /sink}, with back-pressure; its answer. */
@@ -197,7 +198,8 @@ class StreamingIT {
     long bytes = 1024 * MIB;
     long before = replicaStats("abandoned");
     assertTrue(before >= 0, "the replicas answer /stats");
-    client.request(to(HttpMethod.GET, "/blob?bytes=" + bytes)).compose(HttpClientRequest::send).compose(resp -> {
+    OnContext.run(vertx, () -> client.request(to(HttpMethod.GET, "/blob?bytes=" + bytes)).compose(HttpClientRequest::send)
+        .compose(resp -> {
       Promise<Void> left = Promise.promise();
       long[] count = new long[1];
       resp.handler(chunk -> {
@@ -208,7 +210,7 @@ class StreamingIT {
         }
       });
       return left.future();
-    }).await(60, TimeUnit.SECONDS);
+    })).await(60, TimeUnit.SECONDS);
     long deadline = System.currentTimeMillis() + 10_000;
     while (replicaStats("abandoned") <= before && System.currentTimeMillis() < deadline) {
       vertx.timer(100).await();
