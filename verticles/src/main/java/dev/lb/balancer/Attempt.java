@@ -148,6 +148,10 @@ final class Attempt {
   /** Gives the try up: whatever is under way with the replica is reset, and its connection dropped. */
   void abandon() {
     if (outbound != null && stage != Stage.OVER) {
+      if (stage == Stage.REPLIED) {
+        // a reply given up (a 500 tried again elsewhere): the reset ends it, and is no error to log
+        outbound.response().result().exceptionHandler(IGNORED);
+      }
       outbound.reset();
     }
     end(false);
