@@ -1,11 +1,11 @@
 package dev.lb.balancer;
 
-import dev.lb.OnContext;
-import dev.lb.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lb.BalancerProcess;
+import dev.lb.OnContext;
+import dev.lb.Processes;
 import dev.lb.server.BlobServer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -200,17 +200,17 @@ class StreamingIT {
     assertTrue(before >= 0, "the replicas answer /stats");
     OnContext.run(vertx, () -> client.request(to(HttpMethod.GET, "/blob?bytes=" + bytes)).compose(HttpClientRequest::send)
         .compose(resp -> {
-      Promise<Void> left = Promise.promise();
-      long[] count = new long[1];
-      resp.handler(chunk -> {
-        count[0] += chunk.length();
-        if (count[0] >= 8 * MIB && !left.future().isComplete()) {
-          resp.request().connection().close();
-          left.tryComplete();
-        }
-      });
-      return left.future();
-    })).await(60, TimeUnit.SECONDS);
+          Promise<Void> left = Promise.promise();
+          long[] count = new long[1];
+          resp.handler(chunk -> {
+            count[0] += chunk.length();
+            if (count[0] >= 8 * MIB && !left.future().isComplete()) {
+              resp.request().connection().close();
+              left.tryComplete();
+            }
+          });
+          return left.future();
+        })).await(60, TimeUnit.SECONDS);
     long deadline = System.currentTimeMillis() + 10_000;
     while (replicaStats("abandoned") <= before && System.currentTimeMillis() < deadline) {
       vertx.timer(100).await();

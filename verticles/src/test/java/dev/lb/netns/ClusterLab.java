@@ -1,11 +1,10 @@
 package dev.lb.netns;
 
-import dev.lb.OnContext;
 import dev.lb.BalancerProcess;
 import dev.lb.ClientLoop;
+import dev.lb.OnContext;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

@@ -1,14 +1,13 @@
 package dev.lb.replica;
 
-import dev.lb.OnContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lb.BalancerProcess;
 import dev.lb.ClientLoop;
+import dev.lb.OnContext;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;

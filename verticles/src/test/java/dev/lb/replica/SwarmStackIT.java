@@ -1,6 +1,5 @@
 package dev.lb.replica;
 
-import dev.lb.OnContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.lb.BalancerProcess;
 import dev.lb.ClientLoop;
+import dev.lb.OnContext;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lb.OnContext;
 import dev.lb.BalancerProcess;
+import dev.lb.OnContext;
 import dev.lb.ScriptedReplicaBackend;
 import dev.lb.TestCertificates;
 import dev.lb.TestCertificates.Issued;
