@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 /**
  * Client work a test starts from its own thread, run on a Vert.x context instead. Started from a thread outside
  * Vert.x, an HTTP client's response could end before the test's {@code resp.body()} was called, and that body never
- * came (Vert.x 5.0.7; about one request in 500 here, with no timeout firing); started on a context, none did in 2,400.
+ * came (Vert.x 5.0.7; a few requests in 2,400 with the CPU busy, and no timeout fired); started on a context, none
+ * did: {@link ClientThreadExperiment} measures it.
  */
 public final class OnContext {
 

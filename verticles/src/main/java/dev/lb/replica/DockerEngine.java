@@ -68,8 +68,8 @@ final class DockerEngine {
   /**
    * Calls the engine; the reply's JSON value (null if empty), or a {@link DockerException} for a 4xx/5xx. A call made
    * from outside Vert.x (a test's thread) runs on the engine's context: made from such a thread, a response could end
-   * before its body was asked for, and that body never came (Vert.x 5.0.7; one call in a few hundred, with no timeout
-   * firing). A call ends within its time in any case: if not over by then, it fails with a {@link TimeoutException}
+   * before its body was asked for, and that body never came (Vert.x 5.0.7; a few calls in thousands with the CPU busy,
+   * and no timeout fired). A call ends within its time in any case: if not over by then, it fails with a {@link TimeoutException}
    * and its request, if it got one, is reset.
    */
   Future<Object> call(HttpMethod method, String uri, JsonObject body) {
@@ -241,7 +241,7 @@ final class DockerEngine {
     client.close();
   }
 
-  static String filters(String label, String event) {
+  private static String filters(String label, String event) {
     JsonObject filters = new JsonObject().put("label", new JsonArray().add(label));
     if (event != null) {
       filters.put("type", new JsonArray().add("container")).put("event", new JsonArray().add(event));

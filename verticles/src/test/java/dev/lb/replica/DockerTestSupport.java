@@ -11,7 +11,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
 
@@ -64,34 +63,9 @@ final class DockerTestSupport {
     }
   }
 
-  /** The containers of {@code owner}, all states, listed as {@link #list} does. */
   static Future<List<JsonObject>> containers(DockerEngine engine, String owner) {
-    return list(engine, "/containers/json?all=true&filters=" + DockerEngine.filters(DockerBackend.OWNER + "=" + owner, null));
-  }
-
-  /**
-   * A listing from the engine ({@code GET path}), asked up to 3 times for 20 s each (listings once went unanswered
-   * for minutes, before {@link DockerEngine#call} ran calls from a test's thread on a context: kept as a bound). Fails,
-   * naming the path, when all 3 go unanswered.
-   */
-  static Future<List<JsonObject>> list(DockerEngine engine, String path) {
-    return list(engine, path, 1);
-  }
-
-  private static Future<List<JsonObject>> list(DockerEngine engine, String path, int attempt) {
-    return engine.call(HttpMethod.GET, path, null).timeout(20, TimeUnit.SECONDS)
-        .map(reply -> ((JsonArray) reply).stream().map(JsonObject.class::cast).toList())
-        .recover(err -> {
-          if (!(err instanceof TimeoutException)) {
-            return Future.failedFuture(err);
-          }
-          if (attempt == 3) {
-            return Future.failedFuture(new AssertionError("the Docker engine did not answer GET " + path
-                + " 3 times in 20 s", err));
-          }
-          System.out.printf("DOCKER: the engine did not answer GET %s within 20 s (attempt %d of 3)%n", path, attempt);
-          return list(engine, path, attempt + 1);
-        });
+    return engine.containers(DockerBackend.OWNER + "=" + owner)
+        .map(list -> list.stream().map(JsonObject.class::cast).toList());
   }
 
   static Future<Void> kill(DockerEngine engine, String id) {
@@ -103,8 +77,9 @@ final class DockerTestSupport {
     Vertx vertx = Vertx.vertx();
     DockerEngine engine = new DockerEngine(vertx, SOCKET);
     try {
-      for (JsonObject c : containers(engine, owner).await(70, TimeUnit.SECONDS)) {
-        engine.stopAndRemove(c.getString("Id"), 0).await(70, TimeUnit.SECONDS);
+      JsonArray left = engine.containers(DockerBackend.OWNER + "=" + owner).await(30, TimeUnit.SECONDS);
+      for (Object c : left) {
+        engine.stopAndRemove(((JsonObject) c).getString("Id"), 0).await(30, TimeUnit.SECONDS);
       }
       if (network != null) {
         engine.call(HttpMethod.DELETE, "/networks/" + network, null).otherwiseEmpty().await(30, TimeUnit.SECONDS);

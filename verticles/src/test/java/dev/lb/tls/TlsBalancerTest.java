@@ -27,12 +27,8 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -240,35 +236,23 @@ class TlsBalancerTest {
   }
 
   @Test
-  void plainHttpRedirectsToHttpsWhenAsked(Vertx vertx) throws Exception {
+  void plainHttpRedirectsToHttpsWhenAsked(Vertx vertx) {
     TestSystem system = TestSystem.deploy(vertx, tlsConfig().put(ConfigKeys.TLS_PORT, 0).put(ConfigKeys.TLS_REDIRECT, true),
         new ScriptedReplicaBackend(vertx)).await();
     assertTrue(system.tlsPort() > 0 && system.tlsPort() != system.port());
-    // the JDK's client (it follows no redirect unless asked), on the test's thread
-    java.net.http.HttpClient plain = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).build();
-    String expected = "https://127.0.0.1:" + system.tlsPort() + "/home?id=123456";
-    for (String method : List.of("GET", "POST")) {
-      HttpResponse<String> moved = plainRequest(plain, system.port(), method, "/home?id=123456");
-      assertEquals(308, moved.statusCode(), method);
-      assertEquals(expected, moved.headers().firstValue("Location").orElse(null), method);
+    HttpClient plain = vertx.createHttpClient();
+    for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.POST)) {
+      Answer moved = send(vertx, plain, system.port(), method, "/home?id=123456",
+          method == HttpMethod.POST ? Buffer.buffer("x") : null, false).await();
+      assertEquals(308, moved.status(), method.name());
+      assertEquals("https://127.0.0.1:" + system.tlsPort() + "/home?id=123456", moved.headers().get("Location"));
     }
-    assertEquals(308, plainRequest(plain, system.port(), "GET", "/rep").statusCode(), "the API too");
+    assertEquals(308, send(vertx, plain, system.port(), HttpMethod.GET, "/rep", null, false).await().status(), "the API too");
     HttpClient secure = client(vertx, false);
     Answer followed = send(vertx, secure, system.tlsPort(), HttpMethod.GET, "/home?id=123456", null, false).await();
     assertEquals(200, followed.status());
+    plain.close();
     secure.close();
-  }
-
-  /** One request over plain HTTP (a POST with a small body), answered within 10 s or failed. */
-  static HttpResponse<String> plainRequest(java.net.http.HttpClient client, int port, String method, String path)
-      throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(10))
-        .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("x")
-            : HttpRequest.BodyPublishers.noBody())
-        .build();
-    return client.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
