@@ -32,6 +32,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -70,6 +71,8 @@ public class BalancerVerticle extends VerticleBase {
   private HttpServer server;
   /** HTTPS on a port of its own ({@code tls.port}), or null. */
   private HttpServer tlsServer;
+  /** The plain port as a byte relay (without TLS either way), or null. */
+  private ByteRelay relay;
   private HttpClientAgent client;
   private RoutingTable table;
   private BalancerRegistry registry;
@@ -127,7 +130,7 @@ public class BalancerVerticle extends VerticleBase {
         return Future.succeededFuture();
       }))
       .compose(v -> initialSnapshot())
-      .compose(v -> listen(req -> {
+      .compose(v -> listen(forwarder, req -> {
         if (AdminApi.owns(req.path())) {
           admin.handle(req);
         } else {
@@ -140,8 +143,13 @@ public class BalancerVerticle extends VerticleBase {
    * Opens the balancer's port (and HTTPS's own, if it has one), every request going to {@code routed}, or, on plain
    * HTTP with {@code tls.redirect}, to the HTTPS URL.
    */
-  private Future<?> listen(Handler<HttpServerRequest> routed) {
+  private Future<?> listen(Forwarder forwarder, Handler<HttpServerRequest> routed) {
     TlsSettings tls = settings.tls();
+    if (!tls.enabled() && !settings.replicaTls().enabled()) {
+      relay = new ByteRelay(vertx, settings);
+      return relay.listen((ContextInternal) context, forwarder, KeySource.parse(settings.key()), serverOptions(), routed,
+          BalancerVerticle::invalidRequest);
+    }
     if (!tls.enabled()) {
       server = httpServer(serverOptions(), routed);
       return server.listen(settings.port(), settings.host());
@@ -265,7 +273,8 @@ public class BalancerVerticle extends VerticleBase {
     if (certificates != null && secure != null) {
       certificates.detach(vertx, secure);
     }
-    return Future.join(shutdown(server), shutdown(tlsServer))
+    return Future.join(shutdown(server), shutdown(tlsServer), relay == null ? Future.succeededFuture()
+            : relay.shutdown(settings.drainMs()))
         .eventually(() -> registry.leave(self).otherwiseEmpty())
         .eventually(() -> client.close());
   }
@@ -283,7 +292,7 @@ public class BalancerVerticle extends VerticleBase {
 
   /** The port it listens on; with {@code http.port = 0}, the one the system chose. */
   public int actualPort() {
-    return server.actualPort();
+    return relay != null ? relay.actualPort() : server.actualPort();
   }
 
   /** The port HTTPS is served on (that of {@link #actualPort} when it has none of its own); -1 without TLS. */

@@ -169,6 +169,14 @@ final class Forwarder {
     }
   }
 
+  /** The same for a method read as text (methods are case-sensitive, RFC 9110 §9.1). */
+  static boolean idempotent(String method) {
+    return switch (method) {
+      case "GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE" -> true;
+      default -> false;
+    };
+  }
+
   static boolean idempotent(HttpMethod method) {
     return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
         || method == HttpMethod.PUT || method == HttpMethod.DELETE || method == HttpMethod.TRACE;

@@ -1,5 +1,6 @@
 package dev.lb.balancer;
 
+import dev.lb.http1.HttpHead;
 import dev.lb.ring.RequestKeys;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
@@ -19,10 +20,14 @@ final class KeySource {
 
   private final String description;
   private final Function<HttpServerRequest, String> value;
+  /** The same key, read from a head the byte relay parsed in place, and the client's address. */
+  private final java.util.function.BiFunction<HttpHead, String, String> raw;
 
-  private KeySource(String description, Function<HttpServerRequest, String> value) {
+  private KeySource(String description, Function<HttpServerRequest, String> value,
+      java.util.function.BiFunction<HttpHead, String, String> raw) {
     this.description = description;
     this.value = value;
+    this.raw = raw;
   }
 
   static KeySource parse(String spec) {
@@ -31,14 +36,17 @@ final class KeySource {
     String kind = colon < 0 ? trimmed : trimmed.substring(0, colon);
     String name = colon < 0 ? "" : trimmed.substring(colon + 1).trim();
     return switch (kind) {
-      case "random" -> new KeySource("random", req -> null);
-      case "client" -> new KeySource("client address", KeySource::clientAddress);
-      case "path" -> new KeySource("path", HttpServerRequest::path);
-      case "uri" -> new KeySource("path and query", HttpServerRequest::uri);
-      case "cookie" -> new KeySource("cookie " + required(name, spec), req -> cookie(req, name));
+      case "random" -> new KeySource("random", req -> null, (head, client) -> null);
+      case "client" -> new KeySource("client address", KeySource::clientAddress, (head, client) -> client);
+      case "path" -> new KeySource("path", HttpServerRequest::path, (head, client) -> head.path());
+      case "uri" -> new KeySource("path and query", HttpServerRequest::uri, (head, client) -> head.target());
+      case "cookie" -> new KeySource("cookie " + required(name, spec), req -> cookie(req, name),
+          (head, client) -> rawCookie(head, name));
       case "header" -> new KeySource("header " + required(name, spec),
-          name.equalsIgnoreCase("host") ? KeySource::host : req -> req.getHeader(name));
-      case "query" -> new KeySource("query parameter " + required(name, spec), req -> req.getParam(name));
+          name.equalsIgnoreCase("host") ? KeySource::host : req -> req.getHeader(name),
+          (head, client) -> head.value(name));
+      case "query" -> new KeySource("query parameter " + required(name, spec), req -> req.getParam(name),
+          (head, client) -> query(head.target(), name));
       default -> throw new IllegalArgumentException("unknown key source '" + spec
           + "'; use random, path, uri, client, header:NAME, query:NAME or cookie:NAME");
     };
@@ -84,6 +92,25 @@ final class KeySource {
   private static String clientAddress(HttpServerRequest req) {
     SocketAddress remote = req.remoteAddress();
     return remote == null ? null : remote.hostAddress();
+  }
+
+  private static String rawCookie(HttpHead head, String name) {
+    java.util.List<String> fields = new java.util.ArrayList<>(2);
+    for (int f = head.find(HttpHeaders.COOKIE, 0); f >= 0; f = head.find(HttpHeaders.COOKIE, f + 1)) {
+      fields.add(head.value(f));
+    }
+    return splitCookie(fields, name);
+  }
+
+  private static String query(String target, String name) {
+    java.util.List<String> values = new io.netty.handler.codec.http.QueryStringDecoder(target).parameters().get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  /** The key of a request the byte relay read, from {@code client}. */
+  long keyOf(HttpHead head, String client) {
+    String v = raw.apply(head, client);
+    return v == null || v.isEmpty() ? RequestKeys.random() : RequestKeys.of(v);
   }
 
   long keyOf(HttpServerRequest req) {

@@ -33,8 +33,16 @@ enum ProxyFailure {
   /** Ends the client's response with this failure; {@code detail} completes the message. */
   void reply(HttpServerRequest req, String detail) {
     HttpServerResponse response = req.response();
-    String path = req.path();
-    String message = switch (this) {
+    if ((this == BODY_TOO_LARGE || this == BAD_BODY) && req.version() != HttpVersion.HTTP_2) {
+      // the rest of the body will not be read: the connection cannot be reused (an HTTP/2 stream ends alone)
+      response.putHeader("Connection", "close");
+    }
+    Replies.failure(response, status, message(req.path(), detail));
+  }
+
+  /** The message in the API's shape for a request to {@code path}; {@code detail} completes it. */
+  String message(String path, String detail) {
+    return switch (this) {
       case NO_REPLICA -> "<Error> No live server replica can serve '" + path + "'";
       case REPLICA_FAILED -> "<Error> Server replica " + detail + " failed to answer '" + path + "'";
       case TIMEOUT -> "<Error> No server replica answered '" + path + "' within " + detail + " ms";
@@ -42,10 +50,5 @@ enum ProxyFailure {
       case BAD_BODY -> "<Error> The request's body could not be read";
       case NO_SUCH_ENDPOINT -> "<Error> '" + path + "' endpoint does not exist in server replicas";
     };
-    if ((this == BODY_TOO_LARGE || this == BAD_BODY) && req.version() != HttpVersion.HTTP_2) {
-      // the rest of the body will not be read: the connection cannot be reused (an HTTP/2 stream ends alone)
-      response.putHeader("Connection", "close");
-    }
-    Replies.failure(response, status, message);
   }
 }

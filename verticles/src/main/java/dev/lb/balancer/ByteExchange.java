@@ -1,0 +1,304 @@
+package dev.lb.balancer;
+
+import dev.lb.bus.ReplicaInfo;
+import dev.lb.http1.HeadWriter;
+import dev.lb.http1.HttpHead;
+import dev.lb.metrics.ProxyMetrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.System.Logger.Level;
+import java.net.ConnectException;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request relayed as bytes: the request (head as it goes on, and its body, kept whole so that it can be sent
+ * again), its deadline and the replicas tried, and its tries, one at a time, each on a connection of the
+ * {@link Upstream}. The same policy as {@link Exchange}: a reply of 500, 502, 503 or 504 or a failed try moves an
+ * idempotent request to the next replica ({@link RetryPolicy}); a reused connection that turns out closed is tried
+ * once more on a fresh one, on the same replica; a 404 becomes the assignment's 400. Confined to the event loop of
+ * its client's connection, which is that of its balancer instance.
+ */
+final class ByteExchange {
+
+  /** Where the request is. */
+  enum Stage { TRYING, RELAYING, ENDED }
+
+  private static final System.Logger LOG = System.getLogger(ByteExchange.class.getName());
+
+  private final FrontDoor front;
+  private final Forwarder forwarder;
+  private final Upstream upstream;
+  private final HttpHead head;
+  private final ByteBuf request;
+  private final long key;
+  private final boolean idempotent;
+  private final boolean toHead;
+  private final long began = System.nanoTime();
+  private final long deadline;
+  private boolean closeClient;
+  private Stage stage = Stage.TRYING;
+  private int[] tried = new int[4];
+  private int tries;
+  // the try under way
+  private int attemptNo;
+  private ReplicaInfo replica;
+  private ProxyMetrics.Replica meters;
+  private long attemptBegan;
+  private UpstreamConnection conn;
+  private ScheduledFuture<?> timer;
+  private boolean freshTried;
+
+  ByteExchange(FrontDoor front, Forwarder forwarder, Upstream upstream, HttpHead head, ByteBuf request, long key,
+      boolean idempotent, boolean toHead, boolean closeClient) {
+    this.front = front;
+    this.forwarder = forwarder;
+    this.upstream = upstream;
+    this.head = head;
+    this.request = request;
+    this.key = key;
+    this.idempotent = idempotent;
+    this.toHead = toHead;
+    this.closeClient = closeClient;
+    this.deadline = began + forwarder.options().timeoutMs() * 1_000_000;
+  }
+
+  void start(ReplicaInfo first) {
+    tryOn(first);
+  }
+
+  private void tryOn(ReplicaInfo target) {
+    long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
+    if (remainingMs <= 0) {
+      fail(ProxyFailure.TIMEOUT, String.valueOf(forwarder.options().timeoutMs()), null);
+      return;
+    }
+    if (tries == tried.length) {
+      tried = Arrays.copyOf(tried, tries * 2);
+    }
+    tried[tries++] = target.ringId();
+    replica = target;
+    meters = forwarder.started(target);
+    attemptBegan = System.nanoTime();
+    freshTried = false;
+    UpstreamConnection idle = upstream.idle(target);
+    if (idle != null) {
+      send(idle);
+    } else {
+      connect();
+    }
+  }
+
+  private void connect() {
+    int no = ++attemptNo;
+    upstream.connect(replica).onComplete(ar -> {
+      if (no != attemptNo || stage != Stage.TRYING) {
+        if (ar.succeeded()) {
+          upstream.release(ar.result());
+        }
+      } else if (ar.failed()) {
+        connectFailed(ar.cause());
+      } else {
+        send(ar.result());
+      }
+    });
+  }
+
+  private void send(UpstreamConnection c) {
+    int no = ++attemptNo;
+    conn = c;
+    c.send(this, request, toHead);
+    long ms = Math.min(upstream.tryTimeoutMs, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+    timer = front.executor().schedule(() -> timedOut(no), ms, TimeUnit.MILLISECONDS);
+  }
+
+  /** An informational reply (1xx) came before the final one: it goes on as it came. */
+  void informational(ByteBuf head) {
+    front.write(head);
+  }
+
+  /** The replica's reply head came: true if it is passed on (its body follows), false if the exchange went elsewhere. */
+  boolean replied(UpstreamConnection from, HttpHead reply) {
+    cancelTimer();
+    int status = reply.status();
+    meters.answered(status, System.nanoTime() - attemptBegan);
+    forwarder.judged(replica, status < 500);
+    if (status >= 500 && forwarder.retries().afterReply(tries, status, idempotent)) {
+      ReplicaInfo next = nextReplica();
+      if (next != null) {
+        meters.retried();
+        from.close();
+        endTry();
+        tryOn(next);
+        return false;
+      }
+    }
+    if (status == 404 && forwarder.options().rewrite404()) {
+      from.close();
+      endTry();
+      fail(ProxyFailure.NO_SUCH_ENDPOINT, "", null);
+      return false;
+    }
+    stage = Stage.RELAYING;
+    closeClient |= reply.framing() == HttpHead.Framing.UNTIL_CLOSE;
+    if (forwarder.accessLog().on()) {
+      String length = reply.value(dev.lb.http1.KnownField.CONTENT_LENGTH.name);
+      logAccess(status, length == null ? "-" : length, replica.name());
+    }
+    forwarder.metrics().answered(status);
+    front.write(HeadWriter.reply(front.alloc(), reply, closeClient));
+    return true;
+  }
+
+  /** A piece of the reply's body: it goes on to the client, reading from the replica paused while the client is slow. */
+  void body(ByteBuf piece) {
+    front.write(piece);
+    if (!front.writable() && conn != null) {
+      conn.reading(false);
+    }
+  }
+
+  /** The client can take more again. */
+  void resume() {
+    if (conn != null) {
+      conn.reading(true);
+    }
+  }
+
+  void flush() {
+    front.flush();
+  }
+
+  /** The reply was passed on whole. */
+  void ended() {
+    stage = Stage.ENDED;
+    conn = null;
+    endTry();
+    release();
+    front.ended(this, closeClient);
+  }
+
+  /** The reply broke off midway (or broke its framing): the client's connection ends too, as that is all it can tell. */
+  void broken() {
+    stage = Stage.ENDED;
+    conn = null;
+    endTry();
+    release();
+    front.ended(this, true);
+  }
+
+  /** The try failed before a reply head came: {@code from} closed or sent something that is no reply. */
+  void tryFailed(UpstreamConnection from, String why) {
+    cancelTimer();
+    if (stage != Stage.TRYING || from != conn) {
+      return;
+    }
+    conn = null;
+    if (from.uses > 1 && from.silent() && !freshTried) {
+      // the replica closed the connection while it was idle in the pool: not its failure, a fresh one is tried once
+      freshTried = true;
+      connect();
+      return;
+    }
+    failedTry(new java.io.IOException(why), true);
+  }
+
+  private void connectFailed(Throwable err) {
+    failedTry(err, false);
+  }
+
+  private void timedOut(int no) {
+    if (no != attemptNo || stage != Stage.TRYING) {
+      return;
+    }
+    timer = null;
+    if (conn != null) {
+      conn.close();
+      conn = null;
+    }
+    failedTry(new java.util.concurrent.TimeoutException("no reply within " + upstream.tryTimeoutMs + " ms"), true);
+  }
+
+  private void failedTry(Throwable err, boolean sent) {
+    forwarder.failed(replica, err instanceof ConnectException, err);
+    ProxyMetrics.Replica failed = meters;
+    failed.connectionError();
+    endTry();
+    ReplicaInfo next = forwarder.retries().afterFailure(tries, sent, idempotent) ? nextReplica() : null;
+    if (next != null) {
+      failed.retried();
+      tryOn(next);
+    } else if (err instanceof java.util.concurrent.TimeoutException || System.nanoTime() >= deadline) {
+      fail(ProxyFailure.TIMEOUT, String.valueOf(forwarder.options().timeoutMs()), err);
+    } else {
+      fail(ProxyFailure.REPLICA_FAILED, "'" + replica.name() + "'", err);
+    }
+  }
+
+  private ReplicaInfo nextReplica() {
+    return System.nanoTime() >= deadline ? null : forwarder.pick(key, this::untried);
+  }
+
+  private boolean untried(int ringId) {
+    for (int k = 0; k < tries; k++) {
+      if (tried[k] == ringId) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void endTry() {
+    if (meters != null) {
+      forwarder.ended(replica, meters);
+      meters = null;
+    }
+  }
+
+  private void cancelTimer() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+
+  private void release() {
+    if (request.refCnt() > 0) {
+      request.release();
+    }
+  }
+
+  private void fail(ProxyFailure failure, String detail, Throwable cause) {
+    stage = Stage.ENDED;
+    cancelTimer();
+    release();
+    logAccess(failure.status, "-", "-");
+    forwarder.metrics().answered(failure.status);
+    String path = head.path();
+    if (failure.status >= 500) {
+      LOG.log(Level.WARNING, "{0} {1}: {2} after {3} tries{4}", head.method(), path, failure, tries,
+          cause == null ? "" : " (last: " + cause + ")");
+    }
+    front.failure(this, failure.status, failure.message(path, detail), closeClient);
+  }
+
+  private void logAccess(int status, String bytes, String replicaName) {
+    if (forwarder.accessLog().on()) {
+      forwarder.accessLog().log(front.clientAddress(), head.method(), head.target(),
+          head.http11() ? "HTTP/1.1" : "HTTP/1.0", status, bytes, replicaName, System.nanoTime() - began);
+    }
+  }
+
+  /** The client went away: whatever is under way with a replica is given up. */
+  void clientGone() {
+    Stage was = stage;
+    stage = Stage.ENDED;
+    cancelTimer();
+    if (conn != null && was != Stage.ENDED) {
+      conn.close();
+      conn = null;
+    }
+    endTry();
+    release();
+  }
+}

@@ -1,0 +1,354 @@
+package dev.lb.balancer;
+
+import dev.lb.api.AdminApi;
+import dev.lb.bus.ReplicaInfo;
+import dev.lb.http.Replies;
+import dev.lb.http1.BadMessage;
+import dev.lb.http1.HeadParser;
+import dev.lb.http1.HeadWriter;
+import dev.lb.http1.HttpHead;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AsciiString;
+import io.netty.util.concurrent.EventExecutor;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+
+/**
+ * One client connection of the byte relay, as a Netty handler on the channel Vert.x's {@code NetServer} accepted: it
+ * reads each request's head in place ({@link HeadParser}), routes it, and relays it to a replica as its own bytes with
+ * the forwarding edits spliced in ({@link ByteExchange}); requests are answered one at a time, in order (pipelined
+ * ones wait, read but not parsed). What the relay does not carry itself goes, with the rest of the connection, to the
+ * balancer's HTTP stack through {@link Fallback}: the admin API, upgrades, {@code Expect}, HTTP/1.0, HTTP/2 with
+ * prior knowledge, and bodies that are chunked or larger than what is kept for a retry.
+ */
+final class FrontDoor extends ChannelInboundHandlerAdapter {
+
+  private static final System.Logger LOG = System.getLogger(FrontDoor.class.getName());
+  private static final AsciiString HEAD = AsciiString.cached("HEAD");
+  // the paths of the admin API on this port ({@link AdminApi#owns})
+  private static final AsciiString ADMIN_REP = AsciiString.cached("/rep");
+  private static final AsciiString ADMIN_ADD = AsciiString.cached("/add");
+  private static final AsciiString ADMIN_RM = AsciiString.cached("/rm");
+  private static final byte[] PRI = "PRI * HTTP/2.0".getBytes(StandardCharsets.US_ASCII);
+
+  /** What every front door of one balancer instance shares. */
+  record Shared(Forwarder forwarder, Upstream upstream, KeySource keys, HeadParser parser, Fallback fallback) { }
+
+  private final Shared shared;
+  private ChannelHandlerContext ctx;
+  private HeadWriter.Client client;
+  private String clientAddress;
+  private ByteBuf in;
+  /** Bytes that came while an exchange was under way: parsed after it, in order. */
+  private ArrayDeque<ByteBuf> later;
+  private ByteExchange current;
+  private Fallback.Pipe pipe;
+  private boolean tunnelled;
+  private boolean draining;
+  private boolean processing;
+
+  FrontDoor(Shared shared) {
+    this.shared = shared;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+    clientAddress = remote == null ? "-" : remote.getAddress().getHostAddress();
+    client = HeadWriter.Client.of(clientAddress);
+  }
+
+  String clientAddress() {
+    return clientAddress;
+  }
+
+  EventExecutor executor() {
+    return ctx.executor();
+  }
+
+  ByteBufAllocator alloc() {
+    return ctx.alloc();
+  }
+
+  boolean writable() {
+    return ctx.channel().isWritable();
+  }
+
+  void write(ByteBuf bytes) {
+    ctx.write(bytes, ctx.voidPromise());
+  }
+
+  void flush() {
+    ctx.flush();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ByteBuf bytes = (ByteBuf) msg;
+    if (tunnelled) {
+      pipe.forward(bytes);
+      return;
+    }
+    if (current != null || processing) {
+      if (later == null) {
+        later = new ArrayDeque<>(2);
+      }
+      later.add(bytes);
+      return;
+    }
+    append(bytes);
+    process();
+  }
+
+  private void append(ByteBuf bytes) {
+    if (in == null) {
+      in = bytes;
+    } else {
+      ByteBuf all = ctx.alloc().directBuffer(in.readableBytes() + bytes.readableBytes());
+      all.writeBytes(in).writeBytes(bytes);
+      in.release();
+      bytes.release();
+      in = all;
+    }
+  }
+
+  /** Parses and starts what the bytes read hold, one request at a time. */
+  private void process() {
+    processing = true;
+    try {
+      while (current == null && !tunnelled && ctx.channel().isActive()) {
+        if (later != null && !later.isEmpty()) {
+          append(later.poll());
+          continue;
+        }
+        if (in == null || !in.isReadable()) {
+          if (in != null) {
+            in.release();
+            in = null;
+          }
+          if (draining) {
+            ctx.close();
+          } else {
+            ctx.channel().config().setAutoRead(true);
+          }
+          return;
+        }
+        if (!next()) {
+          ctx.channel().config().setAutoRead(true);
+          return;
+        }
+      }
+    } finally {
+      processing = false;
+    }
+  }
+
+  /** Starts the request at the start of {@code in}: false if it has not come whole yet. */
+  private boolean next() {
+    if (startsWith(in, PRI)) {
+      tunnel();
+      return true;
+    }
+    HttpHead head;
+    try {
+      head = shared.parser().request(in, in.readerIndex());
+    } catch (BadMessage e) {
+      reject(e);
+      return true;
+    }
+    if (head == null) {
+      return false;
+    }
+    Forwarder.Options options = shared.forwarder().options();
+    long length = head.contentLength();
+    if (handledElsewhere(head, options)) {
+      tunnel();
+      return true;
+    }
+    if (options.bodyLimit() > 0 && length > options.bodyLimit()) {
+      in.readerIndex(in.writerIndex());
+      answer(head, 413, ProxyFailure.BODY_TOO_LARGE.message(head.path(), String.valueOf(options.bodyLimit())), true);
+      return true;
+    }
+    int body = (int) Math.max(length, 0);
+    if (in.readableBytes() < head.length() + body) {
+      return false;
+    }
+    in.readerIndex(head.end() + body);
+    ctx.channel().config().setAutoRead(false);
+    long key = shared.keys().keyOf(head, clientAddress);
+    ReplicaInfo target = shared.forwarder().pick(key, id -> true);
+    boolean close = head.closes() || draining;
+    if (target == null) {
+      answer(head, 503, ProxyFailure.NO_REPLICA.message(head.path(), ""), close);
+      return true;
+    }
+    ByteBuf request = HeadWriter.request(ctx.alloc(), head, client, false, options.trustForwarded());
+    if (body > 0) {
+      request.writeBytes(in, head.end(), body);
+    }
+    current = new ByteExchange(this, shared.forwarder(), shared.upstream(), head, request, key,
+        Forwarder.idempotent(head.method()), head.methodIs(HEAD), close);
+    current.start(target);
+    return true;
+  }
+
+  /** What the relay leaves to the HTTP stack behind it. */
+  private static boolean handledElsewhere(HttpHead head, Forwarder.Options options) {
+    return !head.http11() || head.upgrade() || head.expect() || head.framing() == HttpHead.Framing.CHUNKED
+        || (head.contentLength() > options.retryBodyBytes() && (options.bodyLimit() <= 0
+            || head.contentLength() <= options.bodyLimit()))
+        || head.pathIs(ADMIN_REP) || head.pathIs(ADMIN_ADD) || head.pathIs(ADMIN_RM);
+  }
+
+  private static boolean startsWith(ByteBuf buf, byte[] prefix) {
+    if (buf.readableBytes() < prefix.length) {
+      return false;
+    }
+    for (int k = 0; k < prefix.length; k++) {
+      if (buf.getByte(buf.readerIndex() + k) != prefix[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void tunnel() {
+    tunnelled = true;
+    ByteBuf rest = in;
+    in = null;
+    ctx.channel().config().setAutoRead(false);
+    pipe = shared.fallback().open(ctx, rest, later);
+    later = null;
+  }
+
+  /** A request that breaks RFC 9112: answered, and the connection closed, since where the next one starts is unknown. */
+  private void reject(BadMessage e) {
+    LOG.log(Level.DEBUG, "{0}: a malformed request ({1}); closing", clientAddress, e.getMessage());
+    String message = switch (e.status) {
+      case 414 -> "<Error> Request line too long";
+      case 431 -> "<Error> Request headers too large";
+      default -> "<Error> Malformed HTTP request: " + e.getMessage();
+    };
+    in.readerIndex(in.writerIndex());
+    respond(e.status, message, true);
+  }
+
+  private void answer(HttpHead head, int status, String message, boolean close) {
+    if (shared.forwarder().accessLog().on()) {
+      shared.forwarder().accessLog().log(clientAddress, head.method(), head.target(), "HTTP/1.1", status, "-", "-", 0);
+    }
+    shared.forwarder().metrics().answered(status);
+    respond(status, message, close);
+  }
+
+  /** Writes a reply in the API's shape; {@code close}: the connection ends after it. */
+  private void respond(int status, String message, boolean close) {
+    byte[] body = Replies.failureBody(message).getBytes();
+    String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\ncontent-type: application/json\r\ncontent-length: "
+        + body.length + (close ? "\r\nconnection: close" : "") + "\r\n\r\n";
+    ByteBuf out = ctx.alloc().directBuffer(head.length() + body.length);
+    ByteBufUtil.writeAscii(out, head);
+    out.writeBytes(body);
+    if (close) {
+      ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+      ctx.channel().config().setAutoRead(false);
+      releaseAll();
+    } else {
+      ctx.writeAndFlush(out, ctx.voidPromise());
+    }
+  }
+
+  private static String reason(int status) {
+    return io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase();
+  }
+
+  /** The exchange failed without a reply to pass on: the failure is answered in its place. */
+  void failure(ByteExchange ex, int status, String message, boolean close) {
+    if (ex != current) {
+      return;
+    }
+    current = null;
+    respond(status, message, close || draining);
+    if (!close && !draining) {
+      process();
+    }
+  }
+
+  /** The exchange passed its reply on; {@code close}: the connection ends with it. */
+  void ended(ByteExchange ex, boolean close) {
+    if (ex != current) {
+      return;
+    }
+    current = null;
+    if (close || draining) {
+      ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      releaseAll();
+      return;
+    }
+    ctx.flush();
+    if (!processing) {
+      process();
+    }
+  }
+
+  /** The balancer stops: the connection closes once the request under way, if any, was answered. */
+  void drain() {
+    draining = true;
+    if (current == null && !tunnelled && ctx.channel().isActive()) {
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      if (current != null) {
+        current.resume();
+      }
+      if (tunnelled) {
+        pipe.writable();
+      }
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (current != null) {
+      ByteExchange ex = current;
+      current = null;
+      ex.clientGone();
+    }
+    if (tunnelled) {
+      pipe.clientClosed();
+    }
+    releaseAll();
+    ctx.fireChannelInactive();
+  }
+
+  private void releaseAll() {
+    if (in != null) {
+      in.release();
+      in = null;
+    }
+    if (later != null) {
+      later.forEach(ByteBuf::release);
+      later = null;
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.log(Level.DEBUG, "client connection {0} failed: {1}", clientAddress, cause.toString());
+    ctx.close();
+  }
+}
