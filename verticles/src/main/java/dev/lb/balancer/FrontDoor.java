@@ -36,6 +36,8 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
   private static final AsciiString ADMIN_REP = AsciiString.cached("/rep");
   private static final AsciiString ADMIN_ADD = AsciiString.cached("/add");
   private static final AsciiString ADMIN_RM = AsciiString.cached("/rm");
+  /** Bytes of pipelined requests read ahead before reading pauses. */
+  private static final int MAX_WAITING_BYTES = 64 * 1024;
   private static final byte[] PRI = "PRI * HTTP/2.0".getBytes(StandardCharsets.US_ASCII);
 
   /** What every front door of one balancer instance shares. */
@@ -48,6 +50,7 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
   private ByteBuf in;
   /** Bytes that came while an exchange was under way: parsed after it, in order. */
   private ArrayDeque<ByteBuf> later;
+  private int laterBytes;
   private ByteExchange current;
   private Fallback.Pipe pipe;
   private boolean tunnelled;
@@ -98,10 +101,15 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
       return;
     }
     if (current != null || processing) {
+      // pipelined: kept for after the exchange under way; reading stops only once a good deal is waiting
       if (later == null) {
         later = new ArrayDeque<>(2);
       }
       later.add(bytes);
+      laterBytes += bytes.readableBytes();
+      if (laterBytes > MAX_WAITING_BYTES) {
+        ctx.channel().config().setAutoRead(false);
+      }
       return;
     }
     append(bytes);
@@ -126,7 +134,9 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
     try {
       while (current == null && !tunnelled && ctx.channel().isActive()) {
         if (later != null && !later.isEmpty()) {
-          append(later.poll());
+          ByteBuf waiting = later.poll();
+          laterBytes -= waiting.readableBytes();
+          append(waiting);
           continue;
         }
         if (in == null || !in.isReadable()) {
@@ -137,12 +147,12 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
           if (draining) {
             ctx.close();
           } else {
-            ctx.channel().config().setAutoRead(true);
+            reading();
           }
           return;
         }
         if (!next()) {
-          ctx.channel().config().setAutoRead(true);
+          reading();
           return;
         }
       }
@@ -183,7 +193,6 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
       return false;
     }
     in.readerIndex(head.end() + body);
-    ctx.channel().config().setAutoRead(false);
     long key = shared.keys().keyOf(head, clientAddress);
     ReplicaInfo target = shared.forwarder().pick(key, id -> true);
     boolean close = head.closes() || draining;
@@ -199,6 +208,13 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
         Forwarder.idempotent(head.method()), head.methodIs(HEAD), close);
     current.start(target);
     return true;
+  }
+
+  /** Reading goes on, if it had stopped (toggling it costs a system call: only done when needed). */
+  private void reading() {
+    if (!ctx.channel().config().isAutoRead()) {
+      ctx.channel().config().setAutoRead(true);
+    }
   }
 
   /** What the relay leaves to the HTTP stack behind it. */
@@ -228,6 +244,7 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
     ctx.channel().config().setAutoRead(false);
     pipe = shared.fallback().open(ctx, rest, later);
     later = null;
+    laterBytes = 0;
   }
 
   /** A request that breaks RFC 9112: answered, and the connection closed, since where the next one starts is unknown. */
@@ -343,6 +360,7 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
     if (later != null) {
       later.forEach(ByteBuf::release);
       later = null;
+      laterBytes = 0;
     }
   }
 

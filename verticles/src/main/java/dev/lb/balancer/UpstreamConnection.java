@@ -188,7 +188,9 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   /** Reading stops while the client cannot take more ({@code on} false), and goes on once it can. */
   void reading(boolean on) {
     if (stage != Stage.CLOSED) {
-      ctx.channel().config().setAutoRead(on);
+      if (ctx.channel().config().isAutoRead() != on) {
+        ctx.channel().config().setAutoRead(on);
+      }
     }
   }
 
