@@ -4,6 +4,7 @@ import dev.lb.api.AdminApi;
 import dev.lb.bus.ReplicaInfo;
 import dev.lb.http.Replies;
 import dev.lb.http1.BadMessage;
+import dev.lb.http1.BodyFramer;
 import dev.lb.http1.HeadParser;
 import dev.lb.http1.HeadWriter;
 import dev.lb.http1.HttpHead;
@@ -25,8 +26,10 @@ import java.util.ArrayDeque;
  * reads each request's head in place ({@link HeadParser}), routes it, and relays it to a replica as its own bytes with
  * the forwarding edits spliced in ({@link ByteExchange}); requests are answered one at a time, in order (pipelined
  * ones wait, read but not parsed). What the relay does not carry itself goes, with the rest of the connection, to the
- * balancer's HTTP stack through {@link Fallback}: the admin API, upgrades, {@code Expect}, HTTP/1.0, HTTP/2 with
- * prior knowledge, and bodies that are chunked or larger than what is kept for a retry.
+ * balancer's HTTP stack through {@link Fallback}: the admin API, upgrades (but never {@code h2c}: a request asking for
+ * it goes on as an ordinary one, its {@code Upgrade} dropped), {@code Expect}, HTTP/1.0, HTTP/2 with prior knowledge,
+ * and bodies, chunked or not, larger than what is kept for a retry. A chunked body the relay carries is framed whole
+ * before any of it goes on, so a malformed one reaches no replica.
  */
 final class FrontDoor extends ChannelInboundHandlerAdapter {
 
@@ -38,6 +41,9 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
   private static final AsciiString ADMIN_RM = AsciiString.cached("/rm");
   /** Bytes of pipelined requests read ahead before reading pauses. */
   private static final int MAX_WAITING_BYTES = 64 * 1024;
+  private static final int CHUNKS_UNFINISHED = -1;
+  private static final int CHUNKS_TOO_LONG = -2;
+  private static final int CHUNKS_ANSWERED = -3;
   private static final byte[] PRI = "PRI * HTTP/2.0".getBytes(StandardCharsets.US_ASCII);
 
   /** What every front door of one balancer instance shares. */
@@ -53,6 +59,9 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
   private int laterBytes;
   private ByteExchange current;
   private Fallback.Pipe pipe;
+  /** The chunked body of the request at the start of {@code in}, as far as it came, and how much of it was framed. */
+  private BodyFramer chunks;
+  private int chunksFramed;
   private boolean tunnelled;
   private boolean draining;
   private boolean processing;
@@ -188,9 +197,24 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
       answer(head, 413, ProxyFailure.BODY_TOO_LARGE.message(head.path(), String.valueOf(options.bodyLimit())), true);
       return true;
     }
-    int body = (int) Math.max(length, 0);
-    if (in.readableBytes() < head.length() + body) {
-      return false;
+    int body;
+    if (head.framing() == HttpHead.Framing.CHUNKED) {
+      body = chunked(head, options);
+      if (body == CHUNKS_UNFINISHED) {
+        return false;
+      }
+      if (body == CHUNKS_TOO_LONG) {
+        tunnel();
+        return true;
+      }
+      if (body < 0) {
+        return true;
+      }
+    } else {
+      body = (int) Math.max(length, 0);
+      if (in.readableBytes() < head.length() + body) {
+        return false;
+      }
     }
     in.readerIndex(head.end() + body);
     long key = shared.keys().keyOf(head, clientAddress);
@@ -210,6 +234,41 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
     return true;
   }
 
+  /**
+   * How long the chunked body after {@code head} is, framing and all ({@link BodyFramer}), once it came whole; while it
+   * has not, {@link #CHUNKS_UNFINISHED}, or {@link #CHUNKS_TOO_LONG} once it is more than a retry keeps (the stack
+   * streams it); a body over the limit is answered 413, and a malformed one 400 (both {@link #CHUNKS_ANSWERED}), the
+   * connection closed. What was framed already is not framed again when more comes.
+   */
+  private int chunked(HttpHead head, Forwarder.Options options) {
+    if (chunks == null) {
+      chunks = BodyFramer.of(head, shared.upstream().maxTrailer);
+      chunksFramed = 0;
+    }
+    try {
+      chunksFramed += chunks.feed(in, head.end() + chunksFramed, in.writerIndex());
+    } catch (BadMessage e) {
+      chunks = null;
+      reject(e);
+      return CHUNKS_ANSWERED;
+    }
+    if (options.bodyLimit() > 0 && chunksFramed > options.bodyLimit()) {
+      chunks = null;
+      in.readerIndex(in.writerIndex());
+      answer(head, 413, ProxyFailure.BODY_TOO_LARGE.message(head.path(), String.valueOf(options.bodyLimit())), true);
+      return CHUNKS_ANSWERED;
+    }
+    if (chunks.done()) {
+      chunks = null;
+      return chunksFramed;
+    }
+    if (chunksFramed > options.retryBodyBytes()) {
+      chunks = null;
+      return CHUNKS_TOO_LONG;
+    }
+    return CHUNKS_UNFINISHED;
+  }
+
   /** Reading goes on, if it had stopped (toggling it costs a system call: only done when needed). */
   private void reading() {
     if (!ctx.channel().config().isAutoRead()) {
@@ -219,7 +278,7 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
 
   /** What the relay leaves to the HTTP stack behind it. */
   private static boolean handledElsewhere(HttpHead head, Forwarder.Options options) {
-    return !head.http11() || head.upgrade() || head.expect() || head.framing() == HttpHead.Framing.CHUNKED
+    return !head.http11() || (head.upgrade() && !head.h2c()) || head.expect()
         || (head.contentLength() > options.retryBodyBytes() && (options.bodyLimit() <= 0
             || head.contentLength() <= options.bodyLimit()))
         || head.pathIs(ADMIN_REP) || head.pathIs(ADMIN_ADD) || head.pathIs(ADMIN_RM);

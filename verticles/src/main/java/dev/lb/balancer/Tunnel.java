@@ -30,12 +30,36 @@ final class Tunnel {
     this.req = req;
   }
 
-  /** A GET asking, by its {@code Connection} and {@code Upgrade} headers, to switch protocols. */
+  /**
+   * A GET asking, by its {@code Connection} and {@code Upgrade} headers, to switch protocols, to none of which the
+   * balancer objects. An upgrade that lists {@code h2c} anywhere is no tunnel but an ordinary request (its
+   * {@code Upgrade} dropped as hop-by-hop): past a 101 the client would speak HTTP/2 straight to the replica, unrouted,
+   * with forwarding headers of its own choosing.
+   */
   static boolean isUpgrade(HttpServerRequest req) {
-    String upgrade = req.getHeader(HttpHeaders.UPGRADE);
     String connection = req.getHeader(HttpHeaders.CONNECTION);
-    return upgrade != null && connection != null && req.method() == HttpMethod.GET
-        && connection.toLowerCase(java.util.Locale.ROOT).contains("upgrade");
+    if (req.method() != HttpMethod.GET || connection == null
+        || !connection.toLowerCase(java.util.Locale.ROOT).contains("upgrade")) {
+      return false;
+    }
+    java.util.List<String> lines = req.headers().getAll(HttpHeaders.UPGRADE);
+    if (lines.isEmpty()) {
+      return false;
+    }
+    for (String line : lines) {
+      for (String protocol : line.split(",")) {
+        if (isH2c(protocol.trim())) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** {@code h2c}, in any case, with or without a version ({@code h2c/1}). */
+  static boolean isH2c(String protocol) {
+    int slash = protocol.indexOf('/');
+    return (slash < 0 ? protocol : protocol.substring(0, slash).trim()).equalsIgnoreCase("h2c");
   }
 
   void open(ReplicaInfo target) {

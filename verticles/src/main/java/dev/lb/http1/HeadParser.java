@@ -19,6 +19,7 @@ public final class HeadParser {
   private static final AsciiString CLOSE = AsciiString.cached("close");
   private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
   private static final AsciiString UPGRADE = AsciiString.cached("upgrade");
+  private static final AsciiString H2C = AsciiString.cached("h2c");
 
   static {
     for (char c = '0'; c <= '9'; c++) {
@@ -249,7 +250,7 @@ public final class HeadParser {
       case CONTENT_LENGTH -> contentLength(head, buf, v, ve);
       case TRANSFER_ENCODING -> transferEncoding(head, buf, v, ve);
       case CONNECTION -> connection(head, buf, v, ve);
-      case UPGRADE -> head.upgrade = true;
+      case UPGRADE -> upgrade(head, buf, v, ve);
       case EXPECT -> head.expect = true;
       default -> { }
     }
@@ -337,6 +338,21 @@ public final class HeadParser {
         byte[] name = new byte[e - s];
         buf.getBytes(s, name);
         head.nameForDrop(new AsciiString(name, false).toLowerCase());
+      }
+    });
+  }
+
+  /** An upgrade, and whether it lists {@code h2c} (with a version or without): that one is never passed on. */
+  private static void upgrade(HttpHead head, ByteBuf buf, int v, int ve) {
+    head.upgrade = true;
+    tokens(buf, v, ve, (s, e) -> {
+      int slash = buf.indexOf(s, e, (byte) '/');
+      int name = slash < 0 ? e : slash;
+      while (name > s && isWhite(buf.getByte(name - 1))) {
+        name--;
+      }
+      if (is(buf, s, name, H2C)) {
+        head.h2c = true;
       }
     });
   }

@@ -38,6 +38,7 @@ public final class HttpHead {
   AsciiString[] connectionNamed;
   int connectionNamedCount;
   boolean upgrade;
+  boolean h2c;
   boolean expect;
   int hostCount;
 
@@ -79,6 +80,11 @@ public final class HttpHead {
 
   public boolean upgrade() {
     return upgrade;
+  }
+
+  /** An {@code Upgrade} that lists {@code h2c}: the balancer serves HTTP/2 itself and never tunnels it to a replica. */
+  public boolean h2c() {
+    return h2c;
   }
 
   public boolean expect() {

@@ -103,6 +103,20 @@ class HeadParserTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"h2c", "H2C", "h2c, websocket", "websocket, h2c", "websocket,h2c/1", "foo/2, H2c / 1"})
+  void anUpgradeListingH2cIsMarked(String upgrade) {
+    HttpHead head = parseSplit("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: " + upgrade + "\r\nConnection: Upgrade\r\n\r\n");
+    assertTrue(head.upgrade());
+    assertTrue(head.h2c(), upgrade);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"websocket", "h2", "h2cx", "xh2c", "websocket/13"})
+  void anUpgradeWithoutH2cIsNotMarked(String upgrade) {
+    assertFalse(parseSplit("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: " + upgrade + "\r\n\r\n").h2c(), upgrade);
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {
       // both framings (RFC 9112 §6.1: refuse, and close)
       "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
