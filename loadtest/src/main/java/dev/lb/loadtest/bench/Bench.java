@@ -113,10 +113,12 @@ final class Bench {
   private JsonArray compare() {
     Balancer balancer = Balancer.startWithReplicas(settings.launch(), Map.of(), logs.resolve("balancer.log"), client, REPLICAS);
     List<Proxies.Started> proxies = new ArrayList<>();
+    List<Balancer> started = new ArrayList<>();
     try {
       List<Endpoint> replicas = balancer.replicaEndpoints();
       List<Target> targets = new ArrayList<>();
       targets.add(Target.of("balancer", balancer.endpoint(), () -> List.of(balancer.endpoint().pid()), replicas));
+      settings.beforeJar().ifPresent(jar -> targets.add(before(jar, replicas, started)));
       targets.add(proxy("haproxy", replicas, proxies));
       targets.add(proxy("nginx", replicas, proxies));
       targets.add(Target.of("direct", replicas.get(0), List::of, replicas));
@@ -125,7 +127,22 @@ final class Bench {
       return drive(targets);
     } finally {
       proxies.forEach(Proxies.Started::stop);
+      started.forEach(Balancer::close);
       balancer.close();
+    }
+  }
+
+  /** The other build, on the same replicas through its static backend (it starts none of its own). */
+  private Target before(Path jar, List<Endpoint> replicas, List<Balancer> started) {
+    String addresses = String.join(",", replicas.stream().map(Endpoint::address).toList());
+    try {
+      Balancer before = Balancer.start(dev.lb.loadtest.process.Launch.of(jar, settings.jvmOptions()),
+          Map.of("LB_BACKEND", "static", "LB_REPLICA_ADDRESSES", addresses), logs.resolve("before.log"), client);
+      started.add(before);
+      return Target.of("before", before.endpoint(), () -> List.of(before.endpoint().pid()), replicas);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "the --before-jar balancer did not start", e);
+      return Target.skipped("before", "skipped: " + e.getMessage());
     }
   }
 

@@ -59,6 +59,9 @@ public final class BenchCommand implements Callable<Integer> {
         + "certificate in front of the same replicas; wrk over TLS with keep-alive, then a new connection (handshake) per "
         + "request. Needs wrk and openssl; adds the warm-up and 2 runs per round for each of the 3 targets.")
     boolean https;
+    @Option(names = "--before-jar", description = "Another build of the balancer (the commit before a change) as one more"
+        + " target of the request rounds, \"before\", in front of the same replicas: a before/after in one run.")
+    Path beforeJar;
   }
 
   /** What runs a bench once its settings are known and checked: a {@link Bench}, or a stand-in in a test. */
@@ -108,6 +111,10 @@ public final class BenchCommand implements Callable<Integer> {
           + ": build it first (mvn -B -q package -DskipTests) and run from the repository root, or give --jar");
       return 2;
     }
+    if (settings.beforeJar().isPresent() && !Files.isRegularFile(settings.beforeJar().get())) {
+      err.println("no jar at --before-jar " + settings.beforeJar().get());
+      return 2;
+    }
     if (!List.of("auto", "wrk", "jvm").contains(settings.generator())) {
       err.println("--generator must be auto, wrk or jvm");
       return 2;
@@ -121,7 +128,7 @@ public final class BenchCommand implements Callable<Integer> {
     BenchSettings settings = new BenchSettings(options.out, options.jar, options.rounds, options.durationS,
         options.warmupS, options.connections, options.threads, options.rate, options.startupS, options.transfer,
         options.downloadMiB, options.uploadMiB, options.generator, Optional.ofNullable(options.jvmOptions),
-        "loadtest " + String.join(" ", args), options.https);
+        "loadtest " + String.join(" ", args), options.https, Optional.ofNullable(options.beforeJar));
     return options.quick ? settings.quick() : settings;
   }
 }

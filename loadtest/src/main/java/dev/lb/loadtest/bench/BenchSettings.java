@@ -24,23 +24,26 @@ import java.util.Optional;
  * @param jvmOptions   the balancer's JVM options instead of its start script's, if given (empty: none)
  * @param commandLine  the command line, for the report
  * @param https        whether to add the HTTPS rounds (keep-alive and new connections over TLS)
+ * @param beforeJar    another build of the balancer (the commit before a change) added to the request rounds as
+ *                     "before", in front of the same replicas (its static backend), for a before/after in one run
  */
 public record BenchSettings(Path out, Path jar, int rounds, int durationS, int warmupS, int connections, int threads,
     int rate, int startupS, boolean transfer, long downloadMiB, long uploadMiB, String generator,
-    Optional<String> jvmOptions, String commandLine, boolean https) {
+    Optional<String> jvmOptions, String commandLine, boolean https, Optional<Path> beforeJar) {
 
   /** The short version for a functional check: one round, runs of a few seconds, smaller transfers. */
   public BenchSettings quick() {
     return new BenchSettings(out, jar, 1, Math.min(durationS, 3), Math.min(warmupS, 3), connections, threads, rate,
         Math.min(startupS, 8), transfer, Math.min(downloadMiB, 128), Math.min(uploadMiB, 32), generator, jvmOptions,
-        commandLine, https);
+        commandLine, https, beforeJar);
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("rounds", rounds).put("durationS", durationS).put("warmupS", warmupS)
         .put("connections", connections).put("threads", threads).put("rate", rate).put("startupS", startupS)
         .put("transfer", transfer).put("downloadMiB", downloadMiB).put("uploadMiB", uploadMiB)
-        .put("generator", generator).put("jar", jar.toString()).put("launch", launch().describe()).put("https", https);
+        .put("generator", generator).put("jar", jar.toString()).put("launch", launch().describe()).put("https", https)
+        .put("beforeJar", beforeJar.map(Path::toString).orElse(null));
   }
 
   /** How the balancer is started: through its start script, unless other JVM options are given. */
