@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.System.Logger.Level;
 import java.net.ConnectException;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
@@ -48,6 +49,11 @@ final class ByteExchange {
   private UpstreamConnection conn;
   private ScheduledFuture<?> timer;
   private boolean freshTried;
+  // a streamed body (larger than a retry keeps): what is still to come from the client, what came while no
+  // connection was there to take it, and whether any of it went on already (then the request cannot be tried again)
+  private long bodyLeft;
+  private ArrayDeque<ByteBuf> bodyWaiting;
+  private boolean bodyStreamed;
 
   ByteExchange(FrontDoor front, Forwarder forwarder, Upstream upstream, HttpHead head, ByteBuf request, long key,
       boolean idempotent, boolean toHead, boolean closeClient) {
@@ -65,6 +71,69 @@ final class ByteExchange {
 
   void start(ReplicaInfo first) {
     tryOn(first);
+  }
+
+  /**
+   * Starts a request whose body streams: {@code request} holds its head and the first {@code bodyLeft}-less part of
+   * its body; the rest comes through {@link #requestBody}. It is tried elsewhere only while none of that rest went on.
+   */
+  void startStreaming(ReplicaInfo first, long bodyLeft) {
+    this.bodyLeft = bodyLeft;
+    tryOn(first);
+  }
+
+  /** A piece of a streamed body, as it came from the client. */
+  void requestBody(ByteBuf piece) {
+    bodyLeft -= piece.readableBytes();
+    if (stage == Stage.ENDED) {
+      piece.release();
+    } else if (conn != null) {
+      bodyStreamed = true;
+      conn.write(piece);
+      if (bodyLeft == 0 && stage == Stage.TRYING) {
+        // the whole body went on: the try waits for a reply from now on (a slow upload is bounded by the idle timeout)
+        int no = attemptNo;
+        timer = front.executor().schedule(() -> timedOut(no), upstream.tryTimeoutMs, TimeUnit.MILLISECONDS);
+      } else if (!conn.writable()) {
+        front.readingBody(false);
+      }
+    } else {
+      if (bodyWaiting == null) {
+        bodyWaiting = new ArrayDeque<>();
+      }
+      bodyWaiting.add(piece);
+      // nothing to write to yet (connecting): the client waits
+      front.readingBody(false);
+    }
+  }
+
+  /** The client's read batch ended: what of a streamed body was written goes out. */
+  void flushRequest() {
+    if (bodyStreamed && conn != null) {
+      conn.flush();
+    }
+  }
+
+  /** The replica's connection can take more of a streamed body again ({@code on}), or cannot. */
+  void upstreamWritable(boolean on) {
+    if (bodyLeft > 0 || bodyWaiting != null) {
+      front.readingBody(on);
+    }
+  }
+
+  /** Whether the whole request went to the replica (a streamed body ended). */
+  boolean requestSent() {
+    return bodyLeft == 0 && (bodyWaiting == null || bodyWaiting.isEmpty());
+  }
+
+  /** Whether the client still has to send some of the body: its connection cannot carry another request. */
+  boolean bodyUnread() {
+    return bodyLeft > 0;
+  }
+
+  /** How many bytes of a streamed body the client still has to send. */
+  long bodyLeftToRead() {
+    return bodyLeft;
   }
 
   private void tryOn(ReplicaInfo target) {
@@ -108,8 +177,20 @@ final class ByteExchange {
     int no = ++attemptNo;
     conn = c;
     c.send(this, request, toHead);
-    long ms = Math.min(upstream.tryTimeoutMs, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-    timer = front.executor().schedule(() -> timedOut(no), ms, TimeUnit.MILLISECONDS);
+    if (bodyWaiting != null && !bodyWaiting.isEmpty()) {
+      bodyStreamed = true;
+      for (ByteBuf piece; (piece = bodyWaiting.poll()) != null; ) {
+        c.write(piece);
+      }
+      c.flush();
+    }
+    if (bodyLeft > 0) {
+      front.readingBody(c.writable());
+    } else {
+      long ms = bodyStreamed ? upstream.tryTimeoutMs
+          : Math.min(upstream.tryTimeoutMs, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      timer = front.executor().schedule(() -> timedOut(no), ms, TimeUnit.MILLISECONDS);
+    }
   }
 
   /** An informational reply (1xx) came before the final one: it goes on as it came. */
@@ -194,7 +275,7 @@ final class ByteExchange {
       return;
     }
     conn = null;
-    if (from.uses > 1 && from.silent() && !freshTried) {
+    if (from.uses > 1 && from.silent() && !freshTried && !bodyStreamed) {
       // the replica closed the connection while it was idle in the pool: not its failure, a fresh one is tried once
       freshTried = true;
       connect();
@@ -224,7 +305,7 @@ final class ByteExchange {
     ProxyMetrics.Replica failed = meters;
     failed.connectionError();
     endTry();
-    ReplicaInfo next = forwarder.retries().afterFailure(tries, sent, idempotent) ? nextReplica() : null;
+    ReplicaInfo next = !bodyStreamed && forwarder.retries().afterFailure(tries, sent, idempotent) ? nextReplica() : null;
     if (next != null) {
       failed.retried();
       tryOn(next);
@@ -265,6 +346,10 @@ final class ByteExchange {
   private void release() {
     if (request.refCnt() > 0) {
       request.release();
+    }
+    if (bodyWaiting != null) {
+      bodyWaiting.forEach(ByteBuf::release);
+      bodyWaiting = null;
     }
   }
 

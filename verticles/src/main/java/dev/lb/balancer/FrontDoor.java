@@ -65,6 +65,8 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
   private boolean tunnelled;
   private boolean draining;
   private boolean processing;
+  /** The connection ends once what is written went out: nothing more is read. */
+  private boolean closing;
 
   FrontDoor(Shared shared) {
     this.shared = shared;
@@ -109,6 +111,16 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
       pipe.forward(bytes);
       return;
     }
+    if (closing) {
+      bytes.release();
+      return;
+    }
+    if (current != null && current.bodyUnread()) {
+      bytes = streamBody(bytes);
+      if (bytes == null) {
+        return;
+      }
+    }
     if (current != null || processing) {
       // pipelined: kept for after the exchange under way; reading stops only once a good deal is waiting
       if (later == null) {
@@ -123,6 +135,37 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
     }
     append(bytes);
     process();
+  }
+
+  /** The part of {@code bytes} that is the streamed body of the exchange under way goes to it; the rest is returned. */
+  private ByteBuf streamBody(ByteBuf bytes) {
+    long left = current.bodyLeftToRead();
+    int n = bytes.readableBytes();
+    if (n <= left) {
+      current.requestBody(bytes);
+      return null;
+    }
+    current.requestBody(bytes.retainedSlice(bytes.readerIndex(), (int) left));
+    bytes.skipBytes((int) left);
+    return bytes;
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (current != null) {
+      current.flushRequest();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  /** Reading a streamed body stops while the replica cannot take more ({@code on} false), and goes on once it can. */
+  void readingBody(boolean on) {
+    if (on && laterBytes > MAX_WAITING_BYTES) {
+      return;
+    }
+    if (ctx.channel().config().isAutoRead() != on) {
+      ctx.channel().config().setAutoRead(on);
+    }
   }
 
   private void append(ByteBuf bytes) {
@@ -197,6 +240,10 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
       answer(head, 413, ProxyFailure.BODY_TOO_LARGE.message(head.path(), String.valueOf(options.bodyLimit())), true);
       return true;
     }
+    if (length > options.retryBodyBytes()) {
+      stream(head, options);
+      return true;
+    }
     int body;
     if (head.framing() == HttpHead.Framing.CHUNKED) {
       body = chunked(head, options);
@@ -232,6 +279,27 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
         Forwarder.idempotent(head.method()), head.methodIs(HEAD), close);
     current.start(target);
     return true;
+  }
+
+  /**
+   * Starts the request at the start of {@code in}, whose body is longer than a retry keeps: its head and what came of
+   * its body go on at once, the rest as it comes, with back-pressure both ways; it is tried on one replica only.
+   */
+  private void stream(HttpHead head, Forwarder.Options options) {
+    long key = shared.keys().keyOf(head, clientAddress);
+    ReplicaInfo target = shared.forwarder().pick(key, id -> true);
+    if (target == null) {
+      in.readerIndex(in.writerIndex());
+      answer(head, 503, ProxyFailure.NO_REPLICA.message(head.path(), ""), true);
+      return;
+    }
+    int first = (int) Math.min(head.contentLength(), in.readableBytes() - head.length());
+    ByteBuf request = HeadWriter.request(ctx.alloc(), head, client, false, options.trustForwarded());
+    request.writeBytes(in, head.end(), first);
+    in.readerIndex(head.end() + first);
+    current = new ByteExchange(this, shared.forwarder(), shared.upstream(), head, request, key, false,
+        head.methodIs(HEAD), head.closes() || draining);
+    current.startStreaming(target, head.contentLength() - first);
   }
 
   /**
@@ -279,8 +347,6 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
   /** What the relay leaves to the HTTP stack behind it. */
   private static boolean handledElsewhere(HttpHead head, Forwarder.Options options) {
     return !head.http11() || (head.upgrade() && !head.h2c()) || head.expect()
-        || (head.contentLength() > options.retryBodyBytes() && (options.bodyLimit() <= 0
-            || head.contentLength() <= options.bodyLimit()))
         || head.pathIs(ADMIN_REP) || head.pathIs(ADMIN_ADD) || head.pathIs(ADMIN_RM);
   }
 
@@ -335,6 +401,7 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
     ByteBufUtil.writeAscii(out, head);
     out.writeBytes(body);
     if (close) {
+      closing = true;
       ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
       ctx.channel().config().setAutoRead(false);
       releaseAll();
@@ -353,8 +420,9 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
       return;
     }
     current = null;
-    respond(status, message, close || draining);
-    if (!close && !draining) {
+    boolean ends = close || draining || ex.bodyUnread();
+    respond(status, message, ends);
+    if (!ends) {
       process();
     }
   }
@@ -365,7 +433,9 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
       return;
     }
     current = null;
-    if (close || draining) {
+    if (close || draining || ex.bodyUnread()) {
+      // a body the client is still sending is read no further: the connection ends with the reply
+      closing = true;
       ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
       releaseAll();
       return;

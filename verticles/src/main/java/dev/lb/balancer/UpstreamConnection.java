@@ -152,7 +152,8 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     ByteExchange done = exchange;
     exchange = null;
     body = null;
-    if (reusable) {
+    // a reply that came before the whole request was sent leaves the connection mid-request: it cannot be reused
+    if (reusable && done.requestSent()) {
       stage = Stage.IDLE;
       upstream.release(this);
     } else {
@@ -192,6 +193,27 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         ctx.channel().config().setAutoRead(on);
       }
     }
+  }
+
+  /** A piece of the request's body that came after its head: written, flushed once the client's read batch ends. */
+  void write(ByteBuf piece) {
+    ctx.write(piece, ctx.voidPromise());
+  }
+
+  void flush() {
+    ctx.flush();
+  }
+
+  boolean writable() {
+    return ctx.channel().isWritable();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (exchange != null) {
+      exchange.upstreamWritable(ctx.channel().isWritable());
+    }
+    ctx.fireChannelWritabilityChanged();
   }
 
   @Override

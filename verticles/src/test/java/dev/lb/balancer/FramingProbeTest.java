@@ -211,6 +211,41 @@ class FramingProbeTest {
   }
 
   @Test
+  void aStreamedBodyEndsWhereItsLengthSaysAndThePipelinedRequestBehindItIsAnswered() {
+    // longer than a retry keeps (8 KiB): streamed on as it comes, not held
+    String body = "b".repeat(20_000);
+    String first = "POST /body HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length() + "\r\n\r\n";
+    byte[] bytes = bytes(first + body + "GET /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    int bodyStart = first.length();
+    int bodyEnd = bodyStart + body.length();
+    java.util.List<Integer> splits = new java.util.ArrayList<>();
+    for (int k = 1; k < bodyStart + 3; k++) {
+      splits.add(k);
+    }
+    for (int k = bodyEnd - 3; k < bodyEnd + 20; k++) {
+      splits.add(k);
+    }
+    splits.add(bodyStart + 8192);
+    splits.add(bodyStart + 8193);
+    for (int split : splits) {
+      Answer answer = exchange(system.port(), bytes, split);
+      assertTrue(answer.text.startsWith("HTTP/1.1 200 "), "split at " + split + ": " + answer.text);
+      assertTrue(answer.text.contains(" 20000HTTP/1.1 200 "), "split at " + split + ": the replica read it all, then"
+          + " the second was answered: " + answer.text);
+      assertTrue(answer.closed, "split at " + split + ": closed after the second, as it asked");
+    }
+  }
+
+  @Test
+  void aReplyBeforeTheStreamedBodyEndedEndsTheConnectionWithIt() {
+    // /home answers without reading the body: what the client still sends cannot be taken for a next request
+    byte[] bytes = bytes("POST /home HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" + "c".repeat(9000));
+    Answer answer = exchange(system.port(), bytes, -1);
+    assertTrue(answer.text.startsWith("HTTP/1.1 200 "), answer.text);
+    assertTrue(answer.closed, "the connection ends with the reply: " + answer.text);
+  }
+
+  @Test
   void aMalformedReplyIs502AtEverySplitAndNeverPassedOn() {
     BAD_REPLIES.forEach((what, reply) -> {
       if (what.equals("a-bad-chunk-size")) {
