@@ -62,6 +62,8 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     this.replied = false;
     uses++;
     stage = Stage.AWAITING_HEAD;
+    // the last reply may have ended while the client was slow, with reading paused: this one's must be read
+    reading(true);
     ctx.writeAndFlush(request.retainedDuplicate(), ctx.voidPromise());
   }
 
