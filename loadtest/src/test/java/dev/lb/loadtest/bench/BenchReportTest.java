@@ -22,8 +22,9 @@ class BenchReportTest {
 
   @Test
   void theTerminalTableHasARowPerTarget() throws IOException {
-    String table = BenchReport.table(new JsonObject(Files.readString(BENCH.resolve("bench.json"))));
-    assertEquals(5, table.lines().count(), table);
+    JsonObject results = new JsonObject(Files.readString(BENCH.resolve("bench.json")));
+    String table = BenchReport.table(results);
+    assertEquals(1 + results.getJsonArray("targets").size(), table.lines().count(), table);
     assertTrue(table.lines().findFirst().orElseThrow().startsWith("target  "), table);
     assertTrue(table.contains("haproxy"), table);
   }
