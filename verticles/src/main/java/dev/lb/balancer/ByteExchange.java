@@ -275,7 +275,8 @@ final class ByteExchange {
       return;
     }
     conn = null;
-    if (from.uses > 1 && from.silent() && !freshTried && !bodyStreamed) {
+    // (idempotent only: a replica that processed a POST and closed before answering must not get it twice)
+    if (idempotent && from.uses > 1 && from.silent() && !freshTried && !bodyStreamed) {
       // the replica closed the connection while it was idle in the pool: not its failure, a fresh one is tried once
       freshTried = true;
       connect();

@@ -131,7 +131,9 @@ public final class HeadWriter {
     out.writeBytes(buf, head.start(), first - head.start());
     for (int f = 0; f < head.fieldCount(); f++) {
       KnownField kind = head.kind(f);
-      if ((kind != null && kind.hopByHop) || (head.connectionNamedCount > 0 && head.connectionNamed(f))) {
+      // a field the relay frames the reply by stays, whatever Connection names
+      if ((kind != null && kind.hopByHop)
+          || (kind == null && head.connectionNamedCount > 0 && head.connectionNamed(f))) {
         continue;
       }
       out.writeBytes(buf, head.nameStart(f), head.lineEnd(f) - head.nameStart(f));
