@@ -54,6 +54,7 @@ final class ByteExchange {
   private long bodyLeft;
   private ArrayDeque<ByteBuf> bodyWaiting;
   private boolean bodyStreamed;
+  private boolean released;
 
   ByteExchange(FrontDoor front, Forwarder forwarder, Upstream upstream, HttpHead head, ByteBuf request, long key,
       boolean idempotent, boolean toHead, boolean closeClient) {
@@ -116,7 +117,7 @@ final class ByteExchange {
 
   /** The replica's connection can take more of a streamed body again ({@code on}), or cannot. */
   void upstreamWritable(boolean on) {
-    if (bodyLeft > 0 || bodyWaiting != null) {
+    if (bodyLeft > 0 || (bodyWaiting != null && !bodyWaiting.isEmpty())) {
       front.readingBody(on);
     }
   }
@@ -193,7 +194,7 @@ final class ByteExchange {
     }
   }
 
-  /** An informational reply (1xx) came before the final one: it goes on as it came. */
+  /** An informational reply (1xx) came before the final one: it goes on to the client. */
   void informational(ByteBuf head) {
     front.write(head);
   }
@@ -270,10 +271,10 @@ final class ByteExchange {
 
   /** The try failed before a reply head came: {@code from} closed or sent something that is no reply. */
   void tryFailed(UpstreamConnection from, String why) {
-    cancelTimer();
     if (stage != Stage.TRYING || from != conn) {
       return;
     }
+    cancelTimer();
     conn = null;
     // (idempotent only: a replica that processed a POST and closed before answering must not get it twice)
     if (idempotent && from.uses > 1 && from.silent() && !freshTried && !bodyStreamed) {
@@ -344,10 +345,18 @@ final class ByteExchange {
     }
   }
 
+  /** Whether the request was a HEAD: a reply in its place has no body either. */
+  boolean toHead() {
+    return toHead;
+  }
+
+  /** Gives up what the exchange holds; it ends once, whichever way, and so releases once. */
   private void release() {
-    if (request.refCnt() > 0) {
-      request.release();
+    if (released) {
+      return;
     }
+    released = true;
+    request.release();
     if (bodyWaiting != null) {
       bodyWaiting.forEach(ByteBuf::release);
       bodyWaiting = null;

@@ -53,7 +53,7 @@ final class Fallback {
     made.future().onComplete(ar -> {
       if (ar.failed()) {
         LOG.log(Level.WARNING, "the balancer's HTTP stack could not be reached: {0}", ar.cause().toString());
-        pipe.release();
+        pipe.failed();
         front.close();
       } else {
         ((NetSocketInternal) ar.result()).channelHandlerContext().pipeline().addBefore("handler", "fallback", pipe);
@@ -65,9 +65,10 @@ final class Fallback {
   private static ByteBuf proxyHeader(ChannelHandlerContext front) {
     InetSocketAddress src = (InetSocketAddress) front.channel().remoteAddress();
     InetSocketAddress dst = (InetSocketAddress) front.channel().localAddress();
-    String family = src.getAddress() instanceof Inet6Address ? "TCP6" : "TCP4";
-    String line = "PROXY " + family + " " + src.getAddress().getHostAddress() + " " + dst.getAddress().getHostAddress()
-        + " " + src.getPort() + " " + dst.getPort() + "\r\n";
+    // a connection already gone has no addresses: the header says so (the stack then sees the pipe's own)
+    String line = src == null || dst == null ? "PROXY UNKNOWN\r\n"
+        : "PROXY " + (src.getAddress() instanceof Inet6Address ? "TCP6" : "TCP4") + " " + src.getAddress().getHostAddress()
+        + " " + dst.getAddress().getHostAddress() + " " + src.getPort() + " " + dst.getPort() + "\r\n";
     ByteBuf out = front.alloc().directBuffer(line.length());
     ByteBufUtil.writeAscii(out, line);
     return out;
@@ -80,6 +81,8 @@ final class Fallback {
     private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>(4);
     private ChannelHandlerContext back;
     private boolean frontClosed;
+    /** The stack could not be reached: what the client sends is dropped. */
+    private boolean failed;
 
     Pipe(ChannelHandlerContext front) {
       this.front = front;
@@ -103,6 +106,10 @@ final class Fallback {
 
     /** Bytes from the client. */
     void forward(ByteBuf bytes) {
+      if (failed || frontClosed) {
+        bytes.release();
+        return;
+      }
       if (back == null) {
         queue.add(bytes);
         return;
@@ -146,7 +153,14 @@ final class Fallback {
       frontClosed = true;
       if (back != null) {
         back.close();
+      } else {
+        release();
       }
+    }
+
+    void failed() {
+      failed = true;
+      release();
     }
 
     @Override

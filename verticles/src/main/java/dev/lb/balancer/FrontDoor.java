@@ -11,15 +11,16 @@ import dev.lb.http1.HttpHead;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.EventExecutor;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection of the byte relay, as a Netty handler on the channel Vert.x's {@code NetServer} accepted: it
@@ -45,6 +46,8 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
   private static final int CHUNKS_TOO_LONG = -2;
   private static final int CHUNKS_ANSWERED = -3;
   private static final byte[] PRI = "PRI * HTTP/2.0".getBytes(StandardCharsets.US_ASCII);
+  /** How long a closing connection goes on reading (and dropping) what the client still sends, after our side ended. */
+  private static final long LINGER_MS = 1_000;
 
   /** What every front door of one balancer instance shares. */
   record Shared(Forwarder forwarder, Upstream upstream, KeySource keys, HeadParser parser, Fallback fallback) { }
@@ -184,7 +187,7 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
   private void process() {
     processing = true;
     try {
-      while (current == null && !tunnelled && ctx.channel().isActive()) {
+      while (current == null && !tunnelled && !closing && ctx.channel().isActive()) {
         if (later != null && !later.isEmpty()) {
           ByteBuf waiting = later.poll();
           laterBytes -= waiting.readableBytes();
@@ -215,6 +218,13 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
 
   /** Starts the request at the start of {@code in}: false if it has not come whole yet. */
   private boolean next() {
+    // an empty line before a request line is ignored (RFC 9112 §2.2)
+    while (in.readableBytes() >= 2 && in.getByte(in.readerIndex()) == '\r' && in.getByte(in.readerIndex() + 1) == '\n') {
+      in.skipBytes(2);
+    }
+    if (!in.isReadable()) {
+      return true;
+    }
     if (startsWith(in, PRI)) {
       tunnel();
       return true;
@@ -344,9 +354,12 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** What the relay leaves to the HTTP stack behind it. */
+  /**
+   * What the relay leaves to the HTTP stack behind it; a target not in origin form (absolute, or {@code *}) too, so
+   * that {@code GET http://host/rm} is the admin API's as {@code GET /rm} is.
+   */
   private static boolean handledElsewhere(HttpHead head, Forwarder.Options options) {
-    return !head.http11() || (head.upgrade() && !head.h2c()) || head.expect()
+    return !head.http11() || !head.originForm() || (head.upgrade() && !head.h2c()) || head.expect()
         || head.pathIs(ADMIN_REP) || head.pathIs(ADMIN_ADD) || head.pathIs(ADMIN_RM);
   }
 
@@ -381,7 +394,7 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
       default -> "<Error> Malformed HTTP request: " + e.getMessage();
     };
     in.readerIndex(in.writerIndex());
-    respond(e.status, message, true);
+    respond(e.status, message, true, false);
   }
 
   private void answer(HttpHead head, int status, String message, boolean close) {
@@ -389,25 +402,47 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
       shared.forwarder().accessLog().log(clientAddress, head.method(), head.target(), "HTTP/1.1", status, "-", "-", 0);
     }
     shared.forwarder().metrics().answered(status);
-    respond(status, message, close);
+    respond(status, message, close, head.methodIs(HEAD));
   }
 
-  /** Writes a reply in the API's shape; {@code close}: the connection ends after it. */
-  private void respond(int status, String message, boolean close) {
+  /**
+   * Writes a reply in the API's shape; {@code close}: the connection ends after it; {@code toHead}: the request was a
+   * HEAD, so the reply has the body's length but not the body.
+   */
+  private void respond(int status, String message, boolean close, boolean toHead) {
     byte[] body = Replies.failureBody(message).getBytes();
     String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\ncontent-type: application/json\r\ncontent-length: "
         + body.length + (close ? "\r\nconnection: close" : "") + "\r\n\r\n";
-    ByteBuf out = ctx.alloc().directBuffer(head.length() + body.length);
+    ByteBuf out = ctx.alloc().directBuffer(head.length() + (toHead ? 0 : body.length));
     ByteBufUtil.writeAscii(out, head);
-    out.writeBytes(body);
+    if (!toHead) {
+      out.writeBytes(body);
+    }
     if (close) {
-      closing = true;
-      ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
-      ctx.channel().config().setAutoRead(false);
-      releaseAll();
+      closeAfter(out);
     } else {
       ctx.writeAndFlush(out, ctx.voidPromise());
     }
+  }
+
+  /**
+   * Ends the connection after {@code last} went out, in stages (RFC 9112 §9.6): our side of it first, then, once what
+   * the client was still sending had a moment to arrive and be dropped, the socket; closing at once could make the
+   * client's system reset the connection and throw away the reply before it was read.
+   */
+  private void closeAfter(ByteBuf last) {
+    closing = true;
+    releaseAll();
+    ctx.writeAndFlush(last).addListener(written -> {
+      if (written.isSuccess() && ctx.channel().isActive() && ctx.channel() instanceof DuplexChannel duplex) {
+        duplex.shutdownOutput().addListener(shut -> {
+          ctx.channel().config().setAutoRead(true);
+          ctx.executor().schedule(() -> ctx.close(), LINGER_MS, TimeUnit.MILLISECONDS);
+        });
+      } else {
+        ctx.close();
+      }
+    });
   }
 
   private static String reason(int status) {
@@ -421,8 +456,8 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
     }
     current = null;
     boolean ends = close || draining || ex.bodyUnread();
-    respond(status, message, ends);
-    if (!ends) {
+    respond(status, message, ends, ex.toHead());
+    if (!ends && !processing) {
       process();
     }
   }
@@ -435,9 +470,7 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
     current = null;
     if (close || draining || ex.bodyUnread()) {
       // a body the client is still sending is read no further: the connection ends with the reply
-      closing = true;
-      ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-      releaseAll();
+      closeAfter(io.netty.buffer.Unpooled.EMPTY_BUFFER);
       return;
     }
     ctx.flush();

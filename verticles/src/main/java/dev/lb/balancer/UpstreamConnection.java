@@ -3,6 +3,7 @@ package dev.lb.balancer;
 import dev.lb.http1.BadMessage;
 import dev.lb.http1.BodyFramer;
 import dev.lb.http1.HeadParser;
+import dev.lb.http1.HeadWriter;
 import dev.lb.http1.HttpHead;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -96,25 +97,26 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
   private void head() {
     HttpHead head;
-    try {
-      head = parser.reply(pending, pending.readerIndex(), toHead);
-    } catch (BadMessage e) {
-      fail("a malformed reply: " + e.getMessage());
-      return;
-    }
-    if (head == null) {
-      return;
-    }
-    if (head.status() < 200) {
+    while (true) {
+      try {
+        head = parser.reply(pending, pending.readerIndex(), toHead);
+      } catch (BadMessage e) {
+        fail("a malformed reply: " + e.getMessage());
+        return;
+      }
+      if (head == null) {
+        return;
+      }
+      if (head.status() >= 200) {
+        break;
+      }
       if (head.status() == 101) {
         fail("101 to a request that asked for no upgrade");
         return;
       }
-      // an informational reply (103 Early Hints) goes on as it came; the final one follows
-      exchange.informational(pending.retainedSlice(head.start(), head.length()));
+      // an informational reply (103 Early Hints) goes on, without its hop-by-hop fields; the final one follows
+      exchange.informational(HeadWriter.reply(ctx.alloc(), head, false));
       pending.readerIndex(head.end());
-      head();
-      return;
     }
     stage = Stage.RELAYING_BODY;
     body = BodyFramer.of(head, upstream.maxTrailer);

@@ -6,16 +6,20 @@ import io.netty.buffer.ByteBuf;
  * Where one message's body ends, read as it passes (RFC 9112 §6 and §7.1): a length counted down, or chunks whose
  * sizes, line ends and trailer lines are checked byte by byte while their data is only counted. The bytes are not
  * changed or kept: the relay passes them on as they came, and learns from {@link #feed} how many belong to this
- * message. A chunk size that is not hex or does not fit 60 bits, a bare LF, a chunk's data not followed by CRLF or a
- * folded or malformed trailer line is a {@link BadMessage}.
+ * message. A chunk size that is not hex or does not fit 60 bits, a bare LF, a chunk's data not followed by CRLF, a
+ * trailer line that is no field line (a name of token characters, a colon, a value without control bytes), or a
+ * trailer field that frames, routes or forwards a message ({@link KnownField}: a next hop that merged it into the
+ * head would be told something the relay never checked) is a {@link BadMessage}.
  */
 public final class BodyFramer {
 
-  private enum State { LENGTH, UNTIL_CLOSE, SIZE, EXTENSION, SIZE_LF, DATA, DATA_CR, DATA_LF, TRAILER, TRAILER_LINE,
-    TRAILER_LF, END_LF, DONE }
+  private enum State { LENGTH, UNTIL_CLOSE, SIZE, EXTENSION, SIZE_LF, DATA, DATA_CR, DATA_LF, TRAILER, TRAILER_NAME,
+    TRAILER_LINE, TRAILER_LF, END_LF, DONE }
 
   private static final int MAX_SIZE_DIGITS = 15;
   private static final int MAX_EXTENSION = 4096;
+  /** Longer than any {@link KnownField}'s name: a trailer's name is kept only this far to be looked up. */
+  private static final int NAME_KEPT = 32;
 
   private final int maxTrailer;
   private State state;
@@ -23,6 +27,8 @@ public final class BodyFramer {
   private int digits;
   private int lineBytes;
   private int trailerBytes;
+  private byte[] name;
+  private int nameLength;
 
   private BodyFramer(State state, long remaining, int maxTrailer) {
     this.state = state;
@@ -104,11 +110,22 @@ public final class BodyFramer {
       case TRAILER -> {
         if (b == '\r') {
           state = State.END_LF;
-        } else if (b == ' ' || b == '\t' || b == '\n' || b == ':') {
-          throw new BadMessage("malformed trailer");
         } else {
+          state = State.TRAILER_NAME;
+          nameLength = 0;
+          trailerName(b);
+        }
+      }
+      case TRAILER_NAME -> {
+        if (b == ':' && nameLength > 0) {
+          if (nameLength <= NAME_KEPT && KnownField.lookup(io.netty.buffer.Unpooled.wrappedBuffer(name, 0, nameLength),
+              0, nameLength) >= 0) {
+            throw new BadMessage("a trailer field that frames, routes or forwards the message");
+          }
           state = State.TRAILER_LINE;
           trailer();
+        } else {
+          trailerName(b);
         }
       }
       case TRAILER_LINE -> {
@@ -146,6 +163,20 @@ public final class BodyFramer {
     } else {
       throw new BadMessage("malformed chunk size");
     }
+  }
+
+  private void trailerName(byte b) {
+    if (!HeadParser.isToken(b)) {
+      throw new BadMessage("malformed trailer");
+    }
+    if (name == null) {
+      name = new byte[NAME_KEPT];
+    }
+    if (nameLength < NAME_KEPT) {
+      name[nameLength] = b;
+    }
+    nameLength++;
+    trailer();
   }
 
   private void trailer() {

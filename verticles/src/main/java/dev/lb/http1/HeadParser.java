@@ -230,6 +230,11 @@ public final class HeadParser {
     }
   }
 
+  /** Whether {@code b} may be part of a token, such as a field name (RFC 9110 §5.6.2). */
+  static boolean isToken(byte b) {
+    return TCHAR[b & 0xff];
+  }
+
   private static boolean isWhite(byte b) {
     return b == ' ' || b == '\t';
   }

@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
  * forwarding fields are left out, and this hop's {@code X-Forwarded-For}, {@code X-Real-IP},
  * {@code X-Forwarded-Proto}, {@code X-Forwarded-Host} and {@code Forwarded} (RFC 7239) are added. Going to a client,
  * the hop-by-hop fields are left out, and {@code Connection: close} is added when the connection ends after it.
- * {@code Transfer-Encoding} stays both ways: the body goes on in the framing it came in.
+ * {@code Transfer-Encoding} stays both ways: the body goes on in the framing it came in. A length goes on as one
+ * {@code Content-Length} field of the value the parser settled on, however many fields or list members it came in
+ * ({@code 5, 5}), so that the next hop cannot read it otherwise.
  */
 public final class HeadWriter {
 
@@ -26,6 +28,7 @@ public final class HeadWriter {
   private static final byte[] PROTO_HTTP = bytes("proto=http\r\n");
   private static final byte[] PROTO_HTTPS = bytes("proto=https\r\n");
   private static final byte[] CONNECTION_CLOSE = bytes("connection: close\r\n");
+  private static final byte[] CONTENT_LENGTH = bytes("content-length: ");
 
   private HeadWriter() {}
 
@@ -72,6 +75,7 @@ public final class HeadWriter {
       }
       out.writeBytes(buf, head.nameStart(f), head.lineEnd(f) - head.nameStart(f));
     }
+    contentLength(head, out);
     out.writeBytes(XFF);
     if (trustForwarded && xff >= 0 && value(head, xff, out)) {
       out.writeByte(',').writeByte(' ');
@@ -110,9 +114,30 @@ public final class HeadWriter {
 
   private static boolean dropped(KnownField kind) {
     return switch (kind) {
-      case X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST, X_REAL_IP, FORWARDED, LEASE -> true;
+      case CONTENT_LENGTH, X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST, X_REAL_IP, FORWARDED, LEASE -> true;
       default -> false;
     };
+  }
+
+  /** The one {@code Content-Length} field, if the head had any. */
+  private static void contentLength(HttpHead head, ByteBuf out) {
+    long n = head.contentLength();
+    if (n < 0) {
+      return;
+    }
+    out.writeBytes(CONTENT_LENGTH);
+    if (n == 0) {
+      out.writeByte('0');
+    } else {
+      long scale = 1;
+      while (scale <= n / 10) {
+        scale *= 10;
+      }
+      for (; scale > 0; scale /= 10) {
+        out.writeByte((int) ('0' + n / scale % 10));
+      }
+    }
+    out.writeBytes(CRLF);
   }
 
   /** Writes the {@code f}-th field's value; false if it was empty (nothing written). */
@@ -126,18 +151,19 @@ public final class HeadWriter {
   /** The reply head to send to the client, {@code close}: with {@code Connection: close}. */
   public static ByteBuf reply(ByteBufAllocator alloc, HttpHead head, boolean close) {
     ByteBuf buf = head.buf;
-    ByteBuf out = alloc.directBuffer(head.length() + CONNECTION_CLOSE.length);
+    ByteBuf out = alloc.directBuffer(head.length() + CONNECTION_CLOSE.length + CONTENT_LENGTH.length + 20);
     int first = head.fieldCount() > 0 ? head.nameStart(0) : head.end() - 2;
     out.writeBytes(buf, head.start(), first - head.start());
     for (int f = 0; f < head.fieldCount(); f++) {
       KnownField kind = head.kind(f);
       // a field the relay frames the reply by stays, whatever Connection names
-      if ((kind != null && kind.hopByHop)
+      if ((kind != null && (kind.hopByHop || kind == KnownField.CONTENT_LENGTH))
           || (kind == null && head.connectionNamedCount > 0 && head.connectionNamed(f))) {
         continue;
       }
       out.writeBytes(buf, head.nameStart(f), head.lineEnd(f) - head.nameStart(f));
     }
+    contentLength(head, out);
     if (close) {
       out.writeBytes(CONNECTION_CLOSE);
     }

@@ -109,6 +109,11 @@ public final class HttpHead {
     return buf.toString(targetStart, targetEnd - targetStart, StandardCharsets.US_ASCII);
   }
 
+  /** Whether the target is in origin form (a path, with or without a query), as a request to a server mostly is. */
+  public boolean originForm() {
+    return buf.getByte(targetStart) == '/';
+  }
+
   /** The target's path, without the query. */
   public String path() {
     int q = buf.indexOf(targetStart, targetEnd, (byte) '?');

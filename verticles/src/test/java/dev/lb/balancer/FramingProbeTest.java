@@ -36,6 +36,8 @@ class FramingProbeTest {
   private static final long WAIT_S = 20;
   private static final Map<String, String> BAD_REQUESTS = new LinkedHashMap<>();
   private static final Map<String, byte[]> BAD_REPLIES = new LinkedHashMap<>();
+  private static final byte[] EARLY_HINTS = bytes("HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\nConnection: x-hop\r\n"
+      + "X-Hop: 1\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
   private static Vertx vertx;
   private static ScriptedReplicaBackend scripted;
   private static TestSystem system;
@@ -59,6 +61,10 @@ class FramingProbeTest {
     BAD_REQUESTS.put("a bad chunk size", post + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n");
     BAD_REQUESTS.put("an oversized chunk size", post + "Transfer-Encoding: chunked\r\n\r\n1000000000000000000\r\nhello"
         + "\r\n0\r\n\r\n");
+    BAD_REQUESTS.put("a framing field in a trailer", post + "Transfer-Encoding: chunked\r\n\r\n0\r\nContent-Length: 5\r\n\r\n");
+    BAD_REQUESTS.put("a forwarding field in a trailer", post + "Transfer-Encoding: chunked\r\n\r\n0\r\n"
+        + "X-Forwarded-For: 10.0.0.1\r\n\r\n");
+    BAD_REQUESTS.put("a trailer that is no field", post + "Transfer-Encoding: chunked\r\n\r\n0\r\nX A: 1\r\n\r\n");
     BAD_REQUESTS.put("NUL in a value", "GET /probe HTTP/1.1\r\nHost: x\r\nX-A: a\0b\r\n\r\n");
     BAD_REQUESTS.put("CR in a value", "GET /probe HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n");
     BAD_REQUESTS.put("no Host", "GET /probe HTTP/1.1\r\nX-A: a\r\n\r\n");
@@ -87,7 +93,9 @@ class FramingProbeTest {
     vertx = Vertx.vertx();
     scripted = new ScriptedReplicaBackend(vertx);
     system = TestSystem.deploy(vertx, TestSystem.config(), scripted).await(WAIT_S, TimeUnit.SECONDS);
-    raw = new RawReplicaBackend(vertx, BAD_REPLIES);
+    Map<String, byte[]> replies = new LinkedHashMap<>(BAD_REPLIES);
+    replies.put("early-hints", EARLY_HINTS);
+    raw = new RawReplicaBackend(vertx, replies);
     // the replicas answer badly on purpose: none is ejected for it, so that each answer is theirs, not a 503
     rawSystem = TestSystem.deploy(Vertx.vertx(), TestSystem.config().put(ConfigKeys.PROXY_EJECT_AFTER, 1_000_000), raw)
         .await(WAIT_S, TimeUnit.SECONDS);
@@ -282,6 +290,75 @@ class FramingProbeTest {
       assertTrue(answer.text.startsWith("HTTP/1.1 200 "), upgrade + ": " + answer.text);
       JsonObject seen = new JsonObject(answer.text.substring(answer.text.indexOf("\r\n\r\n") + 4));
       assertNull(seen.getString("upgrade"), upgrade + ": the replica was asked to upgrade: " + seen);
+    }
+  }
+
+  @Test
+  void aFailureAnsweredToAHeadHasNoBodySoThePipelinedRequestBehindItIsReadRight() {
+    // /nowhere is a 404 at the replica, answered as the assignment's 400: to a HEAD, without the JSON body
+    Answer answer = exchange(system.port(), bytes("HEAD /nowhere HTTP/1.1\r\nHost: x\r\n\r\n"
+        + "GET /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), -1);
+    assertTrue(answer.text.startsWith("HTTP/1.1 400 "), answer.text);
+    int second = answer.text.indexOf("\r\n\r\n") + 4;
+    assertTrue(answer.text.startsWith("HTTP/1.1 200 ", second), "the second reply right after the first head: " + answer.text);
+  }
+
+  @Test
+  void aLengthGoesOnAsOneFieldWhateverListItCameIn() {
+    Answer answer = exchange(system.port(), bytes("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2, 2\r\n"
+        + "Content-Length: 2\r\nConnection: close\r\n\r\nok"), -1);
+    assertTrue(answer.text.startsWith("HTTP/1.1 200 "), answer.text);
+    JsonObject seen = new JsonObject(answer.text.substring(answer.text.indexOf("\r\n\r\n") + 4));
+    assertEquals("2", seen.getString("content-length"), seen.encode());
+  }
+
+  @Test
+  void anEmptyLineBeforeARequestIsIgnored() {
+    Answer answer = exchange(system.port(), bytes("\r\n\r\nGET /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 1);
+    assertTrue(answer.text.startsWith("HTTP/1.1 200 "), answer.text);
+  }
+
+  @Test
+  void anAdminPathInAbsoluteFormIsTheAdminApis() {
+    Answer answer = exchange(system.port(), bytes("GET http://x/rep HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), -1);
+    assertTrue(answer.text.startsWith("HTTP/1.1 200 "), answer.text);
+    JsonObject body = new JsonObject(answer.text.substring(answer.text.indexOf("\r\n\r\n") + 4));
+    assertTrue(body.getJsonObject("message").containsKey("replicas"), "the admin API's /rep: " + body);
+  }
+
+  @Test
+  void afterA400TheConnectionClosesInStagesSoWhatTheClientStillSendsIsNoReset() throws Exception {
+    // RFC 9112 §9.6: a close with the client's bytes unread resets the connection, and may take the 400 with it
+    try (Socket socket = new Socket("127.0.0.1", system.port())) {
+      socket.setSoTimeout(5_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(bytes("POST /probe HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 6\r\n\r\n"));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      byte[] head = new byte[12];
+      assertEquals(12, in.readNBytes(head, 0, 12));
+      assertEquals("HTTP/1.1 400", new String(head, StandardCharsets.ISO_8859_1));
+      byte[] more = new byte[64 * 1024];
+      for (int k = 0; k < 6; k++) {
+        out.write(more);
+        out.flush();
+        Thread.sleep(20);
+      }
+      Answer rest = readAll(in);
+      assertTrue(rest.closed && rest.text.contains("\"failure\""), "the 400's rest, then the end: " + rest.text);
+    }
+  }
+
+  @Test
+  void anInformationalReplyGoesOnWithoutItsHopByHopFieldsBeforeTheFinalOne() {
+    for (int split = 0; split <= EARLY_HINTS.length; split++) {
+      Answer answer = exchange(rawSystem.port(), bytes("GET /raw/early-hints?split=" + split
+          + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), -1);
+      String at = "split at " + split + ": " + answer.text;
+      assertTrue(answer.text.startsWith("HTTP/1.1 103 Early Hints\r\n"), at);
+      assertTrue(answer.text.contains("Link: </a.css>\r\n"), at);
+      assertFalse(answer.text.contains("X-Hop"), at);
+      assertTrue(answer.text.contains("\r\n\r\nHTTP/1.1 200 OK\r\n") && answer.text.endsWith("\r\n\r\nok"), at);
     }
   }
 }
