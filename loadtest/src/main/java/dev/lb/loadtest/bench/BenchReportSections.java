@@ -65,7 +65,8 @@ final class BenchReportSections {
     }
     md.text(Markdown.fmt("curl, a %d MiB download (`GET /blob`) and a %d MiB upload (`POST /sink`, CRC-32 "
         + "checked) against blob-server replicas: through a balancer whose replicas they are, through HAProxy and nginx "
-        + "(streaming both ways) in front of the same replicas, and directly. RSS: the proxy's resident memory just "
+        + "(streaming both ways) in front of the same replicas, and directly, each after the bench's warm-up time of downloads "
+        + "and uploads through it (the JVMs compile their hot paths meanwhile). RSS: the proxy's resident memory just "
         + "before the transfer and at its peak during it (every 100 ms). Heap: the balancer JVM's heap in use (jstat "
         + "-gc, every 200 ms), most during the transfer minus just before; old gen alike. Allocated: what the balancer "
         + "allocated on its heap per byte relayed (its own jvm_gc_memory_allocated_bytes_total).\n\n", transfers.getLong("downloadBytes") >> 20,
