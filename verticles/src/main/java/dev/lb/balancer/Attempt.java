@@ -56,7 +56,7 @@ final class Attempt {
 
   private void leased(AsyncResult<ReplicaPool.Lease> ar) {
     if (ar.failed()) {
-      exchange.tryFailed(this, ar.cause(), false);
+      exchange.tryFailed(this, ar.cause(), TryFailure.beforeSending(ar.cause()));
       return;
     }
     if (stage == Stage.OVER) {
@@ -86,7 +86,7 @@ final class Attempt {
         reusedConnection = false;
         forwarder.pool().acquire(replica, forwarder.options().connectTimeoutMs()).onComplete(this::leased);
       } else {
-        exchange.tryFailed(this, ar.cause(), false);
+        exchange.tryFailed(this, ar.cause(), TryFailure.beforeSending(ar.cause()));
       }
       return;
     }
@@ -137,7 +137,7 @@ final class Attempt {
 
   private void answered(AsyncResult<HttpClientResponse> ar) {
     if (ar.failed()) {
-      exchange.tryFailed(this, ar.cause(), true);
+      exchange.tryFailed(this, ar.cause(), TryFailure.afterSending(ar.cause()));
       return;
     }
     stage = Stage.REPLIED;

@@ -7,7 +7,6 @@ import dev.lb.metrics.ProxyMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.System.Logger.Level;
-import java.net.ConnectException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -283,11 +282,11 @@ final class ByteExchange {
       connect();
       return;
     }
-    failedTry(new java.io.IOException(why), true);
+    failedTry(new java.io.IOException(why), TryFailure.BROKEN);
   }
 
   private void connectFailed(Throwable err) {
-    failedTry(err, false);
+    failedTry(err, TryFailure.beforeSending(err));
   }
 
   private void timedOut(int no) {
@@ -299,19 +298,20 @@ final class ByteExchange {
       conn.close();
       conn = null;
     }
-    failedTry(new java.util.concurrent.TimeoutException("no reply within " + upstream.tryTimeoutMs + " ms"), true);
+    failedTry(new java.util.concurrent.TimeoutException("no reply within " + upstream.tryTimeoutMs + " ms"),
+        TryFailure.TIMED_OUT);
   }
 
-  private void failedTry(Throwable err, boolean sent) {
-    forwarder.failed(replica, err instanceof ConnectException, err);
+  private void failedTry(Throwable err, TryFailure failure) {
+    forwarder.failed(replica, failure, err);
     ProxyMetrics.Replica failed = meters;
     failed.connectionError();
     endTry();
-    ReplicaInfo next = !bodyStreamed && forwarder.retries().afterFailure(tries, sent, idempotent) ? nextReplica() : null;
+    ReplicaInfo next = !bodyStreamed && forwarder.retries().afterFailure(tries, failure, idempotent) ? nextReplica() : null;
     if (next != null) {
       failed.retried();
       tryOn(next);
-    } else if (err instanceof java.util.concurrent.TimeoutException || System.nanoTime() >= deadline) {
+    } else if (failure == TryFailure.TIMED_OUT || System.nanoTime() >= deadline) {
       fail(ProxyFailure.TIMEOUT, String.valueOf(forwarder.options().timeoutMs()), err);
     } else {
       fail(ProxyFailure.REPLICA_FAILED, "'" + replica.name() + "'", err);

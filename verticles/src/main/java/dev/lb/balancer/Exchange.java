@@ -9,7 +9,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import java.lang.System.Logger.Level;
-import java.net.ConnectException;
 import java.util.Arrays;
 import java.util.concurrent.TimeoutException;
 
@@ -168,15 +167,15 @@ final class Exchange {
     });
   }
 
-  /** The attempt failed; {@code sent}: the request had reached the replica. */
-  void tryFailed(Attempt from, Throwable err, boolean sent) {
+  /** The attempt failed with {@code err}, as {@code failure}. */
+  void tryFailed(Attempt from, Throwable err, TryFailure failure) {
     from.end(false);
     if (stage == Stage.ENDED || from != attempt) {
       return;
     }
-    forwarder.failed(from.replica, err instanceof ConnectException, err);
+    forwarder.failed(from.replica, failure, err);
     from.meters.connectionError();
-    ReplicaInfo next = forwarder.retries().afterFailure(tries, sent, replayable()) ? nextReplica() : null;
+    ReplicaInfo next = forwarder.retries().afterFailure(tries, failure, replayable()) ? nextReplica() : null;
     if (next != null) {
       from.meters.retried();
       tryOn(next);

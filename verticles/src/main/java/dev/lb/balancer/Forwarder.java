@@ -146,11 +146,11 @@ final class Forwarder {
   }
 
   /**
-   * A forward to {@code replica} got no answer ({@code refused}: not even a connection): it counts towards its
-   * ejection, and the heartbeat probes it now rather than at its next turn.
+   * A forward to {@code replica} got no answer ({@code err}): it counts towards its ejection, and if it refused the
+   * connection, the heartbeat probes it now rather than at its next turn.
    */
-  void failed(ReplicaInfo replica, boolean refused, Throwable err) {
-    if (table.failed(replica, refused)) {
+  void failed(ReplicaInfo replica, TryFailure failure, Throwable err) {
+    if (table.failed(replica, failure == TryFailure.REFUSED)) {
       vertx.eventBus().publish(Addresses.REPLICA_SUSPECT, ReplicaMessages.replicaEvent(replica.name(),
           "forward failed: " + err));
     }

@@ -14,9 +14,9 @@ final class RetryPolicy {
     this.retries = Math.max(0, retries);
   }
 
-  /** After a try failed: {@code tries} made so far, {@code sent} whether the request reached the replica. */
-  boolean afterFailure(int tries, boolean sent, boolean replayable) {
-    return tries <= retries && (!sent || replayable);
+  /** After a try failed as {@code failure}, with {@code tries} made so far. */
+  boolean afterFailure(int tries, TryFailure failure, boolean replayable) {
+    return tries <= retries && (!failure.sent || replayable);
   }
 
   /** After a reply with {@code status}: whether to try the next replica instead of passing the reply on. */

@@ -86,7 +86,7 @@ final class Tunnel {
             connection[0].close();
           }
           forwarder.ended(target, meters);
-          forwarder.failed(target, err instanceof java.net.ConnectException, err);
+          forwarder.failed(target, TryFailure.afterSending(err), err);
           LOG.log(Level.WARNING, "upgrade of {0} to ''{1}'' failed: {2}", req.path(), target.name(), err.toString());
           ProxyFailure.REPLICA_FAILED.reply(req, "'" + target.name() + "'");
         });

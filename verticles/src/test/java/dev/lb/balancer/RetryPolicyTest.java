@@ -1,5 +1,6 @@
 package dev.lb.balancer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,15 +13,15 @@ class RetryPolicyTest {
 
   @Test
   void aTryThatSentNothingIsMadeAgainForAnyRequestWhileRetriesAreLeft() {
-    assertTrue(twoRetries.afterFailure(1, false, false), "a POST that got no connection");
-    assertTrue(twoRetries.afterFailure(2, false, false));
-    assertFalse(twoRetries.afterFailure(3, false, false), "three tries: the first and two retries");
+    assertTrue(twoRetries.afterFailure(1, TryFailure.REFUSED, false), "a POST that got no connection");
+    assertTrue(twoRetries.afterFailure(2, TryFailure.REFUSED, false));
+    assertFalse(twoRetries.afterFailure(3, TryFailure.REFUSED, false), "three tries: the first and two retries");
   }
 
   @Test
   void aTryThatReachedTheReplicaIsMadeAgainOnlyIfTheRequestCanBeReplayed() {
-    assertTrue(twoRetries.afterFailure(1, true, true), "an idempotent request with its body kept");
-    assertFalse(twoRetries.afterFailure(1, true, false), "a POST, or a streamed body");
+    assertTrue(twoRetries.afterFailure(1, TryFailure.BROKEN, true), "an idempotent request with its body kept");
+    assertFalse(twoRetries.afterFailure(1, TryFailure.BROKEN, false), "a POST, or a streamed body");
   }
 
   @Test
@@ -38,8 +39,19 @@ class RetryPolicyTest {
   @Test
   void noRetriesMeansOneTry() {
     RetryPolicy none = new RetryPolicy(0);
-    assertTrue(none.afterFailure(0, false, false), "no try made yet");
-    assertFalse(none.afterFailure(1, false, false));
+    assertTrue(none.afterFailure(0, TryFailure.REFUSED, false), "no try made yet");
+    assertFalse(none.afterFailure(1, TryFailure.REFUSED, false));
     assertFalse(none.afterReply(1, 503, true));
+  }
+
+  @Test
+  void aFailureIsNamedByWhenItCameAndOnlyOneThatSentNothingRetriesAPost() {
+    assertEquals(TryFailure.REFUSED, TryFailure.beforeSending(new java.net.ConnectException("refused")));
+    assertEquals(TryFailure.UNSENT, TryFailure.beforeSending(new java.io.IOException("closed while idle")));
+    assertEquals(TryFailure.TIMED_OUT, TryFailure.afterSending(new java.util.concurrent.TimeoutException()));
+    assertEquals(TryFailure.BROKEN, TryFailure.afterSending(new java.io.IOException("reset")));
+    assertTrue(twoRetries.afterFailure(1, TryFailure.UNSENT, false), "a POST that was never written");
+    assertFalse(twoRetries.afterFailure(1, TryFailure.TIMED_OUT, false), "a POST the replica may be working on");
+    assertTrue(twoRetries.afterFailure(1, TryFailure.TIMED_OUT, true), "a GET that timed out");
   }
 }
