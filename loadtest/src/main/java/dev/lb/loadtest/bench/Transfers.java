@@ -119,8 +119,9 @@ final class Transfers {
 
   /**
    * Downloads and uploads through every target, for {@code --warmup-s} each, and to every replica once, not recorded:
-   * the blob servers and the balancer are JVMs, and a transfer through a cold one measures its JIT compiler (the
-   * balancer's first 1 GiB download ran at 0.4 of its fifth). HAProxy and nginx get the same, though they need none.
+   * the blob servers and the balancer are JVMs, and a transfer through a cold one measures its JIT compiler (one
+   * 64 MiB transfer was not enough: the committed run's downloads rose from 261 to 978 MiB/s with this warm-up).
+   * HAProxy and nginx get the same, though they need none.
    */
   private void warmUp(Map<String, Endpoint> targets, List<Endpoint> replicas) {
     Path file = settings.out().resolve("warmup.bin");
