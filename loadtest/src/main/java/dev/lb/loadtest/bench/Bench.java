@@ -7,6 +7,7 @@ import dev.lb.loadtest.load.Run;
 import dev.lb.loadtest.load.Wrk;
 import dev.lb.loadtest.process.Balancer;
 import dev.lb.loadtest.process.Children;
+import dev.lb.loadtest.process.Launch;
 import dev.lb.loadtest.process.ProcStat;
 import dev.lb.loadtest.process.RssSampler;
 import dev.lb.loadtest.process.Tools;
@@ -118,7 +119,9 @@ final class Bench {
       List<Endpoint> replicas = balancer.replicaEndpoints();
       List<Target> targets = new ArrayList<>();
       targets.add(Target.of("balancer", balancer.endpoint(), () -> List.of(balancer.endpoint().pid()), replicas));
-      settings.beforeJar().ifPresent(jar -> targets.add(before(jar, replicas, started)));
+      settings.beforeJar().ifPresent(jar -> targets.add(
+          other("before", Launch.of(jar, settings.jvmOptions()), Map.of(), replicas, started)));
+      settings.variants().forEach(v -> targets.add(other(v.name(), settings.launch(), v.env(), replicas, started)));
       targets.add(proxy("haproxy", replicas, proxies));
       targets.add(proxy("nginx", replicas, proxies));
       targets.add(Target.of("direct", replicas.get(0), List::of, replicas));
@@ -132,17 +135,22 @@ final class Bench {
     }
   }
 
-  /** The other build, on the same replicas through its static backend (it starts none of its own). */
-  private Target before(Path jar, List<Endpoint> replicas, List<Balancer> started) {
-    String addresses = String.join(",", replicas.stream().map(Endpoint::address).toList());
+  /**
+   * Another balancer (the --before-jar build, or a --variant's settings) on the same replicas through its static
+   * backend: it starts none of its own.
+   */
+  private Target other(String name, Launch launch, Map<String, String> settingsEnv, List<Endpoint> replicas,
+      List<Balancer> started) {
+    Map<String, String> env = new LinkedHashMap<>(settingsEnv);
+    env.put("LB_BACKEND", "static");
+    env.put("LB_REPLICA_ADDRESSES", String.join(",", replicas.stream().map(Endpoint::address).toList()));
     try {
-      Balancer before = Balancer.start(dev.lb.loadtest.process.Launch.of(jar, settings.jvmOptions()),
-          Map.of("LB_BACKEND", "static", "LB_REPLICA_ADDRESSES", addresses), logs.resolve("before.log"), client);
-      started.add(before);
-      return Target.of("before", before.endpoint(), () -> List.of(before.endpoint().pid()), replicas);
+      Balancer other = Balancer.start(launch, env, logs.resolve(name.replaceAll("[^A-Za-z0-9_.-]", "_") + ".log"), client);
+      started.add(other);
+      return Target.of(name, other.endpoint(), () -> List.of(other.endpoint().pid()), replicas);
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "the --before-jar balancer did not start", e);
-      return Target.skipped("before", "skipped: " + e.getMessage());
+      LOG.log(System.Logger.Level.WARNING, "the " + name + " balancer did not start", e);
+      return Target.skipped(name, "skipped: " + e.getMessage());
     }
   }
 

@@ -3,6 +3,7 @@ package dev.lb.loadtest.bench;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -62,6 +63,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--before-jar", description = "Another build of the balancer (the commit before a change) as one more"
         + " target of the request rounds, \"before\", in front of the same replicas: a before/after in one run.")
     Path beforeJar;
+    @Option(names = "--variant", paramLabel = "LB_SETTING=value[,...]", description = "The balancer again with these "
+        + "settings (e.g. LB_TRANSPORT=epoll) as one more target of the request rounds, in front of the same replicas: "
+        + "a setting against its default in one run. Repeatable.")
+    List<String> variants = new ArrayList<>();
   }
 
   /** What runs a bench once its settings are known and checked: a {@link Bench}, or a stand-in in a test. */
@@ -104,8 +109,14 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    BenchSettings settings = settings();
     PrintWriter err = spec.commandLine().getErr();
+    BenchSettings settings;
+    try {
+      settings = settings();
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      return 2;
+    }
     if (!Files.isRegularFile(settings.jar())) {
       err.println("no balancer jar at " + settings.jar()
           + ": build it first (mvn -B -q package -DskipTests) and run from the repository root, or give --jar");
@@ -122,13 +133,18 @@ public final class BenchCommand implements Callable<Integer> {
     return runner.run(settings, spec.commandLine().getOut());
   }
 
-  /** The settings the options give, {@code --quick}'s shortening applied; the command line is kept for the report. */
+  /**
+   * The settings the options give, {@code --quick}'s shortening applied; the command line is kept for the report.
+   *
+   * @throws IllegalArgumentException for a {@code --variant} that is not {@code LB_SETTING=value[,...]}
+   */
   BenchSettings settings() {
     List<String> args = spec.commandLine().getParseResult().originalArgs();
     BenchSettings settings = new BenchSettings(options.out, options.jar, options.rounds, options.durationS,
         options.warmupS, options.connections, options.threads, options.rate, options.startupS, options.transfer,
         options.downloadMiB, options.uploadMiB, options.generator, Optional.ofNullable(options.jvmOptions),
-        "loadtest " + String.join(" ", args), options.https, Optional.ofNullable(options.beforeJar));
+        "loadtest " + String.join(" ", args), options.https, Optional.ofNullable(options.beforeJar),
+        options.variants.stream().map(Variant::parse).toList());
     return options.quick ? settings.quick() : settings;
   }
 }

@@ -1,8 +1,10 @@
 package dev.lb.loadtest.bench;
 
 import dev.lb.loadtest.process.Launch;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,16 +28,18 @@ import java.util.Optional;
  * @param https        whether to add the HTTPS rounds (keep-alive and new connections over TLS)
  * @param beforeJar    another build of the balancer (the commit before a change) added to the request rounds as
  *                     "before", in front of the same replicas (its static backend), for a before/after in one run
+ * @param variants     the balancer again with some settings changed, each one more target of the request rounds
  */
 public record BenchSettings(Path out, Path jar, int rounds, int durationS, int warmupS, int connections, int threads,
     int rate, int startupS, boolean transfer, long downloadMiB, long uploadMiB, String generator,
-    Optional<String> jvmOptions, String commandLine, boolean https, Optional<Path> beforeJar) {
+    Optional<String> jvmOptions, String commandLine, boolean https, Optional<Path> beforeJar,
+    List<Variant> variants) {
 
   /** The short version for a functional check: one round, runs of a few seconds, smaller transfers. */
   public BenchSettings quick() {
     return new BenchSettings(out, jar, 1, Math.min(durationS, 3), Math.min(warmupS, 3), connections, threads, rate,
         Math.min(startupS, 8), transfer, Math.min(downloadMiB, 128), Math.min(uploadMiB, 32), generator, jvmOptions,
-        commandLine, https, beforeJar);
+        commandLine, https, beforeJar, variants);
   }
 
   public JsonObject toJson() {
@@ -43,7 +47,8 @@ public record BenchSettings(Path out, Path jar, int rounds, int durationS, int w
         .put("connections", connections).put("threads", threads).put("rate", rate).put("startupS", startupS)
         .put("transfer", transfer).put("downloadMiB", downloadMiB).put("uploadMiB", uploadMiB)
         .put("generator", generator).put("jar", jar.toString()).put("launch", launch().describe()).put("https", https)
-        .put("beforeJar", beforeJar.map(Path::toString).orElse(null));
+        .put("beforeJar", beforeJar.map(Path::toString).orElse(null))
+        .put("variants", new JsonArray(variants.stream().map(Variant::name).toList()));
   }
 
   /** How the balancer is started: through its start script, unless other JVM options are given. */

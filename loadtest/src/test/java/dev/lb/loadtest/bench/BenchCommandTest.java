@@ -93,6 +93,28 @@ class BenchCommandTest {
   }
 
   @Test
+  void eachVariantIsOneMoreBalancerWithItsSettings() throws IOException {
+    Path jar = Files.createFile(dir.resolve("load-balancer.jar"));
+    assertEquals(0, loadtest().execute("bench", "--jar", jar.toString(), "--out", dir.toString(),
+        "--variant", "LB_TRANSPORT=epoll", "--variant", "LB_TRANSPORT=nio,LB_METRICS=false", "--quick"), err.toString());
+    List<Variant> variants = ran.get(0).variants();
+    assertEquals(List.of("balancer[LB_TRANSPORT=epoll]", "balancer[LB_TRANSPORT=nio,LB_METRICS=false]"),
+        variants.stream().map(Variant::name).toList());
+    assertEquals(java.util.Map.of("LB_TRANSPORT", "nio", "LB_METRICS", "false"), variants.get(1).env());
+    assertEquals(2, ran.get(0).toJson().getJsonArray("variants").size());
+  }
+
+  @Test
+  void aVariantThatIsNotSettingsIsRefused() throws IOException {
+    Path jar = Files.createFile(dir.resolve("load-balancer.jar"));
+    assertEquals(2, loadtest().execute("bench", "--jar", jar.toString(), "--variant", "epoll"));
+    assertTrue(err.toString().contains("each part is LB_SETTING=value, not 'epoll'"), err.toString());
+    assertEquals(2, loadtest().execute("bench", "--jar", jar.toString(), "--variant", "LB_A=1,LB_A=2"));
+    assertTrue(err.toString().contains("LB_A is given twice"), err.toString());
+    assertTrue(ran.isEmpty());
+  }
+
+  @Test
   void withoutTheBalancersJarNothingRuns() {
     assertEquals(2, loadtest().execute("bench", "--jar", dir.resolve("none.jar").toString()));
     assertTrue(err.toString().contains("no balancer jar at"), err.toString());
