@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * says so; {@code /echo} answers with the request headers it received; {@code /body} answers the length of the body it
  * read; {@code /reset} reads the body, then closes the connection without an answer on a failing replica;
  * {@code /half} sends a reply's head and 10 of its 1,000 bytes, then closes, on a failing replica; {@code /slow}
- * answers its name after 800 ms; {@code /ws} echoes a WebSocket, {@code /nows} refuses one (403); {@code /heartbeat}
+ * answers its name after 800 ms (and records the connection it came on); {@code /ws} echoes a WebSocket, {@code /nows} refuses one (403); {@code /heartbeat}
  * always answers 200; {@code /mirror} answers with the body it read. Counts what each replica answered, and each path
  * it was asked for. Speaks HTTPS if made with TLS server options.
  */
@@ -33,6 +34,8 @@ public final class ScriptedReplicaBackend implements ReplicaBackend {
   public final Map<String, AtomicLong> served500 = new ConcurrentHashMap<>();
   /** Requests each replica got, by "name path". */
   public final Map<String, AtomicLong> hits = new ConcurrentHashMap<>();
+  /** The connections {@code /slow} requests came on, by replica name. */
+  public final Map<String, Set<Object>> slowConnections = new ConcurrentHashMap<>();
 
   /** A set shared with the replicas' event loops. */
   public static final class Set500 {
@@ -76,7 +79,10 @@ public final class ScriptedReplicaBackend implements ReplicaBackend {
       server = vertx.createHttpServer(options).requestHandler(req -> {
         hits.computeIfAbsent(name + " " + req.path(), n -> new AtomicLong()).incrementAndGet();
         switch (req.path().startsWith("/echo") ? "/echo" : req.path()) {
-          case "/slow" -> req.body().onSuccess(b -> vertx.setTimer(800, t -> req.response().end(name)));
+          case "/slow" -> {
+            slowConnections.computeIfAbsent(name, n -> ConcurrentHashMap.newKeySet()).add(req.connection());
+            req.body().onSuccess(b -> vertx.setTimer(800, t -> req.response().end(name)));
+          }
           case "/ws" -> req.toWebSocket().onSuccess(ws -> ws.handler(ws::write));
           case "/nows" -> req.response().setStatusCode(403).end("no upgrade here");
           case "/body" -> req.body().onSuccess(b -> req.response().end(name + " " + b.length()));

@@ -22,6 +22,8 @@ import java.util.function.Function;
  * @param maxHeaderSize largest request head, in bytes (then 431)
  * @param maxInitialLine longest request line, in bytes (then 414)
  * @param idleTimeoutS  seconds an idle connection (client or replica) is kept
+ * @param headerTimeoutMs how long a request's head may take to come whole, once reading it started (then 408); 0: no
+ *                      bound but the idle timeout
  * @param adminToken    the bearer token {@code /add} and {@code /rm} require; empty: none
  * @param busTimeoutMs  how long a request to the replica manager may take
  * @param poolSize      connections to each replica, per balancer instance
@@ -34,6 +36,7 @@ import java.util.function.Function;
  * @param replicaTls    whether replicas are reached over HTTPS
  */
 public record BalancerSettings(String host, int port, int maxHeaderSize, int maxInitialLine, int idleTimeoutS,
+    long headerTimeoutMs,
     String adminToken, long busTimeoutMs, int poolSize, String key,
     Forwarder.Options forwarding, JsonObject ring, long drainMs, boolean accessLog, TlsSettings tls, ReplicaTls replicaTls) {
 
@@ -41,7 +44,8 @@ public record BalancerSettings(String host, int port, int maxHeaderSize, int max
     JsonObject c = config;
     return new BalancerSettings(c.getString(ConfigKeys.HTTP_HOST), c.getInteger(ConfigKeys.HTTP_PORT),
         c.getInteger(ConfigKeys.HTTP_MAX_HEADER_SIZE), c.getInteger(ConfigKeys.HTTP_MAX_INITIAL_LINE),
-        c.getInteger(ConfigKeys.HTTP_IDLE_TIMEOUT_S), c.getString(ConfigKeys.ADMIN_TOKEN), c.getLong(ConfigKeys.BUS_TIMEOUT_MS),
+        c.getInteger(ConfigKeys.HTTP_IDLE_TIMEOUT_S),
+        c.getLong(ConfigKeys.HTTP_HEADER_TIMEOUT_MS), c.getString(ConfigKeys.ADMIN_TOKEN), c.getLong(ConfigKeys.BUS_TIMEOUT_MS),
         c.getInteger(ConfigKeys.PROXY_POOL_SIZE), c.getString(ConfigKeys.KEY),
         new Forwarder.Options(c.getLong(ConfigKeys.PROXY_TIMEOUT_MS), c.getLong(ConfigKeys.PROXY_TRY_TIMEOUT_MS),
             c.getLong(ConfigKeys.PROXY_CONNECT_TIMEOUT_MS), c.getInteger(ConfigKeys.PROXY_RETRIES),

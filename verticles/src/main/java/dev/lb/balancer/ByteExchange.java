@@ -160,7 +160,11 @@ final class ByteExchange {
 
   private void connect() {
     int no = ++attemptNo;
-    upstream.connect(replica).onComplete(ar -> {
+    // a connection being made, or waited for while the pool is full: bounded as the try is
+    cancelTimer();
+    timer = front.executor().schedule(() -> timedOut(no),
+        Math.min(upstream.tryTimeoutMs, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS);
+    upstream.connect(replica, () -> no == attemptNo && stage == Stage.TRYING).onComplete(ar -> {
       if (no != attemptNo || stage != Stage.TRYING) {
         if (ar.succeeded()) {
           upstream.release(ar.result());
@@ -174,6 +178,7 @@ final class ByteExchange {
   }
 
   private void send(UpstreamConnection c) {
+    cancelTimer();
     int no = ++attemptNo;
     conn = c;
     c.send(this, request, toHead);

@@ -44,13 +44,13 @@ final class ByteRelay {
     client = (NetClientInternal) vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
         .setConnectTimeout((int) settings.forwarding().connectTimeoutMs())
         .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS));
-    Upstream upstream = new Upstream(client, context, settings.forwarding().connectTimeoutMs(),
+    Upstream upstream = new Upstream(client, context, settings.poolSize(), settings.forwarding().connectTimeoutMs(),
         settings.forwarding().tryTimeoutMs(), settings.maxHeaderSize());
     stack = vertx.createHttpServer(stackOptions.setUseProxyProtocol(true)).requestHandler(routed)
         .invalidRequestHandler(invalid);
     Fallback fallback = new Fallback(client, context, () -> stack.actualPort());
     FrontDoor.Shared shared = new FrontDoor.Shared(forwarder, upstream, keys,
-        new HeadParser(settings.maxInitialLine(), settings.maxHeaderSize()), fallback);
+        new HeadParser(settings.maxInitialLine(), settings.maxHeaderSize()), fallback, settings.headerTimeoutMs());
     server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true)
         .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS))
         .connectHandler(socket -> accept(socket, shared));

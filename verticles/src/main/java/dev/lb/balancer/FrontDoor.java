@@ -20,6 +20,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,8 +50,12 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
   /** How long a closing connection goes on reading (and dropping) what the client still sends, after our side ended. */
   private static final long LINGER_MS = 1_000;
 
-  /** What every front door of one balancer instance shares. */
-  record Shared(Forwarder forwarder, Upstream upstream, KeySource keys, HeadParser parser, Fallback fallback) { }
+  /**
+   * What every front door of one balancer instance shares; {@code headerTimeoutMs}: how long a request may take to
+   * come whole (head, and a body kept for a retry) once reading it started, 0 for no bound.
+   */
+  record Shared(Forwarder forwarder, Upstream upstream, KeySource keys, HeadParser parser, Fallback fallback,
+      long headerTimeoutMs) { }
 
   private final Shared shared;
   private ChannelHandlerContext ctx;
@@ -70,6 +75,8 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
   private boolean processing;
   /** The connection ends once what is written went out: nothing more is read. */
   private boolean closing;
+  /** Armed while a request has begun to come but not whole: {@link Shared#headerTimeoutMs}. */
+  private ScheduledFuture<?> headerTimer;
 
   FrontDoor(Shared shared) {
     this.shared = shared;
@@ -208,12 +215,39 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
         }
         if (!next()) {
           reading();
+          awaitRest();
           return;
         }
+        cancelHeaderTimer();
       }
     } finally {
       processing = false;
     }
+  }
+
+  /** A request has begun to come but not whole: it has {@link Shared#headerTimeoutMs} from now to come whole. */
+  private void awaitRest() {
+    if (headerTimer == null && shared.headerTimeoutMs() > 0) {
+      headerTimer = ctx.executor().schedule(this::headerTimedOut, shared.headerTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void cancelHeaderTimer() {
+    if (headerTimer != null) {
+      headerTimer.cancel(false);
+      headerTimer = null;
+    }
+  }
+
+  private void headerTimedOut() {
+    headerTimer = null;
+    if (current != null || tunnelled || closing || !ctx.channel().isActive()) {
+      return;
+    }
+    LOG.log(Level.DEBUG, "{0}: a request did not come whole within {1} ms; closing", clientAddress,
+        shared.headerTimeoutMs());
+    shared.forwarder().metrics().answered(408);
+    respond(408, "<Error> Request not received within " + shared.headerTimeoutMs() + " ms", true, false);
   }
 
   /** Starts the request at the start of {@code in}: false if it has not come whole yet. */
@@ -377,6 +411,7 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
 
   private void tunnel() {
     tunnelled = true;
+    cancelHeaderTimer();
     ByteBuf rest = in;
     in = null;
     ctx.channel().config().setAutoRead(false);
@@ -515,6 +550,7 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
   }
 
   private void releaseAll() {
+    cancelHeaderTimer();
     if (in != null) {
       in.release();
       in = null;

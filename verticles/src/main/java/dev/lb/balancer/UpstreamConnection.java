@@ -234,7 +234,10 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     ByteExchange ex = exchange;
     stage = Stage.CLOSED;
     exchange = null;
-    upstream.closed(this);
+    if (was != Stage.CLOSED) {
+      // (close() told the pool already)
+      upstream.closed(this);
+    }
     if (pending != null) {
       pending.release();
       pending = null;

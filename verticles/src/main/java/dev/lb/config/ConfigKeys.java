@@ -16,6 +16,12 @@ public final class ConfigKeys {
   public static final String HTTP_MAX_INITIAL_LINE = "http.max.initial.line";
   /** Seconds a client connection may stay idle before the balancer closes it. */
   public static final String HTTP_IDLE_TIMEOUT_S = "http.idle.timeout.s";
+  /**
+   * How long a client may take to send a request's head (and a body small enough to be kept for a retry) once the
+   * balancer started reading it, in ms: then 408 and the connection closed, so that a client trickling a head byte by
+   * byte, which the idle timeout never ends, holds no connection; 0: no bound but the idle timeout.
+   */
+  public static final String HTTP_HEADER_TIMEOUT_MS = "http.header.timeout.ms";
   /** The admin listener's port ({@code /metrics}, {@code /health}, {@code /dashboard}); 0: one the system picks. */
   public static final String ADMIN_PORT = "admin.port";
   /** The admin listener's address; loopback by default, since it can change replicas. */
@@ -55,7 +61,7 @@ public final class ConfigKeys {
    * container's seccomp profile refuses it), {@code epoll} or {@code nio} (the JDK's).
    */
   public static final String TRANSPORT = "transport";
-  /** Balancer verticle instances (event loops serving the port); 0 means one per core. */
+  /** Balancer verticle instances (event loops serving the port); 0 means one per two cores, at least one. */
   public static final String BALANCER_INSTANCES = "balancer.instances";
   /** The whole time a client request may take, tries included; past it the client gets 504. */
   public static final String PROXY_TIMEOUT_MS = "proxy.timeout.ms";

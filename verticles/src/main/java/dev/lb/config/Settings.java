@@ -55,6 +55,7 @@ public final class Settings {
     env.put("LB_ACCESS_LOG", ConfigKeys.ACCESS_LOG);
     env.put("LB_MAX_HEADER_SIZE", ConfigKeys.HTTP_MAX_HEADER_SIZE);
     env.put("LB_IDLE_TIMEOUT_S", ConfigKeys.HTTP_IDLE_TIMEOUT_S);
+    env.put("LB_HEADER_TIMEOUT_MS", ConfigKeys.HTTP_HEADER_TIMEOUT_MS);
     env.put("LB_RETRIES", ConfigKeys.PROXY_RETRIES);
     env.put("LB_BODY_LIMIT", ConfigKeys.PROXY_BODY_LIMIT);
     env.put("LB_RETRY_BODY_BYTES", ConfigKeys.PROXY_RETRY_BODY_BYTES);

@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Test;
 class FramingProbeTest {
 
   private static final long WAIT_S = 20;
+  /** The header timeout of the system with raw replicas (the other keeps the default, far longer than any probe). */
+  private static final long HEADER_TIMEOUT_MS = 600;
   private static final Map<String, String> BAD_REQUESTS = new LinkedHashMap<>();
   private static final Map<String, byte[]> BAD_REPLIES = new LinkedHashMap<>();
   private static final byte[] EARLY_HINTS = bytes("HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\nConnection: x-hop\r\n"
@@ -97,8 +99,8 @@ class FramingProbeTest {
     replies.put("early-hints", EARLY_HINTS);
     raw = new RawReplicaBackend(vertx, replies);
     // the replicas answer badly on purpose: none is ejected for it, so that each answer is theirs, not a 503
-    rawSystem = TestSystem.deploy(Vertx.vertx(), TestSystem.config().put(ConfigKeys.PROXY_EJECT_AFTER, 1_000_000), raw)
-        .await(WAIT_S, TimeUnit.SECONDS);
+    rawSystem = TestSystem.deploy(Vertx.vertx(), TestSystem.config().put(ConfigKeys.PROXY_EJECT_AFTER, 1_000_000)
+        .put(ConfigKeys.HTTP_HEADER_TIMEOUT_MS, HEADER_TIMEOUT_MS), raw).await(WAIT_S, TimeUnit.SECONDS);
     awaitServing(() -> exchange(system.port(), bytes("GET /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), -1));
     awaitServing(() -> exchange(rawSystem.port(), bytes("GET /good HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), -1));
   }
@@ -360,5 +362,64 @@ class FramingProbeTest {
       assertFalse(answer.text.contains("X-Hop"), at);
       assertTrue(answer.text.contains("\r\n\r\nHTTP/1.1 200 OK\r\n") && answer.text.endsWith("\r\n\r\nok"), at);
     }
+  }
+
+  @Test
+  void aHeadTrickledByteByByteIsAnswered408WithinTheHeaderTimeoutAndClosed() throws Exception {
+    // a slowloris: every byte keeps the idle timeout from ending the connection, and the head never ends
+    try (Socket socket = new Socket("127.0.0.1", rawSystem.port())) {
+      socket.setTcpNoDelay(true);
+      socket.setSoTimeout(5_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(bytes("GET /raw/x HTTP/1.1\r\nHost: x\r\nX-Pad: "));
+      out.flush();
+      long trickleUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HEADER_TIMEOUT_MS * 3);
+      try {
+        while (System.nanoTime() < trickleUntil) {
+          out.write('a');
+          out.flush();
+          Thread.sleep(50);
+        }
+      } catch (IOException e) {
+        // the balancer closed its side and then the socket: what it answered is read below
+      }
+      Answer answer = readAll(socket.getInputStream());
+      assertFailure(408, answer, "a trickled head");
+      assertTrue(answer.closed, "the connection stays open: " + answer.text);
+    }
+    assertFalse(raw.hits.containsKey("/raw/x"), "a replica saw the trickled request");
+  }
+
+  @Test
+  void aKeptAliveConnectionWaitingForItsNextRequestIsNoTrickledHead() throws Exception {
+    // the header timeout runs from a request's first byte: an idle connection between requests is the idle timeout's
+    try (Socket socket = new Socket("127.0.0.1", rawSystem.port())) {
+      socket.setTcpNoDelay(true);
+      socket.setSoTimeout(5_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      byte[] request = bytes("GET /keep HTTP/1.1\r\nHost: x\r\n\r\n");
+      for (int k = 0; k < 2; k++) {
+        out.write(request);
+        out.flush();
+        String head = readHead(in);
+        assertTrue(head.startsWith("HTTP/1.1 200 "), "request " + k + ": " + head);
+        int length = Integer.parseInt(head.replaceAll("(?s).*[Cc]ontent-[Ll]ength: *(\\d+).*", "$1"));
+        assertEquals(length, in.readNBytes(length).length);
+        Thread.sleep(HEADER_TIMEOUT_MS * 2);
+      }
+    }
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        return head + "(closed)";
+      }
+      head.append((char) b);
+    }
+    return head.toString();
   }
 }
