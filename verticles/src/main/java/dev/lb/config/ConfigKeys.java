@@ -61,7 +61,7 @@ public final class ConfigKeys {
    * container's seccomp profile refuses it), {@code epoll} or {@code nio} (the JDK's).
    */
   public static final String TRANSPORT = "transport";
-  /** Balancer verticle instances (event loops serving the port); 0 means one per two cores, at least one. */
+  /** Balancer verticle instances (event loops serving the port); 0: one per two cores, at least one (with TLS one per core). */
   public static final String BALANCER_INSTANCES = "balancer.instances";
   /** The whole time a client request may take, tries included; past it the client gets 504. */
   public static final String PROXY_TIMEOUT_MS = "proxy.timeout.ms";

@@ -162,8 +162,8 @@ public final class Deployment {
       return managing.transform(ar -> Future.failedFuture(e));
     }
     int cores = Runtime.getRuntime().availableProcessors();
-    DeploymentOptions balancers = new DeploymentOptions()
-        .setInstances(balancerInstances(conf.getInteger(ConfigKeys.BALANCER_INSTANCES), cores));
+    int instances = balancerInstances(conf.getInteger(ConfigKeys.BALANCER_INSTANCES), cores, settings.tls().enabled());
+    DeploymentOptions balancers = new DeploymentOptions().setInstances(instances);
     Telemetry telemetry = new Telemetry(proxyMetrics, systemMetrics, accessLog);
     return managing.compose(id -> vertx.deployVerticle(OutlierVerticle.of(conf, proxyMetrics)))
         .compose(id -> vertx.deployVerticle(() -> new BalancerVerticle(settings, telemetry, certificates), balancers))
@@ -172,12 +172,12 @@ public final class Deployment {
 
   /**
    * Balancer instances, each an event loop serving the port: as configured, or for {@code 0} one per two cores (at
-   * least one). The other half is left to the kernel's TCP work for those loops and to the replicas that run on the
-   * same machine: on the 2-core bench machine one loop relayed a request for 19 µs of CPU, two loops for 25 µs
-   * (README, "Performance").
+   * least one) for the byte relay, whose loops leave the other half to the kernel's TCP work and to the replicas on
+   * the same machine (on the 2-core bench machine one loop relayed a request for 21 µs of CPU, two loops for 28 µs:
+   * README, "Performance"); with TLS, one per core, since handshakes are CPU work that more loops spread.
    */
-  static int balancerInstances(int configured, int cores) {
-    return configured > 0 ? configured : Math.max(1, cores / 2);
+  static int balancerInstances(int configured, int cores, boolean tls) {
+    return configured > 0 ? configured : tls ? cores : Math.max(1, cores / 2);
   }
 
   /**
