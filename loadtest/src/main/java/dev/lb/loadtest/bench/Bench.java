@@ -210,11 +210,25 @@ final class Bench {
     }
     for (Target t : active) {
       Run fixed = fixedRate(t);
-      say(String.format("round %d, %s at %,d req/s: p99 %d us, %d errors", round, t.name, settings.rate(),
-          fixed.latency().p99(), fixed.errors()));
+      say(String.format("round %d, %s at %,d req/s: p99 %d us, %d errors%s", round, t.name, settings.rate(),
+          fixed.latency().p99(), fixed.errors(), slowest(fixed)));
       JsonArray rounds = entry(json, t).getJsonArray("rounds");
-      rounds.getJsonObject(rounds.size() - 1).put("fixedRate", fixed.toJson());
+      rounds.getJsonObject(rounds.size() - 1).put("fixedRate", fixed.toJson()
+          .put("timeline", fixed.timeline() == null ? null : fixed.timeline().toJson()));
     }
+  }
+
+  /** Where in the run its slowest reply came, e.g. ", slowest 56 ms at 0.3 s": a stall, and when. */
+  private static String slowest(Run run) {
+    if (run.timeline() == null || run.timeline().maxUs().length == 0) {
+      return "";
+    }
+    long[] max = run.timeline().maxUs();
+    int worst = 0;
+    for (int k = 1; k < max.length; k++) {
+      worst = max[k] > max[worst] ? k : worst;
+    }
+    return String.format(", slowest %.1f ms at %.1f s", max[worst] / 1000.0, worst * run.timeline().bucketMs() / 1000.0);
   }
 
   /** A later part's results, or its failure as a result: the comparison already measured is kept either way. */

@@ -22,6 +22,7 @@ final class Recorder {
   private final long startMillis = System.currentTimeMillis();
   private long[] okPerBucket = new long[64];
   private long[] failedPerBucket = new long[64];
+  private long[] maxUsPerBucket = new long[64];
   private long answered;
   private long badStatus;
   private long io;
@@ -47,7 +48,7 @@ final class Recorder {
       answered++;
       badStatus += status >= 400 ? 1 : 0;
     }
-    bucket(now, status > 0 && status < 400);
+    bucket(now, status > 0 && status < 400, nanos / 1000);
   }
 
   /** A request still waiting to be sent when the run gave up: it counts with the time it had waited, a lower bound. */
@@ -60,13 +61,15 @@ final class Recorder {
     micros.recordValue(Math.min(micros.getHighestTrackableValue(), Math.max(1, nanos / 1000)));
   }
 
-  private void bucket(long now, boolean ok) {
+  private void bucket(long now, boolean ok, long micros) {
     int bucket = (int) ((now - startNanos) / 1_000_000 / BUCKET_MS);
     if (bucket >= okPerBucket.length) {
       okPerBucket = Arrays.copyOf(okPerBucket, Math.max(bucket + 1, okPerBucket.length * 2));
       failedPerBucket = Arrays.copyOf(failedPerBucket, okPerBucket.length);
+      maxUsPerBucket = Arrays.copyOf(maxUsPerBucket, okPerBucket.length);
     }
     (ok ? okPerBucket : failedPerBucket)[bucket]++;
+    maxUsPerBucket[bucket] = Math.max(maxUsPerBucket[bucket], micros);
   }
 
   Run run() {
@@ -82,6 +85,7 @@ final class Recorder {
     while (last > 0 && okPerBucket[last] == 0 && failedPerBucket[last] == 0) {
       last--;
     }
-    return new Timeline(BUCKET_MS, Arrays.copyOf(okPerBucket, last + 1), Arrays.copyOf(failedPerBucket, last + 1));
+    return new Timeline(BUCKET_MS, Arrays.copyOf(okPerBucket, last + 1), Arrays.copyOf(failedPerBucket, last + 1),
+        Arrays.copyOf(maxUsPerBucket, last + 1));
   }
 }

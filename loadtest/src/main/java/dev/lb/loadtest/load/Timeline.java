@@ -11,12 +11,14 @@ import java.util.Arrays;
  * @param bucketMs the width of a bucket
  * @param ok       successes per bucket
  * @param failed   failures per bucket
+ * @param maxUs    the longest latency of a reply that came in each bucket, in µs: where in a run a stall was
  */
-public record Timeline(long bucketMs, long[] ok, long[] failed) {
+public record Timeline(long bucketMs, long[] ok, long[] failed, long[] maxUs) {
 
   public JsonObject toJson() {
     return new JsonObject().put("bucketMs", bucketMs)
         .put("ok", new JsonArray(Arrays.stream(ok).boxed().toList()))
-        .put("failed", new JsonArray(Arrays.stream(failed).boxed().toList()));
+        .put("failed", new JsonArray(Arrays.stream(failed).boxed().toList()))
+        .put("maxUs", new JsonArray(Arrays.stream(maxUs).boxed().toList()));
   }
 }
