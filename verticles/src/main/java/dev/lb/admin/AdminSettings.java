@@ -13,6 +13,7 @@ import java.util.function.Function;
  * @param host          the address it listens on
  * @param port          its port; 0: one the system picks
  * @param adminToken    the bearer token {@code /api/add} and {@code /api/rm} require; empty: none
+ * @param allowedOrigins origins besides the API's own whose browser requests may call them
  * @param busTimeoutMs  how long a request to the replica manager may take
  * @param node          how the dashboard names this node: its cluster address, or {@code local}
  * @param ringAlgorithm the ring's algorithm, hash and key source, as the dashboard shows them
@@ -20,13 +21,15 @@ import java.util.function.Function;
  * @param key           see {@code ringAlgorithm}
  * @param ringFactory   builds the ring the dashboard draws, as the balancers build theirs
  */
-public record AdminSettings(String host, int port, String adminToken, long busTimeoutMs, String node, String ringAlgorithm,
+public record AdminSettings(String host, int port, String adminToken, String allowedOrigins, long busTimeoutMs,
+    String node, String ringAlgorithm,
     String hash, String key, Function<Collection<Integer>, Ring> ringFactory) {
 
   /** The settings of a complete configuration (see {@link dev.lb.config.Settings}). */
   public static AdminSettings from(JsonObject config) {
     return new AdminSettings(config.getString(ConfigKeys.ADMIN_HOST), config.getInteger(ConfigKeys.ADMIN_PORT),
-        config.getString(ConfigKeys.ADMIN_TOKEN), config.getLong(ConfigKeys.BUS_TIMEOUT_MS),
+        config.getString(ConfigKeys.ADMIN_TOKEN), config.getString(ConfigKeys.ADMIN_ALLOWED_ORIGINS),
+        config.getLong(ConfigKeys.BUS_TIMEOUT_MS),
         config.getBoolean(ConfigKeys.CLUSTER_ENABLED) ? config.getString(ConfigKeys.CLUSTER_HOST) : "local",
         config.getString(ConfigKeys.RING_ALGORITHM), config.getString(ConfigKeys.RING_HASH), config.getString(ConfigKeys.KEY),
         RingSettings.factory(config));

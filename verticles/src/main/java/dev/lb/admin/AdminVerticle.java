@@ -1,6 +1,7 @@
 package dev.lb.admin;
 
 import dev.lb.api.AdminApi;
+import dev.lb.api.ApiGuard;
 import dev.lb.bus.Addresses;
 import dev.lb.bus.ReplicaStore;
 import dev.lb.metrics.ProxyMetrics;
@@ -69,7 +70,8 @@ public class AdminVerticle extends VerticleBase {
       view.tick();
       ClusterState.now(vertx).onSuccess(now -> cluster = now).onComplete(ar -> stream.push());
     });
-    AdminApi api = new AdminApi(vertx, view::snapshot, next -> stream.changed(applied(next)), settings.adminToken(),
+    AdminApi api = new AdminApi(vertx, view::snapshot, next -> stream.changed(applied(next)),
+        new ApiGuard(settings.adminToken(), settings.allowedOrigins()),
         settings.busTimeoutMs(), systemMetrics);
     Future<Void> recorded = ReplicaStore.shared(vertx).load()
         .<Void>map(snapshot -> {

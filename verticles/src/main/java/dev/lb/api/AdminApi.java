@@ -21,8 +21,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -36,7 +34,6 @@ public final class AdminApi {
 
   private static final System.Logger LOG = System.getLogger(AdminApi.class.getName());
   private static final String BODY_SHAPE = "Request body must be a JSON object like {\"n\": 1, \"hostnames\": [\"S5\"]}";
-  private static final String BEARER = "Bearer ";
   /** Largest body of {@code /add} and {@code /rm}. */
   private static final long BODY_LIMIT = 64 * 1024;
   /** How long a query of the manager may take before a balancer answers from its own copy of the set. */
@@ -47,7 +44,7 @@ public final class AdminApi {
   private final Vertx vertx;
   private final Supplier<JsonObject> routedSet;
   private final Consumer<JsonObject> newerSet;
-  private final byte[] adminToken;
+  private final ApiGuard guard;
   private final long busTimeoutMs;
   private final SystemMetrics metrics;
   private final Router router;
@@ -56,12 +53,12 @@ public final class AdminApi {
    * The API over the manager at the other end of the bus. {@code routedSet} is the set to show when no manager
    * answers; {@code newerSet} hears each snapshot the manager answers with.
    */
-  public AdminApi(Vertx vertx, Supplier<JsonObject> routedSet, Consumer<JsonObject> newerSet, String adminToken,
+  public AdminApi(Vertx vertx, Supplier<JsonObject> routedSet, Consumer<JsonObject> newerSet, ApiGuard guard,
       long busTimeoutMs, SystemMetrics metrics) {
     this.vertx = vertx;
     this.routedSet = routedSet;
     this.newerSet = newerSet;
-    this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
+    this.guard = guard;
     this.busTimeoutMs = busTimeoutMs;
     this.metrics = metrics;
     this.router = routes();
@@ -84,8 +81,8 @@ public final class AdminApi {
 
   private Router routes() {
     Router r = Router.router(vertx);
-    r.route("/add").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::authorized);
-    r.route("/rm").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::authorized);
+    r.route("/add").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(guard::check);
+    r.route("/rm").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(guard::check);
     r.get("/rep").handler(this::replicas);
     r.post("/add").handler(ctx -> scale(ctx, Addresses.REPLICAS_ADD));
     r.delete("/rm").handler(ctx -> scale(ctx, Addresses.REPLICAS_REMOVE));
@@ -100,24 +97,6 @@ public final class AdminApi {
       Replies.failure(ctx.response(), 500, "<Error> Internal error of the load balancer");
     });
     return r;
-  }
-
-  /** With an admin token configured, {@code /add} and {@code /rm} need {@code Authorization: Bearer <token>}. */
-  private void authorized(RoutingContext ctx) {
-    if (adminToken.length == 0) {
-      ctx.next();
-      return;
-    }
-    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    boolean bearer = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length());
-    byte[] given = bearer ? header.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
-    if (MessageDigest.isEqual(given, adminToken)) {
-      ctx.next();
-      return;
-    }
-    ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"load-balancer admin\"");
-    Replies.failure(ctx.response(), 401, "<Error> '" + ctx.request().path() + "' needs the admin token: "
-        + (header == null ? "no Authorization header" : "the bearer token given is wrong"));
   }
 
   /**

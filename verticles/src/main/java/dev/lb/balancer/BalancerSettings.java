@@ -25,6 +25,7 @@ import java.util.function.Function;
  * @param headerTimeoutMs how long a request's head may take to come whole, once reading it started (then 408); 0: no
  *                      bound but the idle timeout
  * @param adminToken    the bearer token {@code /add} and {@code /rm} require; empty: none
+ * @param allowedOrigins origins besides the API's own whose browser requests may call {@code /add} and {@code /rm}
  * @param busTimeoutMs  how long a request to the replica manager may take
  * @param poolSize      connections to each replica, per balancer instance
  * @param key           where a request's key comes from
@@ -37,7 +38,7 @@ import java.util.function.Function;
  */
 public record BalancerSettings(String host, int port, int maxHeaderSize, int maxInitialLine, int idleTimeoutS,
     long headerTimeoutMs,
-    String adminToken, long busTimeoutMs, int poolSize, String key,
+    String adminToken, String allowedOrigins, long busTimeoutMs, int poolSize, String key,
     Forwarder.Options forwarding, JsonObject ring, long drainMs, boolean accessLog, TlsSettings tls, ReplicaTls replicaTls) {
 
   public static BalancerSettings from(JsonObject config) {
@@ -45,7 +46,8 @@ public record BalancerSettings(String host, int port, int maxHeaderSize, int max
     return new BalancerSettings(c.getString(ConfigKeys.HTTP_HOST), c.getInteger(ConfigKeys.HTTP_PORT),
         c.getInteger(ConfigKeys.HTTP_MAX_HEADER_SIZE), c.getInteger(ConfigKeys.HTTP_MAX_INITIAL_LINE),
         c.getInteger(ConfigKeys.HTTP_IDLE_TIMEOUT_S),
-        c.getLong(ConfigKeys.HTTP_HEADER_TIMEOUT_MS), c.getString(ConfigKeys.ADMIN_TOKEN), c.getLong(ConfigKeys.BUS_TIMEOUT_MS),
+        c.getLong(ConfigKeys.HTTP_HEADER_TIMEOUT_MS), c.getString(ConfigKeys.ADMIN_TOKEN),
+        c.getString(ConfigKeys.ADMIN_ALLOWED_ORIGINS), c.getLong(ConfigKeys.BUS_TIMEOUT_MS),
         c.getInteger(ConfigKeys.PROXY_POOL_SIZE), c.getString(ConfigKeys.KEY),
         new Forwarder.Options(c.getLong(ConfigKeys.PROXY_TIMEOUT_MS), c.getLong(ConfigKeys.PROXY_TRY_TIMEOUT_MS),
             c.getLong(ConfigKeys.PROXY_CONNECT_TIMEOUT_MS), c.getInteger(ConfigKeys.PROXY_RETRIES),

@@ -2,6 +2,7 @@ package dev.lb.balancer;
 
 import dev.lb.bus.NodeMessages;
 import dev.lb.api.AdminApi;
+import dev.lb.api.ApiGuard;
 import dev.lb.bus.Addresses;
 import dev.lb.bus.BalancerRegistry;
 import dev.lb.bus.ReplicaInfo;
@@ -120,7 +121,8 @@ public class BalancerVerticle extends VerticleBase {
     ReplicaPool pool = new ReplicaPool(vertx, client, settings.poolSize(), settings.forwarding().connectTimeoutMs());
     Forwarder forwarder = new Forwarder(vertx, pool, table, KeySource.parse(settings.key()), settings.forwarding(),
         metrics, accessLog);
-    AdminApi admin = new AdminApi(vertx, table::snapshot, table::apply, settings.adminToken(), settings.busTimeoutMs(),
+    AdminApi admin = new AdminApi(vertx, table::snapshot, table::apply,
+        new ApiGuard(settings.adminToken(), settings.allowedOrigins()), settings.busTimeoutMs(),
         systemMetrics);
     return listen(vertx.eventBus(), inFlight)
       .compose(v -> registry.register(self, settings.host()).recover(err -> {

@@ -34,6 +34,12 @@ public final class ConfigKeys {
   public static final String ACCESS_LOG = "access.log";
   /** Bearer token that {@code /add} and {@code /rm} (on both ports) require; empty: none. */
   public static final String ADMIN_TOKEN = "admin.token";
+  /**
+   * Origins besides the API's own whose browser requests may change the set ({@code /add}, {@code /rm}),
+   * comma-separated ({@code https://ops.example.com}); any other {@code Origin}, or {@code Sec-Fetch-Site: cross-site},
+   * is refused with 403, token or not. Empty: none.
+   */
+  public static final String ADMIN_ALLOWED_ORIGINS = "admin.allowed.origins";
 
   public static final String REPLICAS = "replicas";
   public static final String REPLICAS_MAX = "replicas.max";

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Loads the configuration: the embedded {@code conf/config.json}, then an optional file, then environment variables.
@@ -19,6 +20,9 @@ public final class Settings {
 
   /** Environment variables and the keys they set. */
   public static final Map<String, String> ENVIRONMENT = environmentTable();
+
+  /** Variables that hold a secret of the balancer's: never passed on to a process it starts. */
+  public static final Set<String> SECRET_VARIABLES = Set.of("LB_ADMIN_TOKEN");
 
   private static final String EMBEDDED = "/conf/config.json";
 
@@ -48,6 +52,7 @@ public final class Settings {
     env.put("LB_EJECT_AFTER", ConfigKeys.PROXY_EJECT_AFTER);
     env.put("LB_EJECT_MS", ConfigKeys.PROXY_EJECT_MS);
     env.put("LB_ADMIN_TOKEN", ConfigKeys.ADMIN_TOKEN);
+    env.put("LB_ALLOWED_ORIGINS", ConfigKeys.ADMIN_ALLOWED_ORIGINS);
     env.put("LB_ADMIN_PORT", ConfigKeys.ADMIN_PORT);
     env.put("LB_ADMIN_HOST", ConfigKeys.ADMIN_HOST);
     env.put("LB_METRICS", ConfigKeys.METRICS_ENABLED);

@@ -1,5 +1,6 @@
 package dev.lb.replica;
 
+import dev.lb.config.Settings;
 import dev.lb.keeper.KeeperOptions;
 import dev.lb.keeper.LeaseKeeper;
 import io.vertx.core.Future;
@@ -100,6 +101,8 @@ final class ProcessBackend extends TrackedBackend {
       }
       builder.redirectInput(NO_INPUT);
     }
+    // the balancer's secrets are its own: a replica (or a command of the user's) never inherits them
+    builder.environment().keySet().removeAll(Settings.SECRET_VARIABLES);
     builder.environment().put("PORT", port);
     builder.environment().put("SERVER_ID", String.valueOf(ringId));
     return new Spawned(builder.start(), Integer.parseInt(port), healthPort);
