@@ -52,7 +52,8 @@ public record BalancerSettings(String host, int port, int maxHeaderSize, int max
         new Forwarder.Options(c.getLong(ConfigKeys.PROXY_TIMEOUT_MS), c.getLong(ConfigKeys.PROXY_TRY_TIMEOUT_MS),
             c.getLong(ConfigKeys.PROXY_CONNECT_TIMEOUT_MS), c.getInteger(ConfigKeys.PROXY_RETRIES),
             c.getBoolean(ConfigKeys.PROXY_TRUST_FORWARDED), c.getLong(ConfigKeys.PROXY_BODY_LIMIT),
-            c.getInteger(ConfigKeys.PROXY_RETRY_BODY_BYTES), c.getBoolean(ConfigKeys.PROXY_REWRITE_404)),
+            c.getInteger(ConfigKeys.PROXY_RETRY_BODY_BYTES), c.getBoolean(ConfigKeys.PROXY_REWRITE_404),
+            c.getInteger(ConfigKeys.PROXY_RETRY_BUDGET_PERCENT)),
         c, c.getLong(ConfigKeys.REPLICA_DRAIN_MS), c.getBoolean(ConfigKeys.ACCESS_LOG), TlsSettings.from(c),
         ReplicaTls.from(c));
   }

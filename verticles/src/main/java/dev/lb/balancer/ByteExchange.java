@@ -70,6 +70,7 @@ final class ByteExchange {
   }
 
   void start(ReplicaInfo first) {
+    forwarder.retries().requested();
     tryOn(first);
   }
 
@@ -79,6 +80,7 @@ final class ByteExchange {
    */
   void startStreaming(ReplicaInfo first, long bodyLeft) {
     this.bodyLeft = bodyLeft;
+    forwarder.retries().requested();
     tryOn(first);
   }
 

@@ -72,6 +72,7 @@ final class Exchange {
   }
 
   void start(ReplicaInfo first) {
+    forwarder.retries().requested();
     req.response().closeHandler(v -> clientGone());
     if (length == 0 || kept != null) {
       if (kept == null) {

@@ -42,9 +42,11 @@ final class Forwarder {
    * @param bodyLimit        largest request body forwarded, in bytes; 0: no limit
    * @param retryBodyBytes   an idempotent request's body up to this size is kept, so it can be sent again
    * @param rewrite404       a replica's 404 becomes the assignment's 400 (off for services whose 404s are answers)
+   * @param retryBudgetPercent retries may add at most this share of the requests of the last seconds
+   *                         ({@link RetryBudget}); 0: no budget, only {@code retries} bounds them
    */
   record Options(long timeoutMs, long tryTimeoutMs, long connectTimeoutMs, int retries, boolean trustForwarded,
-      long bodyLimit, int retryBodyBytes, boolean rewrite404) { }
+      long bodyLimit, int retryBodyBytes, boolean rewrite404, int retryBudgetPercent) { }
 
   private final Vertx vertx;
   private final ReplicaPool pool;
@@ -62,7 +64,9 @@ final class Forwarder {
     this.table = table;
     this.keys = keys;
     this.options = options;
-    this.retries = new RetryPolicy(options.retries());
+    this.retries = new RetryPolicy(options.retries(),
+        options.retryBudgetPercent() > 0 ? new RetryBudget(options.retryBudgetPercent(), System::nanoTime) : null,
+        metrics::retryRefused);
     this.metrics = metrics;
     this.accessLog = accessLog;
   }

@@ -81,6 +81,11 @@ public final class ConfigKeys {
   public static final String PROXY_EJECT_MS = "proxy.eject.ms";
   public static final String PROXY_CONNECT_TIMEOUT_MS = "proxy.connect.timeout.ms";
   public static final String PROXY_RETRIES = "proxy.retries";
+  /**
+   * Retries may add at most this percentage of the requests of the last 10 s (plus 3 a second), so that a failing
+   * fleet gets a bounded share more than its clients send; 0: no budget, only {@code proxy.retries} bounds them.
+   */
+  public static final String PROXY_RETRY_BUDGET_PERCENT = "proxy.retry.budget.percent";
   public static final String PROXY_POOL_SIZE = "proxy.pool.size";
   /** Largest request body forwarded to a replica, in bytes; 0: no limit (bodies stream, whatever their size). */
   public static final String PROXY_BODY_LIMIT = "proxy.body.limit";

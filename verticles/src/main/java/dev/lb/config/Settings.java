@@ -62,6 +62,7 @@ public final class Settings {
     env.put("LB_IDLE_TIMEOUT_S", ConfigKeys.HTTP_IDLE_TIMEOUT_S);
     env.put("LB_HEADER_TIMEOUT_MS", ConfigKeys.HTTP_HEADER_TIMEOUT_MS);
     env.put("LB_RETRIES", ConfigKeys.PROXY_RETRIES);
+    env.put("LB_RETRY_BUDGET_PERCENT", ConfigKeys.PROXY_RETRY_BUDGET_PERCENT);
     env.put("LB_BODY_LIMIT", ConfigKeys.PROXY_BODY_LIMIT);
     env.put("LB_RETRY_BODY_BYTES", ConfigKeys.PROXY_RETRY_BODY_BYTES);
     env.put("LB_REWRITE_404", ConfigKeys.PROXY_REWRITE_404);

@@ -101,6 +101,7 @@ public final class ProxyMetrics {
   private final Map<String, Replica> replicas = new ConcurrentHashMap<>();
   private final Replica none;
   private final Counter[] frontend = new Counter[CLASSES.length];
+  private final Counter retryRefused;
 
   public ProxyMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -109,12 +110,19 @@ public final class ProxyMetrics {
     for (int k = 0; k < CLASSES.length; k++) {
       frontend[k] = Counter.builder("lb.frontend.http.responses").tag("code", CLASSES[k]).register(target);
     }
+    retryRefused = Counter.builder("lb.retry.budget.refused")
+        .description("retries the retry budget refused (the reply or failure went to the client)").register(target);
   }
 
   /** A routed request was answered with {@code status}, by a replica or by the balancer itself. */
   public void answered(int status) {
     int k = status / 100 - 1;
     frontend[k < 0 || k > 4 ? 4 : k].increment();
+  }
+
+  /** A retry the retry budget refused. */
+  public void retryRefused() {
+    retryRefused.increment();
   }
 
   /** The meters of replica {@code name}, made the first time it is asked for. */

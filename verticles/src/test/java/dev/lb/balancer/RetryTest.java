@@ -121,4 +121,25 @@ class RetryTest {
           ctx.completeNow();
         }));
   }
+
+  @Test
+  void aFleetThatFailsGetsItsClientsRequestsPlusTheRetryBudgetNotThreeTimesThem(VertxTestContext ctx) {
+    // every replica answers 500: without a budget each request would be tried on 3 replicas
+    int requests = 300;
+    system.replicas().compose(replicas -> {
+      replicas.forEach(r -> backend.failing.add(r.name()));
+      Future<Integer> all = Future.succeededFuture(0);
+      for (int k = 0; k < requests; k++) {
+        all = all.compose(n -> system.get("/home").map(resp -> n + (resp.statusCode() == 500 ? 1 : 0)));
+      }
+      return all;
+    }).onComplete(ctx.succeeding(answered500 -> ctx.verify(() -> {
+      assertEquals(requests, answered500, "each request ends with a replica's 500");
+      long served = backend.served500.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum();
+      long budget = RetryBudget.FLOOR_PER_S * RetryBudget.WINDOW_S + requests * 20 / 100;
+      assertTrue(served <= requests + budget, served + " tries for " + requests + " requests: more than the budget");
+      assertTrue(served >= requests + budget - 2, served + " tries: the budget was not spent");
+      ctx.completeNow();
+    })));
+  }
 }
