@@ -16,7 +16,9 @@ import java.util.stream.Collectors;
  * site (a web page open in an operator's browser can send a {@code POST} as {@code text/plain} to any address without
  * asking first), whether or not a token is set; and, with an admin token, only a request that carries it. curl, scripts
  * and the assignment's clients send no {@code Origin} and pass as before; the dashboard, served on the admin port,
- * sends its own origin and passes too.
+ * sends its own origin and passes too when it was reached by an IP address or {@code localhost}. Its own origin under
+ * a DNS name passes only if listed in {@code LB_ALLOWED_ORIGINS}: a page whose name an attacker re-pointed at the
+ * balancer (DNS rebinding) sends an {@code Origin} equal to its {@code Host} too.
  */
 public final class ApiGuard {
 
@@ -34,11 +36,6 @@ public final class ApiGuard {
     this.token = token.getBytes(StandardCharsets.UTF_8);
     this.allowedOrigins = Arrays.stream(allowedOrigins.split(",")).map(ApiGuard::normalized).filter(o -> !o.isEmpty())
         .collect(Collectors.toUnmodifiableSet());
-  }
-
-  /** Whether a token is required. */
-  public boolean tokenRequired() {
-    return token.length > 0;
   }
 
   /** Lets {@code ctx} go on, or answers it: 403 for a cross-site request, 401 without the token. */
@@ -87,9 +84,19 @@ public final class ApiGuard {
     return "a request from another origin (Origin: " + origin + ")";
   }
 
+  /** Whether {@code origin} is that of {@code host}, and {@code host} an address or localhost (no rebinding). */
   private static boolean sameOrigin(String origin, String host) {
     int scheme = origin.indexOf("://");
-    return host != null && scheme > 0 && origin.substring(scheme + 3).equals(host.trim().toLowerCase(Locale.ROOT));
+    if (host == null || scheme < 0 || !origin.substring(scheme + 3).equals(host.trim().toLowerCase(Locale.ROOT))) {
+      return false;
+    }
+    String name = host.trim().toLowerCase(Locale.ROOT);
+    if (name.startsWith("[")) {
+      return true;
+    }
+    int colon = name.indexOf(':');
+    name = colon < 0 ? name : name.substring(0, colon);
+    return name.equals("localhost") || name.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
   }
 
   private static String normalized(String origin) {

@@ -173,6 +173,10 @@ final class ByteExchange {
         }
       } else if (ar.failed()) {
         connectFailed(ar.cause());
+      } else if (!ar.result().open()) {
+        // released to this try, then closed before it came to use it: nothing was sent
+        cancelTimer();
+        failedTry(new java.io.IOException("the connection closed before the request was sent"), TryFailure.UNSENT, false);
       } else {
         send(ar.result());
       }
@@ -213,7 +217,7 @@ final class ByteExchange {
     forwarder.judged(replica, status < 500);
     if (status >= 500 && forwarder.retries().afterReply(tries, status, idempotent)) {
       ReplicaInfo next = nextReplica();
-      if (next != null) {
+      if (next != null && forwarder.retries().budgetAllows()) {
         meters.retried();
         from.close();
         endTry();
@@ -301,21 +305,32 @@ final class ByteExchange {
       return;
     }
     timer = null;
-    if (conn != null) {
-      conn.close();
-      conn = null;
+    if (conn == null) {
+      // still waiting for a connection of a full pool: nothing was sent, and the replica is not to blame
+      failedTry(new java.util.concurrent.TimeoutException("no connection to the replica within "
+          + upstream.tryTimeoutMs + " ms"), TryFailure.UNSENT, false);
+      return;
     }
+    conn.close();
+    conn = null;
     failedTry(new java.util.concurrent.TimeoutException("no reply within " + upstream.tryTimeoutMs + " ms"),
         TryFailure.TIMED_OUT);
   }
 
   private void failedTry(Throwable err, TryFailure failure) {
-    forwarder.failed(replica, failure, err);
+    failedTry(err, failure, true);
+  }
+
+  /** {@code replicasFault}: whether the failure counts against the replica (outlier detection, its metrics). */
+  private void failedTry(Throwable err, TryFailure failure, boolean replicasFault) {
     ProxyMetrics.Replica failed = meters;
-    failed.connectionError();
+    if (replicasFault) {
+      forwarder.failed(replica, failure, err);
+      failed.connectionError();
+    }
     endTry();
     ReplicaInfo next = !bodyStreamed && forwarder.retries().afterFailure(tries, failure, idempotent) ? nextReplica() : null;
-    if (next != null) {
+    if (next != null && forwarder.retries().budgetAllows()) {
       failed.retried();
       tryOn(next);
     } else if (failure == TryFailure.TIMED_OUT || System.nanoTime() >= deadline) {

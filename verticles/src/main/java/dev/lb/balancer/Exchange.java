@@ -139,7 +139,7 @@ final class Exchange {
     forwarder.judged(from.replica, status < 500);
     if (status >= 500 && forwarder.retries().afterReply(tries, status, replayable())) {
       ReplicaInfo next = nextReplica();
-      if (next != null) {
+      if (next != null && forwarder.retries().budgetAllows()) {
         from.meters.retried();
         from.abandon();
         tryOn(next);
@@ -177,7 +177,7 @@ final class Exchange {
     forwarder.failed(from.replica, failure, err);
     from.meters.connectionError();
     ReplicaInfo next = forwarder.retries().afterFailure(tries, failure, replayable()) ? nextReplica() : null;
-    if (next != null) {
+    if (next != null && forwarder.retries().budgetAllows()) {
       from.meters.retried();
       tryOn(next);
     } else if (err instanceof TimeoutException || System.nanoTime() >= deadline) {

@@ -4,8 +4,9 @@ package dev.lb.balancer;
  * When a routed request is tried again on the next replica: the one place that decides it. A try that sent nothing
  * (no connection) may always be made again; one that reached the replica only if the request can be replayed (an
  * idempotent method whose body was kept), as can a reply of 500, 502, 503 or 504. At most {@code proxy.retries}
- * further replicas are tried, and only while the {@link RetryBudget} has room, if there is one. Plain Java; whether
- * time is left and whether another replica is up is the exchange's.
+ * further replicas are tried, and, once the exchange found one to try, only while the {@link RetryBudget} has room
+ * ({@link #budgetAllows}), if there is one. Plain Java; whether time is left and whether another replica is up is the
+ * exchange's.
  */
 final class RetryPolicy {
 
@@ -38,16 +39,19 @@ final class RetryPolicy {
 
   /** After a try failed as {@code failure}, with {@code tries} made so far. */
   boolean afterFailure(int tries, TryFailure failure, boolean replayable) {
-    return tries <= retries && (!failure.sent || replayable) && budgeted();
+    return tries <= retries && (!failure.sent || replayable);
   }
 
   /** After a reply with {@code status}: whether to try the next replica instead of passing the reply on. */
   boolean afterReply(int tries, int status, boolean replayable) {
-    return tries <= retries && replayable && (status == 500 || status == 502 || status == 503 || status == 504)
-        && budgeted();
+    return tries <= retries && replayable && (status == 500 || status == 502 || status == 503 || status == 504);
   }
 
-  private boolean budgeted() {
+  /**
+   * Asked last, once a retry is due and a replica to make it on was found: whether the budget has room for it (then
+   * it is spent), else the refusal is reported.
+   */
+  boolean budgetAllows() {
     if (budget == null || budget.spend()) {
       return true;
     }

@@ -74,6 +74,8 @@ final class Upstream {
       if (conn.open()) {
         return conn;
       }
+      // (its channel ended before the pool heard: closing it frees its place)
+      conn.close();
     }
     return null;
   }
@@ -99,6 +101,12 @@ final class Upstream {
         .setTimeout((int) connectTimeoutMs), made, context);
     return made.future().map(socket -> {
       NetSocketInternal so = (NetSocketInternal) socket;
+      if (!so.channelHandlerContext().channel().isActive()) {
+        // closed before its handler could be added, which would never hear of it
+        so.close();
+        throw new java.io.UncheckedIOException(
+            new java.io.IOException("the connection to " + address + " closed as it was made"));
+      }
       UpstreamConnection conn = new UpstreamConnection(this, address);
       so.channelHandlerContext().pipeline().addBefore("handler", "relay", conn);
       return conn;
@@ -130,6 +138,10 @@ final class Upstream {
 
   /** {@code conn} is free again: the first try waiting takes it, or another exchange may later. */
   void release(UpstreamConnection conn) {
+    if (!conn.open()) {
+      conn.close();
+      return;
+    }
     Pool pool = pools.get(conn.address);
     Waiter w = firstWaiting(pool);
     if (w != null) {

@@ -27,6 +27,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   private final HeadParser parser;
   private ChannelHandlerContext ctx;
   private Stage stage = Stage.IDLE;
+  private boolean leftPool;
   private ByteExchange exchange;
   private ByteBuf pending;
   private BodyFramer body;
@@ -175,6 +176,14 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Tells the pool, once, that this connection is gone. */
+  private void leavePool() {
+    if (!leftPool) {
+      leftPool = true;
+      upstream.closed(this);
+    }
+  }
+
   /** Gives the connection up: it is closed, whatever it was doing. */
   void close() {
     if (stage == Stage.CLOSED) {
@@ -186,7 +195,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
       pending.release();
       pending = null;
     }
-    upstream.closed(this);
+    leavePool();
     ctx.close();
   }
 
@@ -234,10 +243,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     ByteExchange ex = exchange;
     stage = Stage.CLOSED;
     exchange = null;
-    if (was != Stage.CLOSED) {
-      // (close() told the pool already)
-      upstream.closed(this);
-    }
+    leavePool();
     if (pending != null) {
       pending.release();
       pending = null;

@@ -19,7 +19,9 @@ public final class ConfigKeys {
   /**
    * How long a client may take to send a request's head (and a body small enough to be kept for a retry) once the
    * balancer started reading it, in ms: then 408 and the connection closed, so that a client trickling a head byte by
-   * byte, which the idle timeout never ends, holds no connection; 0: no bound but the idle timeout.
+   * byte, which the idle timeout never ends, holds no connection; 0: no bound but the idle timeout. Applies on the
+   * byte relay's plain HTTP port; with TLS (or HTTPS to the replicas) the HTTP stack serves, and only the idle timeout
+   * bounds a slow head there.
    */
   public static final String HTTP_HEADER_TIMEOUT_MS = "http.header.timeout.ms";
   /** The admin listener's port ({@code /metrics}, {@code /health}, {@code /dashboard}); 0: one the system picks. */

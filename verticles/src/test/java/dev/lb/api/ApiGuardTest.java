@@ -77,6 +77,12 @@ class ApiGuardTest {
             return call(system, HttpMethod.POST, "/add", headers("Origin", "http://127.0.0.1:" + system.port() + "0"));
           }).compose(resp -> {
             ctx.verify(() -> assertForbidden(resp, "POST /add from another port"));
+            // DNS rebinding: an attacker's name re-pointed at the balancer, Origin and Host alike
+            return system.client.request(HttpMethod.POST, system.port(), "127.0.0.1", "/add")
+                .putHeader("Host", "evil.example:" + system.port()).putHeader("Origin", "http://evil.example:"
+                    + system.port()).putHeader("Sec-Fetch-Site", "same-origin").sendBuffer(Buffer.buffer(ADD));
+          }).compose(resp -> {
+            ctx.verify(() -> assertForbidden(resp, "POST /add from a rebound name"));
             return replicas(system);
           }).compose(n -> {
             ctx.verify(() -> assertEquals(3, n, "nothing changed"));

@@ -61,20 +61,20 @@ class RetryBudgetTest {
   }
 
   @Test
-  void thePolicyAsksTheBudgetLastAndReportsWhatItRefused() {
+  void thePolicysRulesSpendNothingAndTheBudgetIsAskedLastAndReportsWhatItRefused() {
     AtomicInteger refused = new AtomicInteger();
     RetryPolicy policy = new RetryPolicy(2, budget, refused::incrementAndGet);
     assertEquals(30, spendAll());
-    assertFalse(policy.afterReply(1, 503, true), "no room left");
-    assertFalse(policy.afterFailure(1, TryFailure.REFUSED, false));
-    assertEquals(2, refused.get());
-    assertFalse(policy.afterReply(3, 503, true), "no retry left anyway: not the budget's refusal");
+    assertTrue(policy.afterReply(1, 503, true), "the rules alone: a retry is due");
+    assertFalse(policy.budgetAllows(), "no room left");
+    assertFalse(policy.budgetAllows());
     assertEquals(2, refused.get());
     for (int k = 0; k < 10; k++) {
       policy.requested();
     }
-    assertTrue(policy.afterReply(1, 503, true), "10 requests leave room for 2 retries");
-    assertTrue(policy.afterFailure(1, TryFailure.REFUSED, false));
-    assertFalse(policy.afterFailure(1, TryFailure.REFUSED, false));
+    assertTrue(policy.budgetAllows(), "10 requests leave room for 2 retries");
+    assertTrue(policy.budgetAllows());
+    assertFalse(policy.budgetAllows());
+    assertEquals(3, refused.get());
   }
 }
