@@ -330,9 +330,13 @@
     setAttr(card, 'data-state', r.state);
     setAttr(card, 'data-ring-id', String(r.ringId));
     setAttr(card, 'data-instance', r.instance || '');
+    setAttr(card, 'data-traffic', r.traffic || 'ready');
     card.style.setProperty('--c', r.colour || UNKNOWN);
     setText(q('.badge'), r.state);
-    setText(q('.meta'), r.address ? `ring id ${r.ringId} · ${r.address}` : `ring id ${r.ringId} · no address yet`);
+    // weight and the operator's state (PATCH /replicas/<name>): shown when they are not the defaults
+    const shaping = [(r.weight || 1) !== 1 ? `weight ${r.weight}` : '', r.traffic && r.traffic !== 'ready' ? r.traffic : '']
+      .filter(Boolean).map((s) => ` · ${s}`).join('');
+    setText(q('.meta'), (r.address ? `ring id ${r.ringId} · ${r.address}` : `ring id ${r.ringId} · no address yet`) + shaping);
     setAttr(q('.meta'), 'title', r.instance ? `instance ${r.instance}` : '');
     setText(q('.rps'), rate(r.rps));
     setText(q('.p99'), millis(r.p99ms));

@@ -1,5 +1,6 @@
 package dev.lb.admin;
 
+import dev.lb.ring.RingFactory;
 import dev.lb.config.ConfigKeys;
 import dev.lb.config.RingSettings;
 import dev.lb.ring.Ring;
@@ -23,7 +24,7 @@ import java.util.function.Function;
  */
 public record AdminSettings(String host, int port, String adminToken, String allowedOrigins, long busTimeoutMs,
     String node, String ringAlgorithm,
-    String hash, String key, Function<Collection<Integer>, Ring> ringFactory) {
+    String hash, String key, RingFactory ringFactory) {
 
   /** The settings of a complete configuration (see {@link dev.lb.config.Settings}). */
   public static AdminSettings from(JsonObject config) {

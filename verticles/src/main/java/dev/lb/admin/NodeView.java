@@ -1,5 +1,6 @@
 package dev.lb.admin;
 
+import dev.lb.ring.RingFactory;
 import dev.lb.bus.Lifecycle;
 import dev.lb.bus.ReplicaInfo;
 import dev.lb.bus.ReplicaMessages;
@@ -45,7 +46,7 @@ final class NodeView {
 
   static final int EVENTS_KEPT = 200;
 
-  private final Function<Collection<Integer>, Ring> ringFactory;
+  private final RingFactory ringFactory;
   private final ProxyMetrics proxyMetrics;
   private final Stats stats = new Stats();
   private Stamp applied = Stamp.NONE;
@@ -62,10 +63,10 @@ final class NodeView {
   private final Deque<JsonObject> events = new ArrayDeque<>();
 
   /** An empty view; {@code proxyMetrics} are the meters its traffic figures are read from. */
-  NodeView(Function<Collection<Integer>, Ring> ringFactory, ProxyMetrics proxyMetrics) {
+  NodeView(RingFactory ringFactory, ProxyMetrics proxyMetrics) {
     this.ringFactory = ringFactory;
     this.proxyMetrics = proxyMetrics;
-    this.ring = ringFactory.apply(List.of());
+    this.ring = ringFactory.of(List.of());
     this.picture = RingPicture.of(ring);
   }
 
@@ -78,7 +79,7 @@ final class NodeView {
     applied = stamp;
     snapshot = next;
     replicas = ReplicaMessages.replicas(next);
-    ring = ringFactory.apply(replicas.stream().map(ReplicaInfo::ringId).toList());
+    ring = ringFactory.build(ReplicaInfo.weights(replicas));
     picture = RingPicture.of(ring);
     Set<String> names = new HashSet<>();
     replicas.forEach(r -> names.add(r.name()));
@@ -216,6 +217,7 @@ final class NodeView {
     for (ReplicaInfo r : replicas) {
       cards.add(new JsonObject().put("name", r.name()).put("ringId", r.ringId()).put("address", r.address())
           .put("instance", r.instance()).put("state", state(r, now).json()).put("colour", Palette.hex(r.ringId()))
+          .put("weight", r.shaping().weight()).put("traffic", r.shaping().state().json())
           .put("share", picture.shares().getOrDefault(r.ringId(), 0.0)).mergeIn(stats.of(r.name())));
     }
     starting.forEach((name, ringId) -> cards.add(new JsonObject().put("name", name).put("ringId", ringId)

@@ -5,6 +5,8 @@ import dev.lb.bus.Addresses;
 import dev.lb.bus.BadRequestException;
 import dev.lb.bus.Failures;
 import dev.lb.bus.NoQuorum;
+import dev.lb.bus.NoSuchReplica;
+import dev.lb.bus.ReplicaInfo;
 import dev.lb.bus.ReplicaMessages;
 import dev.lb.bus.Stamp;
 import dev.lb.http.Replies;
@@ -16,6 +18,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -34,6 +37,7 @@ public final class AdminApi {
 
   private static final System.Logger LOG = System.getLogger(AdminApi.class.getName());
   private static final String BODY_SHAPE = "Request body must be a JSON object like {\"n\": 1, \"hostnames\": [\"S5\"]}";
+  private static final String SHAPE_BODY = "Request body must be a JSON object like {\"weight\": 2} or {\"state\": \"drain\"}";
   /** Largest body of {@code /add} and {@code /rm}. */
   private static final long BODY_LIMIT = 64 * 1024;
   /** How long a query of the manager may take before a balancer answers from its own copy of the set. */
@@ -69,9 +73,13 @@ public final class AdminApi {
     return router;
   }
 
+  /** The path of the per-replica endpoint, {@code /replicas/<name>}, on the balancer port as on the admin port. */
+  public static final String REPLICAS = "/replicas";
+
   /** Whether {@code path} is one of the API's own, not a path of the replicas. */
   public static boolean owns(String path) {
-    return path.length() <= 4 && (path.equals("/rep") || path.equals("/add") || path.equals("/rm"));
+    return path.length() <= 4 ? path.equals("/rep") || path.equals("/add") || path.equals("/rm")
+        : path.startsWith(REPLICAS) && (path.length() == REPLICAS.length() || path.charAt(REPLICAS.length()) == '/');
   }
 
   /** Answers {@code req}, one of the paths it {@link #owns}. */
@@ -83,7 +91,17 @@ public final class AdminApi {
     Router r = Router.router(vertx);
     r.route("/add").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(guard::check);
     r.route("/rm").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(guard::check);
+    r.patch(REPLICAS + "/:name").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(guard::check);
     r.get("/rep").handler(this::replicas);
+    r.get(REPLICAS).handler(ctx -> current().onSuccess(snapshot -> {
+      metrics.admin("replicas", 200);
+      Replies.success(ctx.response(), new JsonArray(ReplicaMessages.replicas(snapshot).stream()
+          .map(AdminApi::shown).toList()));
+    }));
+    r.get(REPLICAS + "/:name").handler(this::replica);
+    r.patch(REPLICAS + "/:name").handler(this::shape);
+    r.route(REPLICAS).handler(ctx -> wrongMethod(ctx, "GET"));
+    r.route(REPLICAS + "/:name").handler(ctx -> wrongMethod(ctx, "GET, PATCH"));
     r.post("/add").handler(ctx -> scale(ctx, Addresses.REPLICAS_ADD));
     r.delete("/rm").handler(ctx -> scale(ctx, Addresses.REPLICAS_REMOVE));
     r.post("/rm").handler(ctx -> scale(ctx, Addresses.REPLICAS_REMOVE));
@@ -104,7 +122,15 @@ public final class AdminApi {
    * with, which is the last one the manager published.
    */
   private void replicas(RoutingContext ctx) {
-    vertx.eventBus().<JsonObject>request(Addresses.REPLICAS_GET, new JsonObject(),
+    current().onSuccess(snapshot -> {
+      metrics.admin("rep", 200);
+      Replies.success(ctx.response(), ReplicaMessages.replicaList(snapshot));
+    });
+  }
+
+  /** The set as the manager holds it now, or, if no manager answers, the one this balancer routes with. */
+  private Future<JsonObject> current() {
+    return vertx.eventBus().<JsonObject>request(Addresses.REPLICAS_GET, new JsonObject(),
             ReplicaMessages.within(Math.min(busTimeoutMs, QUERY_TIMEOUT_MS)))
         .map(reply -> {
           newerSet.accept(reply.body());
@@ -112,20 +138,68 @@ public final class AdminApi {
         })
         .recover(err -> {
           JsonObject routed = routedSet.get();
-          LOG.log(Level.WARNING, "GET /rep: the replica manager did not answer ({0}); answered with the set this balancer "
+          LOG.log(Level.WARNING, "the replica manager did not answer ({0}); answered with the set this balancer "
               + "routes with ({1})", err.getMessage(), Stamp.of(routed));
           return Future.succeededFuture(routed);
-        })
-        .onSuccess(snapshot -> {
-          metrics.admin("rep", 200);
-          Replies.success(ctx.response(), ReplicaMessages.replicaList(snapshot));
         });
+  }
+
+  /** {@code GET /replicas/<name>}: one replica, its weight and state. */
+  private void replica(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    current().onSuccess(snapshot -> {
+      ReplicaInfo found = ReplicaMessages.replicaNamed(snapshot, name);
+      if (found == null) {
+        metrics.admin("replicas", 404);
+        Replies.failure(ctx.response(), 404, new NoSuchReplica(name).getMessage());
+      } else {
+        metrics.admin("replicas", 200);
+        Replies.success(ctx.response(), shown(found));
+      }
+    });
+  }
+
+  /** {@code PATCH /replicas/<name>} with {"weight": 2}, {"state": "drain"} or both: the manager changes it. */
+  private void shape(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    JsonObject change;
+    try {
+      change = jsonObject(ctx.body().buffer(), SHAPE_BODY);
+    } catch (BadRequestException e) {
+      metrics.admin("replicas", 400);
+      Replies.failure(ctx.response(), 400, e.getMessage());
+      return;
+    }
+    quorum()
+        .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.REPLICA_SHAPE,
+            ReplicaMessages.shapeRequest(name, change), ReplicaMessages.within(busTimeoutMs)))
+        .onSuccess(reply -> {
+          newerSet.accept(reply.body());
+          metrics.admin("replicas", 200);
+          ReplicaInfo shaped = ReplicaMessages.replicaNamed(reply.body(), name);
+          Replies.success(ctx.response(), shaped == null ? new JsonObject() : shown(shaped));
+        })
+        .onFailure(err -> {
+          metrics.admin("replicas", Failures.statusFor(err));
+          failed(ctx, err);
+        });
+  }
+
+  /** A replica as {@code /replicas} shows it: name, ring id, address, weight, state, and since when it warms up. */
+  static JsonObject shown(ReplicaInfo replica) {
+    JsonObject json = new JsonObject().put("name", replica.name()).put("ringId", replica.ringId())
+        .put("address", replica.address()).put("weight", replica.shaping().weight())
+        .put("state", replica.shaping().state().json());
+    if (replica.shaping().warmingFrom() > 0) {
+      json.put("warmingFrom", java.time.Instant.ofEpochMilli(replica.shaping().warmingFrom()).toString());
+    }
+    return json;
   }
 
   private void scale(RoutingContext ctx, String address) {
     JsonObject body;
     try {
-      body = jsonObject(ctx.body().buffer());
+      body = jsonObject(ctx.body().buffer(), BODY_SHAPE);
     } catch (BadRequestException e) {
       metrics.admin(Addresses.REPLICAS_ADD.equals(address) ? "add" : "rm", 400);
       Replies.failure(ctx.response(), 400, e.getMessage());
@@ -161,9 +235,9 @@ public final class AdminApi {
         });
   }
 
-  private static JsonObject jsonObject(Buffer body) {
+  private static JsonObject jsonObject(Buffer body, String shape) {
     if (body == null || body.length() == 0) {
-      throw new BadRequestException(BODY_SHAPE);
+      throw new BadRequestException(shape);
     }
     Object value;
     try {
@@ -172,7 +246,7 @@ public final class AdminApi {
       throw new BadRequestException("Malformed JSON body: " + firstLine(e.getMessage()));
     }
     if (!(value instanceof JsonObject object)) {
-      throw new BadRequestException(BODY_SHAPE);
+      throw new BadRequestException(shape);
     }
     return object;
   }

@@ -1,6 +1,8 @@
 package dev.lb.balancer;
 
+import dev.lb.ring.RingFactory;
 import dev.lb.config.ConfigKeys;
+import dev.lb.config.Durations;
 import dev.lb.config.RingSettings;
 import dev.lb.ring.LoadBound;
 import dev.lb.ring.Ring;
@@ -43,6 +45,8 @@ public record BalancerSettings(String host, int port, int maxHeaderSize, int max
 
   public static BalancerSettings from(JsonObject config) {
     JsonObject c = config;
+    // read when the balancer starts; checked now, so that a wrong one stops the node at once
+    RingSettings.slowStartMs(c);
     return new BalancerSettings(c.getString(ConfigKeys.HTTP_HOST), c.getInteger(ConfigKeys.HTTP_PORT),
         c.getInteger(ConfigKeys.HTTP_MAX_HEADER_SIZE), c.getInteger(ConfigKeys.HTTP_MAX_INITIAL_LINE),
         c.getInteger(ConfigKeys.HTTP_IDLE_TIMEOUT_S),
@@ -53,12 +57,34 @@ public record BalancerSettings(String host, int port, int maxHeaderSize, int max
             c.getLong(ConfigKeys.PROXY_CONNECT_TIMEOUT_MS), c.getInteger(ConfigKeys.PROXY_RETRIES),
             c.getBoolean(ConfigKeys.PROXY_TRUST_FORWARDED), c.getLong(ConfigKeys.PROXY_BODY_LIMIT),
             c.getInteger(ConfigKeys.PROXY_RETRY_BODY_BYTES), c.getBoolean(ConfigKeys.PROXY_REWRITE_404),
-            c.getInteger(ConfigKeys.PROXY_RETRY_BUDGET_PERCENT)),
+            c.getInteger(ConfigKeys.PROXY_RETRY_BUDGET_PERCENT), nonNegative(c, ConfigKeys.PROXY_MAX_INFLIGHT),
+            nonNegative(c, ConfigKeys.PROXY_MAX_QUEUE),
+            Durations.millis(c.getString(ConfigKeys.PROXY_QUEUE_TIMEOUT), ConfigKeys.PROXY_QUEUE_TIMEOUT)),
         c, c.getLong(ConfigKeys.REPLICA_DRAIN_MS), c.getBoolean(ConfigKeys.ACCESS_LOG), TlsSettings.from(c),
         ReplicaTls.from(c));
   }
 
-  Function<Collection<Integer>, Ring> ringFactory() {
+  private static int nonNegative(JsonObject c, String key) {
+    int value = c.getInteger(key);
+    if (value < 0) {
+      throw new IllegalArgumentException("'" + key + "' must be 0 or more, got " + value);
+    }
+    return value;
+  }
+
+  /** The settings of one of {@code instances} balancer instances: each has its share of the in-flight cap. */
+  public BalancerSettings sharedBy(int instances) {
+    return new BalancerSettings(host, port, maxHeaderSize, maxInitialLine, idleTimeoutS, headerTimeoutMs, adminToken,
+        allowedOrigins, busTimeoutMs, poolSize, key, forwarding.sharedBy(instances), ring, drainMs, accessLog, tls,
+        replicaTls);
+  }
+
+  /** Slow start's window in ms ({@code ring.slow.start}); 0: off. */
+  long slowStartMs() {
+    return RingSettings.slowStartMs(ring);
+  }
+
+  RingFactory ringFactory() {
     return RingSettings.factory(ring);
   }
 

@@ -112,7 +112,7 @@ public class BalancerVerticle extends VerticleBase {
       public void succeeded(ReplicaInfo replica) {
         vertx.eventBus().send(Addresses.OUTLIER_REPORT, ReplicaMessages.outlierReport(replica, true, false), LOCAL);
       }
-    }, inFlight);
+    }, inFlight, settings.slowStartMs(), System::currentTimeMillis);
     client = vertx.httpClientBuilder().with(settings.replicaTls().apply(new HttpClientOptions().setKeepAlive(true)
             .setMaxChunkSize(RELAYED_CHUNK_BYTES)
             .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS)

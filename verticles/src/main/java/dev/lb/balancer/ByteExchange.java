@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * once more on a fresh one, on the same replica; a 404 becomes the assignment's 400. Confined to the event loop of
  * its client's connection, which is that of its balancer instance.
  */
-final class ByteExchange {
+final class ByteExchange implements Admission.Waiter {
 
   /** Where the request is. */
   enum Stage { TRYING, RELAYING, ENDED }
@@ -54,6 +54,8 @@ final class ByteExchange {
   private ArrayDeque<ByteBuf> bodyWaiting;
   private boolean bodyStreamed;
   private boolean released;
+  // waiting for a slot of a replica at its cap (Admission), this try not begun yet
+  private boolean queued;
 
   ByteExchange(FrontDoor front, Forwarder forwarder, Upstream upstream, HttpHead head, ByteBuf request, long key,
       boolean idempotent, boolean toHead, boolean closeClient) {
@@ -149,10 +151,55 @@ final class ByteExchange {
     }
     tried[tries++] = target.ringId();
     replica = target;
-    meters = forwarder.started(target);
+    switch (forwarder.admission().take(target.name(), this)) {
+      case TAKEN -> begin();
+      case QUEUED -> queued = true;
+      case FULL -> overloaded("its queue is full");
+    }
+  }
+
+  @Override
+  public void admitted() {
+    if (!queued || stage != Stage.TRYING) {
+      // the exchange ended while the slot was on its way to it
+      forwarder.admission().release(replica.name());
+      return;
+    }
+    queued = false;
+    begin();
+  }
+
+  @Override
+  public void refused(boolean timedOut) {
+    if (!queued || stage != Stage.TRYING) {
+      return;
+    }
+    queued = false;
+    if (timedOut) {
+      overloaded("no slot came free within the queue's timeout");
+      return;
+    }
+    // the replica left the set while the request waited for it
+    ReplicaInfo next = nextReplica();
+    if (next == null) {
+      fail(ProxyFailure.NO_REPLICA, "", null);
+    } else {
+      tryOn(next);
+    }
+  }
+
+  private void overloaded(String why) {
+    LOG.log(Level.DEBUG, "{0} {1}: replica ''{2}'' is at its cap of requests in flight and {3}", head.method(),
+        head.path(), replica.name(), why);
+    fail(ProxyFailure.OVERLOADED, "'" + replica.name() + "'", null);
+  }
+
+  /** The try on {@code replica} begins, holding one of its slots: on a pooled connection or a new one. */
+  private void begin() {
+    meters = forwarder.started(replica);
     attemptBegan = System.nanoTime();
     freshTried = false;
-    UpstreamConnection idle = upstream.idle(target);
+    UpstreamConnection idle = upstream.idle(replica);
     if (idle != null) {
       send(idle);
     } else {
@@ -396,7 +443,8 @@ final class ByteExchange {
       LOG.log(Level.WARNING, "{0} {1}: {2} after {3} tries{4}", head.method(), path, failure, tries,
           cause == null ? "" : " (last: " + cause + ")");
     }
-    front.failure(this, failure.status, failure.message(path, detail), closeClient);
+    front.failure(this, failure.status, failure.message(path, detail), closeClient,
+        failure == ProxyFailure.OVERLOADED ? forwarder.admission().retryAfterS() : 0);
   }
 
   private void logAccess(int status, String bytes, String replicaName) {
@@ -410,6 +458,10 @@ final class ByteExchange {
   void clientGone() {
     Stage was = stage;
     stage = Stage.ENDED;
+    if (queued) {
+      queued = false;
+      forwarder.admission().leave(replica.name(), this);
+    }
     cancelTimer();
     if (conn != null && was != Stage.ENDED) {
       conn.close();

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeoutException;
  * {@code proxy.retry.body.bytes} is kept whole, so that it can be sent again. All tries share one deadline for the
  * reply's head ({@code proxy.timeout.ms}); each waits at most {@code proxy.try.timeout.ms}.
  */
-final class Exchange {
+final class Exchange implements Admission.Waiter {
 
   /** Where the request is. */
   enum Stage { TRYING, RELAYING, ENDED }
@@ -45,6 +45,8 @@ final class Exchange {
   private int[] tried = new int[4];
   private int tries;
   private Attempt attempt;
+  // waiting for a slot of this replica at its cap (Admission), its try not begun yet
+  private ReplicaInfo queuedOn;
 
   Exchange(Forwarder forwarder, HttpServerRequest req, long key, long length) {
     this(forwarder, req, key, length, null, false);
@@ -112,8 +114,52 @@ final class Exchange {
       tried = Arrays.copyOf(tried, tries * 2);
     }
     tried[tries++] = target.ringId();
+    switch (forwarder.admission().take(target.name(), this)) {
+      case TAKEN -> begin(target);
+      case QUEUED -> queuedOn = target;
+      case FULL -> overloaded(target);
+    }
+  }
+
+  private void begin(ReplicaInfo target) {
+    long remainingMs = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
     attempt = new Attempt(this, forwarder, target);
     attempt.run(req, streamed, remainingMs);
+  }
+
+  @Override
+  public void admitted() {
+    ReplicaInfo target = queuedOn;
+    queuedOn = null;
+    if (target == null || stage != Stage.TRYING) {
+      forwarder.admission().release(target == null ? "" : target.name());
+      return;
+    }
+    begin(target);
+  }
+
+  @Override
+  public void refused(boolean timedOut) {
+    ReplicaInfo target = queuedOn;
+    queuedOn = null;
+    if (target == null || stage != Stage.TRYING) {
+      return;
+    }
+    if (timedOut) {
+      overloaded(target);
+      return;
+    }
+    ReplicaInfo next = nextReplica();
+    if (next == null) {
+      fail(ProxyFailure.NO_REPLICA, "", null);
+    } else {
+      tryOn(next);
+    }
+  }
+
+  private void overloaded(ReplicaInfo target) {
+    req.response().putHeader("Retry-After", String.valueOf(forwarder.admission().retryAfterS()));
+    fail(ProxyFailure.OVERLOADED, "'" + target.name() + "'", null);
   }
 
   /** The attempt has a request open on its replica: the head goes, then the body, kept or streamed. */
@@ -242,6 +288,10 @@ final class Exchange {
   private void clientGone() {
     Stage was = stage;
     stage = Stage.ENDED;
+    if (queuedOn != null) {
+      forwarder.admission().leave(queuedOn.name(), this);
+      queuedOn = null;
+    }
     if (was == Stage.TRYING && attempt != null) {
       attempt.abandon();
     }

@@ -44,9 +44,29 @@ final class Forwarder {
    * @param rewrite404       a replica's 404 becomes the assignment's 400 (off for services whose 404s are answers)
    * @param retryBudgetPercent retries may add at most this share of the requests of the last seconds
    *                         ({@link RetryBudget}); 0: no budget, only {@code retries} bounds them
+   * @param maxInflight      tries in flight to one replica at most, from this balancer instance ({@link Admission});
+   *                         0: no cap
+   * @param maxQueue         tries that may wait for a slot of one replica
+   * @param queueTimeoutMs   how long a try may wait for a slot
    */
   record Options(long timeoutMs, long tryTimeoutMs, long connectTimeoutMs, int retries, boolean trustForwarded,
-      long bodyLimit, int retryBodyBytes, boolean rewrite404, int retryBudgetPercent) { }
+      long bodyLimit, int retryBodyBytes, boolean rewrite404, int retryBudgetPercent, int maxInflight, int maxQueue,
+      long queueTimeoutMs) {
+
+    /** Without overload protection (tests, and the settings of before it). */
+    Options(long timeoutMs, long tryTimeoutMs, long connectTimeoutMs, int retries, boolean trustForwarded,
+        long bodyLimit, int retryBodyBytes, boolean rewrite404, int retryBudgetPercent) {
+      this(timeoutMs, tryTimeoutMs, connectTimeoutMs, retries, trustForwarded, bodyLimit, retryBodyBytes, rewrite404,
+          retryBudgetPercent, 0, 0, 1);
+    }
+
+    /** The share of one of {@code instances} balancer event loops: the cap of in-flight tries split between them. */
+    Options sharedBy(int instances) {
+      int share = maxInflight <= 0 ? 0 : (maxInflight + instances - 1) / Math.max(1, instances);
+      return new Options(timeoutMs, tryTimeoutMs, connectTimeoutMs, retries, trustForwarded, bodyLimit, retryBodyBytes,
+          rewrite404, retryBudgetPercent, share, maxQueue, queueTimeoutMs);
+    }
+  }
 
   private final Vertx vertx;
   private final ReplicaPool pool;
@@ -56,6 +76,7 @@ final class Forwarder {
   private final ProxyMetrics metrics;
   private final AccessLog accessLog;
   private final KeySource keys;
+  private final Admission admission;
 
   Forwarder(Vertx vertx, ReplicaPool pool, RoutingTable table, KeySource keys, Options options, ProxyMetrics metrics,
       AccessLog accessLog) {
@@ -69,6 +90,39 @@ final class Forwarder {
         metrics::retryRefused);
     this.metrics = metrics;
     this.accessLog = accessLog;
+    if (options.maxInflight() > 0) {
+      io.vertx.core.Context context = vertx.getOrCreateContext();
+      this.admission = new Admission(options.maxInflight(), options.maxQueue(), options.queueTimeoutMs(),
+          new Admission.Timers() {
+            @Override
+            public long after(long ms, Runnable task) {
+              return vertx.setTimer(ms, id -> task.run());
+            }
+
+            @Override
+            public void cancel(long id) {
+              vertx.cancelTimer(id);
+            }
+          }, task -> context.runOnContext(v -> task.run()), new Admission.Meters() {
+            @Override
+            public void queued() {
+              metrics.queued();
+            }
+
+            @Override
+            public void rejected(boolean timedOut) {
+              metrics.queueRejected(timedOut);
+            }
+          });
+    } else {
+      this.admission = Admission.none();
+    }
+    table.onLeft(names -> names.forEach(admission::left));
+  }
+
+  /** Overload protection: the cap of tries in flight to each replica, and the wait for a slot. */
+  Admission admission() {
+    return admission;
   }
 
   void handle(HttpServerRequest req) {
@@ -138,6 +192,7 @@ final class Forwarder {
   void ended(ReplicaInfo replica, ProxyMetrics.Replica meters) {
     meters.ended();
     table.finished(replica);
+    admission.release(replica.name());
   }
 
   /** The replica answered: a server error ({@code ok} false) counts towards its ejection, anything else resets it. */

@@ -41,6 +41,7 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
   private static final AsciiString ADMIN_REP = AsciiString.cached("/rep");
   private static final AsciiString ADMIN_ADD = AsciiString.cached("/add");
   private static final AsciiString ADMIN_RM = AsciiString.cached("/rm");
+  private static final AsciiString ADMIN_REPLICAS = AsciiString.cached(AdminApi.REPLICAS);
   /** Bytes of pipelined requests read ahead before reading pauses. */
   private static final int MAX_WAITING_BYTES = 64 * 1024;
   private static final int CHUNKS_UNFINISHED = -1;
@@ -394,7 +395,8 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
    */
   private static boolean handledElsewhere(HttpHead head, Forwarder.Options options) {
     return !head.http11() || !head.originForm() || (head.upgrade() && !head.h2c()) || head.expect()
-        || head.pathIs(ADMIN_REP) || head.pathIs(ADMIN_ADD) || head.pathIs(ADMIN_RM);
+        || head.pathIs(ADMIN_REP) || head.pathIs(ADMIN_ADD) || head.pathIs(ADMIN_RM)
+        || head.pathUnder(ADMIN_REPLICAS);
   }
 
   private static boolean startsWith(ByteBuf buf, byte[] prefix) {
@@ -445,9 +447,15 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
    * HEAD, so the reply has the body's length but not the body.
    */
   private void respond(int status, String message, boolean close, boolean toHead) {
+    respond(status, message, close, toHead, 0);
+  }
+
+  /** {@code retryAfterS}: the {@code Retry-After} a refusal for overload gives; 0: none. */
+  private void respond(int status, String message, boolean close, boolean toHead, long retryAfterS) {
     byte[] body = Replies.failureBody(message).getBytes();
     String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\ncontent-type: application/json\r\ncontent-length: "
-        + body.length + (close ? "\r\nconnection: close" : "") + "\r\n\r\n";
+        + body.length + (retryAfterS > 0 ? "\r\nretry-after: " + retryAfterS : "")
+        + (close ? "\r\nconnection: close" : "") + "\r\n\r\n";
     ByteBuf out = ctx.alloc().directBuffer(head.length() + (toHead ? 0 : body.length));
     ByteBufUtil.writeAscii(out, head);
     if (!toHead) {
@@ -485,13 +493,13 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
   }
 
   /** The exchange failed without a reply to pass on: the failure is answered in its place. */
-  void failure(ByteExchange ex, int status, String message, boolean close) {
+  void failure(ByteExchange ex, int status, String message, boolean close, long retryAfterS) {
     if (ex != current) {
       return;
     }
     current = null;
     boolean ends = close || draining || ex.bodyUnread();
-    respond(status, message, ends, ex.toHead());
+    respond(status, message, ends, ex.toHead(), retryAfterS);
     if (!ends && !processing) {
       process();
     }

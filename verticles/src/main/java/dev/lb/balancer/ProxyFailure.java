@@ -13,6 +13,11 @@ import io.vertx.core.http.HttpVersion;
 enum ProxyFailure {
   /** No replica is up to take the request. */
   NO_REPLICA(503),
+  /**
+   * The replica is at its cap of requests in flight ({@code proxy.max.inflight}) and the request found its queue full
+   * or waited out {@code proxy.queue.timeout}: answered with {@code Retry-After}.
+   */
+  OVERLOADED(503),
   /** Every replica tried failed: refused, reset, or answered with a server error that was not passed on. */
   REPLICA_FAILED(502),
   /** No replica answered within {@code proxy.timeout.ms}. */
@@ -44,6 +49,7 @@ enum ProxyFailure {
   String message(String path, String detail) {
     return switch (this) {
       case NO_REPLICA -> "<Error> No live server replica can serve '" + path + "'";
+      case OVERLOADED -> "<Error> Server replica " + detail + " is at capacity for '" + path + "'; retry later";
       case REPLICA_FAILED -> "<Error> Server replica " + detail + " failed to answer '" + path + "'";
       case TIMEOUT -> "<Error> No server replica answered '" + path + "' within " + detail + " ms";
       case BODY_TOO_LARGE -> "<Error> Request body is larger than " + detail + " bytes";

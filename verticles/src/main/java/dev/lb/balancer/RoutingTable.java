@@ -2,19 +2,21 @@ package dev.lb.balancer;
 
 import dev.lb.bus.ReplicaInfo;
 import dev.lb.bus.ReplicaMessages;
+import dev.lb.bus.Shaping;
 import dev.lb.bus.Stamp;
 import dev.lb.ring.LoadBound;
 import dev.lb.ring.Ring;
+import dev.lb.ring.RingFactory;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.Consumer;
 import java.util.function.IntPredicate;
+import java.util.function.LongSupplier;
 
 /**
  * A balancer's routing state, confined to its event loop: the ring built from the manager's latest snapshot, where
@@ -22,6 +24,11 @@ import java.util.function.IntPredicate;
  * or held out by the node's outlier detector), each replica's requests in flight, and with bounded loads its load.
  * Forwards' outcomes go to the outlier detector ({@link Reports}): every failure, and the successes of a replica it
  * watches; nothing for the successes of the others, so that the hot path stays quiet.
+ *
+ * <p>The manager's snapshot also shapes routing ({@link Shaping}): weights build the ring, a replica in {@code drain} or
+ * {@code maint} is out of routing (its keys go to their next owner, and the same keys come back when it is ready), and,
+ * with slow start, a replica that warms up takes only the keys whose {@link #fraction} is below its ramp, which grows
+ * from {@link #SLOW_START_FLOOR} to 1 over the window: as it grows, more of its keys come back, and stay.
  */
 final class RoutingTable {
 
@@ -32,7 +39,19 @@ final class RoutingTable {
     void succeeded(ReplicaInfo replica);
   }
 
-  private final Function<Collection<Integer>, Ring> ringFactory;
+  /** The share of its keys a replica takes when its slow start begins. */
+  static final double SLOW_START_FLOOR = 0.1;
+
+  private final RingFactory ringFactory;
+  private final long slowStartMs;
+  private final LongSupplier wallClock;
+  private Map<Integer, Integer> weights = Map.of();
+  /** Per ring id: when it began to warm up (epoch ms), 0 if warm; the time after which none warms any more. */
+  private long[] warmingFrom = new long[0];
+  private long warmingUntil;
+  private long wallNow;
+  private double keyFraction;
+  private Consumer<Set<String>> onLeft = names -> { };
   private final LoadBound bound;
   private final Reports reports;
   private final InFlight inFlight;
@@ -50,17 +69,25 @@ final class RoutingTable {
   private JsonObject snapshot = ReplicaMessages.snapshot(Stamp.NONE, "", List.of());
   private Stamp applied = Stamp.NONE;
   private final IntPredicate up = id -> id < usable.length && usable[id];
-  private final IntPredicate routable = id -> up.test(id) && ejectedUntil[id] <= now;
+  private final IntPredicate routable = id -> up.test(id) && ejectedUntil[id] <= now && warmEnough(id);
   private final IntPredicate routableWithRoom;
 
   /** A table whose rings {@code ringFactory} builds, reporting forwards' outcomes to {@code reports}. */
-  RoutingTable(Function<Collection<Integer>, Ring> ringFactory, LoadBound bound, Reports reports, InFlight inFlight) {
+  RoutingTable(RingFactory ringFactory, LoadBound bound, Reports reports, InFlight inFlight) {
+    this(ringFactory, bound, reports, inFlight, 0, System::currentTimeMillis);
+  }
+
+  /** As above, with a slow start of {@code slowStartMs} (0: none) timed by {@code wallClock} (epoch ms). */
+  RoutingTable(RingFactory ringFactory, LoadBound bound, Reports reports, InFlight inFlight, long slowStartMs,
+      LongSupplier wallClock) {
     this.ringFactory = ringFactory;
+    this.slowStartMs = slowStartMs;
+    this.wallClock = wallClock;
     this.bound = bound;
     this.reports = reports;
     this.inFlight = inFlight;
     this.routableWithRoom = id -> routable.test(id) && bound.admits(id, usableCount);
-    this.ring = ringFactory.apply(List.of());
+    this.ring = ringFactory.of(List.of());
   }
 
   /**
@@ -77,23 +104,32 @@ final class RoutingTable {
     List<ReplicaInfo> previous = replicas;
     replicas = ReplicaMessages.replicas(next);
     int[] ids = replicas.stream().mapToInt(ReplicaInfo::ringId).sorted().toArray();
-    if (!Arrays.equals(ids, ring.members())) {
-      ring = ringFactory.apply(replicas.stream().map(ReplicaInfo::ringId).toList());
+    Map<Integer, Integer> nextWeights = ReplicaInfo.weights(replicas);
+    if (!Arrays.equals(ids, ring.members()) || !nextWeights.equals(weights)) {
+      ring = ringFactory.build(nextWeights);
+      weights = nextWeights;
       bound.membersChanged();
     }
     byRingId = new ReplicaInfo[ids.length == 0 ? 1 : ids[ids.length - 1] + 1];
     replicas.forEach(r -> byRingId[r.ringId()] = r);
+    warming();
     Set<String> names = new HashSet<>();
     replicas.forEach(r -> names.add(r.name()));
     Set<String> left = new HashSet<>();
     previous.forEach(r -> left.add(r.name()));
     left.removeAll(names);
     inFlight.left(left);
+    onLeft.accept(left);
     unavailable.retainAll(names);
     heldUntil.keySet().retainAll(names);
     watched.retainAll(names);
     refresh();
     return true;
+  }
+
+  /** {@code listener} hears the names of the replicas that left the set with each snapshot applied. */
+  void onLeft(Consumer<Set<String>> listener) {
+    this.onLeft = listener;
   }
 
   /** The snapshot applied last. */
@@ -134,7 +170,7 @@ final class RoutingTable {
     long[] until = new long[byRingId.length];
     int count = 0;
     for (int id = 0; id < byRingId.length; id++) {
-      next[id] = byRingId[id] != null && !unavailable.contains(byRingId[id].name());
+      next[id] = byRingId[id] != null && byRingId[id].shaping().routed() && !unavailable.contains(byRingId[id].name());
       Long held = byRingId[id] == null ? null : heldUntil.get(byRingId[id].name());
       until[id] = held == null ? 0 : held - origin;
       count += next[id] ? 1 : 0;
@@ -142,6 +178,56 @@ final class RoutingTable {
     usable = next;
     ejectedUntil = until;
     usableCount = count;
+  }
+
+  /** Which replicas warm up now, by the snapshot's start times and this node's clock. */
+  private void warming() {
+    warmingFrom = new long[byRingId.length];
+    warmingUntil = 0;
+    if (slowStartMs <= 0) {
+      return;
+    }
+    long wall = wallClock.getAsLong();
+    for (ReplicaInfo r : replicas) {
+      long from = r.shaping().warmingFrom();
+      if (from > 0 && wall < from + slowStartMs) {
+        warmingFrom[r.ringId()] = from;
+        warmingUntil = Math.max(warmingUntil, from + slowStartMs);
+      }
+    }
+  }
+
+  /** The share of its keys replica {@code ringId} takes now: 1 when warm, else its ramp. */
+  double ramp(int ringId) {
+    long from = ringId < warmingFrom.length ? warmingFrom[ringId] : 0;
+    if (from == 0 || warmingUntil == 0) {
+      return 1;
+    }
+    double elapsed = Math.max(0, wallClock.getAsLong() - from) / (double) slowStartMs;
+    return Math.min(1, SLOW_START_FLOOR + (1 - SLOW_START_FLOOR) * elapsed);
+  }
+
+  /** Whether the key being picked for may go to {@code ringId}: warm, or its fraction is below the replica's ramp. */
+  private boolean warmEnough(int ringId) {
+    if (warmingUntil == 0 || warmingFrom[ringId] == 0) {
+      return true;
+    }
+    double elapsed = Math.max(0, wallNow - warmingFrom[ringId]) / (double) slowStartMs;
+    return keyFraction < SLOW_START_FLOOR + (1 - SLOW_START_FLOOR) * elapsed;
+  }
+
+  /**
+   * Where a key stands among a warming replica's keys, in [0, 1): a mix of its bits (Murmur3's finalizer) independent
+   * of the slot it hashes to, so that every replica's keys spread evenly over it.
+   */
+  static double fraction(long key) {
+    long z = key;
+    z ^= z >>> 33;
+    z *= 0xff51afd7ed558ccdL;
+    z ^= z >>> 33;
+    z *= 0xc4ceb9fe1a85ec53L;
+    z ^= z >>> 33;
+    return (z >>> 11) * 0x1.0p-53;
   }
 
   private long clock() {
@@ -190,6 +276,14 @@ final class RoutingTable {
   /** Like {@link #pick(long)}, among the replicas {@code allowed} also accepts (to skip ones already tried). */
   ReplicaInfo pick(long key, IntPredicate allowed) {
     now = clock();
+    if (warmingUntil != 0) {
+      wallNow = wallClock.getAsLong();
+      if (wallNow >= warmingUntil) {
+        warmingUntil = 0;
+      } else {
+        keyFraction = fraction(key);
+      }
+    }
     IntPredicate plain = allowed == null ? routable : routable.and(allowed);
     int id = bound.enabled() ? ring.owner(key, allowed == null ? routableWithRoom : routableWithRoom.and(allowed)) : Ring.NONE;
     if (id == Ring.NONE) {

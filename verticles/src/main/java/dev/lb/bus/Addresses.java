@@ -15,12 +15,19 @@ public final class Addresses {
   /** Request {"n": int, "hostnames": [string]} → reply snapshot. */
   public static final String REPLICAS_REMOVE = "lb.replicas.remove";
 
+  /**
+   * Request {"replica": string, "change": {"weight"?: int, "state"?: "ready" | "drain" | "maint"}} → reply snapshot:
+   * the replica's shaping changed ({@link Shaping}), recorded and announced like a change of the set.
+   */
+  public static final String REPLICA_SHAPE = "lb.replica.shape";
+
   /** Request {} → reply snapshot: the replica set as the manager holds it now. */
   public static final String REPLICAS_GET = "lb.replicas.get";
 
   /**
    * Event, published after every change of the set: snapshot {"epoch", "version", "manager", "replicas": [{"name",
-   * "ringId", "host", "port", "instance", "healthPort" (only if it is not "port")}]}. Followers apply only a snapshot
+   * "ringId", "host", "port", "instance", "healthPort" (only if it is not "port"), and, only where they are not the
+   * defaults, "weight", "state", "warmingFrom" ({@link Shaping})}]}. Followers apply only a snapshot
    * whose {@link Stamp} is newer than theirs.
    */
   public static final String REPLICAS_CHANGED = "lb.replicas.changed";

@@ -9,6 +9,7 @@ public final class Failures {
   private Failures() {}
 
   public static final int BAD_REQUEST = 400;
+  public static final int NOT_FOUND = 404;
   public static final int METHOD_NOT_ALLOWED = 405;
   public static final int INTERNAL = 500;
   public static final int BAD_GATEWAY = 502;
@@ -25,6 +26,9 @@ public final class Failures {
     if (err instanceof NotManaged) {
       return METHOD_NOT_ALLOWED;
     }
+    if (err instanceof NoSuchReplica) {
+      return NOT_FOUND;
+    }
     return err instanceof NoQuorum || err instanceof Deposed ? UNAVAILABLE : INTERNAL;
   }
 
@@ -33,7 +37,7 @@ public final class Failures {
     if (err instanceof ReplyException re) {
       return re.failureType() == ReplyFailure.RECIPIENT_FAILURE ? re.failureCode() : UNAVAILABLE;
     }
-    if (err instanceof BadRequestException || err instanceof NotManaged) {
+    if (err instanceof BadRequestException || err instanceof NotManaged || err instanceof NoSuchReplica) {
       return codeFor(err);
     }
     return err instanceof NoQuorum || err instanceof Deposed ? UNAVAILABLE : BAD_GATEWAY;

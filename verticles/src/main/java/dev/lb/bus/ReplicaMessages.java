@@ -15,6 +15,7 @@ public final class ReplicaMessages {
   public static final String DRAIN = "drain";
   public static final String REPLICA = "replica";
   public static final String REASON = "reason";
+  public static final String CHANGE = "change";
 
   private ReplicaMessages() {}
 
@@ -61,6 +62,16 @@ public final class ReplicaMessages {
   /** The replicas a request of {@link Addresses#drainOf} drains. */
   public static List<String> drained(JsonObject request) {
     return request.getJsonArray(DRAIN, new JsonArray()).stream().map(String::valueOf).toList();
+  }
+
+  /** A request of {@link Addresses#REPLICA_SHAPE}: {"replica": name, "change": {"weight"?, "state"?}}. */
+  public static JsonObject shapeRequest(String replica, JsonObject change) {
+    return new JsonObject().put(REPLICA, replica).put(CHANGE, change);
+  }
+
+  /** Replica {@code name} of {@code snapshot}, or null. */
+  public static ReplicaInfo replicaNamed(JsonObject snapshot, String name) {
+    return replicas(snapshot).stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
   }
 
   public static String replica(JsonObject event) {

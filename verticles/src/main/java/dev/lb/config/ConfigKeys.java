@@ -61,6 +61,12 @@ public final class ConfigKeys {
   public static final String RING_BALANCE_FACTOR = "ring.balance.factor";
   /** What bounded loads count: {@code inflight} (requests in flight) or {@code rate} (requests in the last second). */
   public static final String RING_BALANCE_MEASURE = "ring.balance.measure";
+  /**
+   * Slow start: a replica added to a running set, or replacing one, takes a share of its keys that grows from a tenth
+   * to all of them over this window (a duration: {@code 20s}, {@code 500ms}, {@code 2m}; a plain number is in ms, as
+   * HAProxy's {@code slowstart}); the keys it turns away go to their next owner. {@code 0}: off.
+   */
+  public static final String RING_SLOW_START = "ring.slow.start";
   /** Where a request's key comes from: {@code random}, {@code header:NAME}, {@code query:NAME} or {@code client}. */
   public static final String KEY = "key";
 
@@ -89,6 +95,15 @@ public final class ConfigKeys {
    */
   public static final String PROXY_RETRY_BUDGET_PERCENT = "proxy.retry.budget.percent";
   public static final String PROXY_POOL_SIZE = "proxy.pool.size";
+  /**
+   * Requests in flight to one replica at most, over the node's balancer event loops together (each has its share);
+   * one more waits for a slot in the replica's queue. 0: no cap (only {@code proxy.pool.size} bounds connections).
+   */
+  public static final String PROXY_MAX_INFLIGHT = "proxy.max.inflight";
+  /** Requests that may wait for a slot of a replica at its cap (per event loop); one more is answered 503 at once. */
+  public static final String PROXY_MAX_QUEUE = "proxy.max.queue";
+  /** How long a request may wait for a slot (a duration, e.g. {@code 2s}; plain number: ms); then 503 with Retry-After. */
+  public static final String PROXY_QUEUE_TIMEOUT = "proxy.queue.timeout";
   /** Largest request body forwarded to a replica, in bytes; 0: no limit (bodies stream, whatever their size). */
   public static final String PROXY_BODY_LIMIT = "proxy.body.limit";
   /** An idempotent request's body up to this many bytes is kept, so that the request can be retried after a reset. */

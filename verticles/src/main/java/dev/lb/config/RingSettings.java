@@ -1,5 +1,6 @@
 package dev.lb.config;
 
+import dev.lb.ring.RingFactory;
 import dev.lb.ring.ConsistentHashRing;
 import dev.lb.ring.HashFamilies;
 import dev.lb.ring.HashFamily;
@@ -44,11 +45,11 @@ public final class RingSettings {
   }
 
   /** Builds the configured ring of a set of ring ids. */
-  public static Function<Collection<Integer>, Ring> factory(JsonObject config) {
+  public static RingFactory factory(JsonObject config) {
     if (MAGLEV.equals(algorithm(config))) {
       HashFamily family = family(config);
       int size = config.getInteger(ConfigKeys.RING_MAGLEV_SIZE);
-      MaglevTable.build(family, size, List.of());
+      MaglevTable.build(family, size, java.util.Map.of());
       return ids -> MaglevTable.build(family, size, ids);
     }
     RingSpec spec = spec(config);
@@ -59,6 +60,11 @@ public final class RingSettings {
   public static int capacity(JsonObject config) {
     return MAGLEV.equals(algorithm(config))
         ? config.getInteger(ConfigKeys.RING_MAGLEV_SIZE) : spec(config).capacity();
+  }
+
+  /** Slow start's window in ms; 0: off. */
+  public static long slowStartMs(JsonObject config) {
+    return Durations.millis(config.getString(ConfigKeys.RING_SLOW_START), ConfigKeys.RING_SLOW_START);
   }
 
   /** A fresh bound of loads with the configured factor c (off when 0) and measure. */

@@ -43,6 +43,7 @@ public final class Settings {
     env.put("LB_MAGLEV_SIZE", ConfigKeys.RING_MAGLEV_SIZE);
     env.put("LB_BALANCE_FACTOR", ConfigKeys.RING_BALANCE_FACTOR);
     env.put("LB_BALANCE_MEASURE", ConfigKeys.RING_BALANCE_MEASURE);
+    env.put("LB_SLOW_START", ConfigKeys.RING_SLOW_START);
     env.put("LB_KEY", ConfigKeys.KEY);
     env.put("LB_INSTANCES", ConfigKeys.BALANCER_INSTANCES);
     env.put("LB_TRANSPORT", ConfigKeys.TRANSPORT);
@@ -63,6 +64,9 @@ public final class Settings {
     env.put("LB_HEADER_TIMEOUT_MS", ConfigKeys.HTTP_HEADER_TIMEOUT_MS);
     env.put("LB_RETRIES", ConfigKeys.PROXY_RETRIES);
     env.put("LB_RETRY_BUDGET_PERCENT", ConfigKeys.PROXY_RETRY_BUDGET_PERCENT);
+    env.put("LB_MAX_INFLIGHT", ConfigKeys.PROXY_MAX_INFLIGHT);
+    env.put("LB_MAX_QUEUE", ConfigKeys.PROXY_MAX_QUEUE);
+    env.put("LB_QUEUE_TIMEOUT", ConfigKeys.PROXY_QUEUE_TIMEOUT);
     env.put("LB_BODY_LIMIT", ConfigKeys.PROXY_BODY_LIMIT);
     env.put("LB_RETRY_BODY_BYTES", ConfigKeys.PROXY_RETRY_BODY_BYTES);
     env.put("LB_REWRITE_404", ConfigKeys.PROXY_REWRITE_404);

@@ -127,6 +127,17 @@ public final class HttpHead {
     return (len == n || (len > n && buf.getByte(targetStart + n) == '?')) && equalsAt(targetStart, path, false);
   }
 
+  /** Whether the target's path is {@code path} or below it: {@code path}, then the end, {@code /} or {@code ?}. */
+  public boolean pathUnder(AsciiString path) {
+    int n = path.length();
+    int len = targetEnd - targetStart;
+    if (len < n || !equalsAt(targetStart, path, false)) {
+      return false;
+    }
+    byte next = len == n ? (byte) '?' : buf.getByte(targetStart + n);
+    return next == '?' || next == '/';
+  }
+
   public int fieldCount() {
     return count;
   }

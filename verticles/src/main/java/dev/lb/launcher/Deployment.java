@@ -166,7 +166,8 @@ public final class Deployment {
     DeploymentOptions balancers = new DeploymentOptions().setInstances(instances);
     Telemetry telemetry = new Telemetry(proxyMetrics, systemMetrics, accessLog);
     return managing.compose(id -> vertx.deployVerticle(OutlierVerticle.of(conf, proxyMetrics)))
-        .compose(id -> vertx.deployVerticle(() -> new BalancerVerticle(settings, telemetry, certificates), balancers))
+        .compose(id -> vertx.deployVerticle(() -> new BalancerVerticle(settings.sharedBy(instances), telemetry,
+            certificates), balancers))
         .onSuccess(id -> this.balancers = id).mapEmpty();
   }
 

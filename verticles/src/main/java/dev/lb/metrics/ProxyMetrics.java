@@ -102,6 +102,9 @@ public final class ProxyMetrics {
   private final Replica none;
   private final Counter[] frontend = new Counter[CLASSES.length];
   private final Counter retryRefused;
+  private final Counter queued;
+  private final Counter queueFull;
+  private final Counter queueTimedOut;
 
   public ProxyMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -112,6 +115,22 @@ public final class ProxyMetrics {
     }
     retryRefused = Counter.builder("lb.retry.budget.refused")
         .description("retries the retry budget refused (the reply or failure went to the client)").register(target);
+    queued = Counter.builder("lb.queue.waits")
+        .description("tries that waited for a slot of a replica at its cap (proxy.max.inflight)").register(target);
+    queueFull = Counter.builder("lb.queue.rejected").tag("reason", "full")
+        .description("requests answered 503 by overload protection").register(target);
+    queueTimedOut = Counter.builder("lb.queue.rejected").tag("reason", "timeout")
+        .description("requests answered 503 by overload protection").register(target);
+  }
+
+  /** A try waits for a slot of a replica at its cap. */
+  public void queued() {
+    queued.increment();
+  }
+
+  /** A request refused by overload protection: its replica's queue was full, or it waited out the queue's timeout. */
+  public void queueRejected(boolean timedOut) {
+    (timedOut ? queueTimedOut : queueFull).increment();
   }
 
   /** A routed request was answered with {@code status}, by a replica or by the balancer itself. */

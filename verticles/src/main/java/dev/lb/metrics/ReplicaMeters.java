@@ -1,5 +1,6 @@
 package dev.lb.metrics;
 
+import dev.lb.ring.RingFactory;
 import dev.lb.bus.Lifecycle;
 import dev.lb.bus.ReplicaInfo;
 import dev.lb.bus.ReplicaMessages;
@@ -23,7 +24,7 @@ import java.util.function.Function;
  */
 final class ReplicaMeters {
 
-  private final Function<Collection<Integer>, Ring> ringFactory;
+  private final RingFactory ringFactory;
   private final ProxyMetrics proxyMetrics;
   private final SystemMetrics systemMetrics;
   private Stamp applied = Stamp.NONE;
@@ -32,7 +33,7 @@ final class ReplicaMeters {
   private final Set<String> down = new HashSet<>();
   private final Set<String> replacing = new HashSet<>();
 
-  ReplicaMeters(Function<Collection<Integer>, Ring> ringFactory, ProxyMetrics proxyMetrics, SystemMetrics systemMetrics) {
+  ReplicaMeters(RingFactory ringFactory, ProxyMetrics proxyMetrics, SystemMetrics systemMetrics) {
     this.ringFactory = ringFactory;
     this.proxyMetrics = proxyMetrics;
     this.systemMetrics = systemMetrics;
@@ -46,7 +47,7 @@ final class ReplicaMeters {
     }
     applied = stamp;
     replicas = ReplicaMessages.replicas(snapshot);
-    shares = RingPicture.of(ringFactory.apply(replicas.stream().map(ReplicaInfo::ringId).toList())).shares();
+    shares = RingPicture.of(ringFactory.build(ReplicaInfo.weights(replicas))).shares();
     Set<String> names = new HashSet<>();
     replicas.forEach(r -> names.add(r.name()));
     down.retainAll(names);

@@ -1,5 +1,6 @@
 package dev.lb.metrics;
 
+import dev.lb.ring.RingFactory;
 import dev.lb.bus.NodeMessages;
 import dev.lb.bus.Addresses;
 import dev.lb.bus.ReplicaStore;
@@ -27,7 +28,7 @@ public class ReplicaMetricsVerticle extends VerticleBase {
    * Meters of the set in {@code systemMetrics}, ring shares of the rings {@code ringFactory} builds (the balancers'); a
    * replica that leaves the set also loses its meters in {@code proxyMetrics}.
    */
-  public ReplicaMetricsVerticle(Function<Collection<Integer>, Ring> ringFactory, ProxyMetrics proxyMetrics,
+  public ReplicaMetricsVerticle(RingFactory ringFactory, ProxyMetrics proxyMetrics,
       SystemMetrics systemMetrics) {
     this.meters = new ReplicaMeters(ringFactory, proxyMetrics, systemMetrics);
   }

@@ -4,15 +4,20 @@ import dev.lb.bus.BadRequestException;
 import dev.lb.bus.Deposed;
 import dev.lb.bus.Lifecycle;
 import dev.lb.bus.NoQuorum;
+import dev.lb.bus.NoSuchReplica;
 import dev.lb.bus.NotManaged;
 import dev.lb.bus.ReplicaMessages;
 import dev.lb.bus.ReplicaStore;
+import dev.lb.bus.Shaping;
 import dev.lb.bus.Stamp;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -50,9 +55,19 @@ final class ReplicaManager {
   private boolean acting = true;
   private boolean stopping;
   private boolean suspended;
+  /** Replicas in maintenance the heartbeat announced down, and has not seen answer since: replaced once they leave it. */
+  private final Set<String> downInMaintenance = new HashSet<>();
+  private final LongSupplier wallClock;
 
   ReplicaManager(ManagerSettings settings, ReplicaBackend backend, ReplicaStore store, Authority authority,
       ManagerEvents events, Drains drains, Replacements.Timers timers, Random random) {
+    this(settings, backend, store, authority, events, drains, timers, random, System::currentTimeMillis);
+  }
+
+  /** As above; {@code wallClock} (epoch ms) stamps when a replica added to a running set, or a replacement, started. */
+  ReplicaManager(ManagerSettings settings, ReplicaBackend backend, ReplicaStore store, Authority authority,
+      ManagerEvents events, Drains drains, Replacements.Timers timers, Random random, LongSupplier wallClock) {
+    this.wallClock = wallClock;
     this.settings = settings;
     this.backend = backend;
     this.store = store;
@@ -150,9 +165,52 @@ final class ReplicaManager {
 
   private Future<JsonObject> startAll(List<ReplicaSet.Slot> slots) {
     return steps.startAll(slots).compose(started -> {
-      started.forEach(replicas::add);
+      // added to a set that serves already, they warm up (slow start); the first ones start together, warm or not
+      boolean warm = replicas.size() == 0;
+      long now = wallClock.getAsLong();
+      started.forEach(r -> replicas.add(warm ? r : r.shaped(r.shaping().warmingFrom(now))));
       return published();
     });
+  }
+
+  /**
+   * {@code PATCH /replicas/<name>}: a replica's weight or state changes, and the set is recorded and announced, so
+   * that every balancer routes by it and a manager that takes over keeps it. A replica in maintenance that was
+   * announced down meanwhile is replaced once it leaves maintenance.
+   */
+  Future<JsonObject> shape(JsonObject request) {
+    return serialized(() -> {
+      ShapeRequest change = ShapeRequest.parse(request);
+      Replica replica = replicas.get(change.replica());
+      if (replica == null) {
+        throw new NoSuchReplica(change.replica());
+      }
+      Shaping next = change.applyTo(replica.shaping());
+      if (next.equals(replica.shaping())) {
+        return Future.succeededFuture(snapshot());
+      }
+      int units = replicas.units() - replica.shaping().weight() + next.weight();
+      if (units > settings.maxReplicas()) {
+        throw new BadRequestException("A weight of " + next.weight() + " for '" + replica.name() + "' makes "
+            + units + " weight units: the ring holds " + settings.maxReplicas());
+      }
+      return confirmed().compose(v -> {
+        replicas.update(replica.shaped(next));
+        LOG.log(Level.INFO, "replica ''{0}'': weight {1}, state {2} (was {3}, {4})", replica.name(), next.weight(),
+            next.state().json(), replica.shaping().weight(), replica.shaping().state().json());
+        return published();
+      }).onSuccess(s -> {
+        if (next.state() != Shaping.State.MAINT && downInMaintenance.remove(replica.name()) && following == null
+            && replacements.begin(replica.name())) {
+          events.lifecycle(Lifecycle.Event.DOWN, replica.info(), "it went down in maintenance and left it");
+        }
+      });
+    });
+  }
+
+  /** The heartbeat saw replica {@code name} answer again. */
+  void up(String name) {
+    downInMaintenance.remove(name);
   }
 
   /**
@@ -167,6 +225,11 @@ final class ReplicaManager {
     if (following != null) {
       events.lifecycle(Lifecycle.Event.DOWN, replica.info(), reason + "; " + following.source() + " lists it, so it stays "
           + "out of routing until it answers again or is no longer listed");
+    } else if (replica.shaping().state() == Shaping.State.MAINT) {
+      if (downInMaintenance.add(name)) {
+        events.lifecycle(Lifecycle.Event.DOWN, replica.info(), reason + "; in maintenance, so it is not replaced "
+            + "unless it leaves maintenance still down");
+      }
     } else if (replacements.begin(name)) {
       events.lifecycle(Lifecycle.Event.DOWN, replica.info(), reason);
     }
@@ -191,8 +254,9 @@ final class ReplicaManager {
     return confirmed().compose(v -> {
       plan.leaving().forEach(replicas::remove);
       plan.joining().forEach((endpoint, admission) -> {
-        Replica joined = new Replica(endpoint.toString(), replicas.freeRingId(), endpoint.host(), endpoint.port(),
+        Replica listed = new Replica(endpoint.toString(), replicas.freeRingId(), endpoint.host(), endpoint.port(),
             endpoint.toString());
+        Replica joined = replicas.size() == 0 ? listed : listed.shaped(listed.shaping().warmingFrom(wallClock.getAsLong()));
         replicas.add(joined);
         events.lifecycle(admission.event(), joined.info(), admission.detail());
       });
@@ -224,7 +288,8 @@ final class ReplicaManager {
           return steps.start(fresh, failed.ringId());
         })
         .compose(started -> {
-          replicas.replace(failed, started);
+          // its successor keeps its weight and state, and warms up (slow start)
+          replicas.replace(failed, started.shaped(failed.shaping().warmingFrom(wallClock.getAsLong())));
           events.lifecycle(Lifecycle.Event.REPLACED, failed.info(), "by '" + fresh + "' at " + started.address());
           return published();
         })
@@ -345,7 +410,7 @@ final class ReplicaManager {
       }
       try {
         return op.get();
-      } catch (BadRequestException | NoQuorum e) {
+      } catch (BadRequestException | NoQuorum | NoSuchReplica e) {
         return Future.failedFuture(e);
       } catch (RuntimeException e) {
         LOG.log(Level.ERROR, "replica manager operation failed unexpectedly", e);

@@ -54,6 +54,7 @@ public class ReplicaManagerVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     consumers.add(bus.<JsonObject>consumer(Addresses.REPLICA_DOWN, msg -> manager.down(
         ReplicaMessages.replica(msg.body()), ReplicaMessages.reason(msg.body()), Stamp.epochOf(msg.body()))));
+    consumers.add(bus.<JsonObject>consumer(Addresses.REPLICA_UP, msg -> manager.up(ReplicaMessages.replica(msg.body()))));
     consumers.add(bus.<JsonObject>consumer(Addresses.REPLICAS_CHANGED, msg -> manager.heard(msg.body())));
     consumers.add(bus.<JsonObject>localConsumer(Addresses.MANAGER_RELEASE, msg -> {
       manager.stepDown("it hands its role over");
@@ -86,6 +87,7 @@ public class ReplicaManagerVerticle extends VerticleBase {
         .compose(v -> Future.all(List.of(
             answering(bus.<JsonObject>consumer(Addresses.REPLICAS_ADD, msg -> answer(msg, manager.add(msg.body())))),
             answering(bus.<JsonObject>consumer(Addresses.REPLICAS_REMOVE, msg -> answer(msg, manager.remove(msg.body())))),
+            answering(bus.<JsonObject>consumer(Addresses.REPLICA_SHAPE, msg -> answer(msg, manager.shape(msg.body())))),
             answering(bus.<JsonObject>consumer(Addresses.REPLICAS_GET, msg -> msg.reply(manager.snapshot()))))));
   }
 

@@ -52,6 +52,17 @@ final class ReplicaSet {
     version++;
   }
 
+  /** Replica {@code shaped}, already in the set, as it is now (a new weight or state); its place stays. */
+  void update(Replica shaped) {
+    byName.put(shaped.name(), shaped);
+    version++;
+  }
+
+  /** The weights of the set together: what the ring has to hold (each unit K virtual nodes, or one Maglev turn). */
+  int units() {
+    return byName.values().stream().mapToInt(r -> r.shaping().weight()).sum();
+  }
+
   /** Puts {@code fresh} where {@code failed} stood, keeping the order of the others. */
   void replace(Replica failed, Replica fresh) {
     List<Replica> order = new ArrayList<>(byName.values());
@@ -68,9 +79,9 @@ final class ReplicaSet {
 
   /** Names and ring ids for {@code request}: the given names first, then {@code Server k} for the smallest free k. */
   List<Slot> planAdd(ScaleRequest request, int max) {
-    if (byName.size() + request.n() > max) {
+    if (units() + request.n() > max) {
       throw new BadRequestException("Cannot add " + request.n() + " replicas to " + byName.size()
-          + ": the maximum is " + max);
+          + (units() == byName.size() ? "" : " (of " + units() + " weight units)") + ": the maximum is " + max);
     }
     for (String name : request.hostnames()) {
       if (byName.containsKey(name)) {

@@ -70,7 +70,8 @@ final class TakeOver {
     List<Replica> lost = new ArrayList<>();
     for (Replica recorded : previous) {
       Replica live = byName.remove(recorded.name());
-      set.add(live != null ? live : recorded);
+      // what an operator set (weight, state) and a warm-up under way go on with the adopted replica
+      set.add(live != null ? live.shaped(recorded.shaping()) : recorded);
       if (live == null) {
         lost.add(recorded);
       }

@@ -2,6 +2,7 @@ package dev.lb.ring;
 
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Map;
 import java.util.function.IntPredicate;
 
 /**
@@ -42,20 +43,31 @@ public final class ConsistentHashRing implements Ring {
     }
   }
 
-  /** Builds the ring of {@code ringIds} (each a positive integer). */
+  /** Builds the ring of {@code ringIds} (each a positive integer), each of weight 1. */
   public static ConsistentHashRing build(RingSpec spec, Collection<Integer> ringIds) {
-    int[] ids = ringIds.stream().mapToInt(Integer::intValue).distinct().sorted().toArray();
-    if (ids.length > spec.capacity()) {
-      throw new IllegalArgumentException(ids.length + " replicas of " + spec.vnodes() + " virtual nodes do not fit in "
-          + spec.slots() + " slots");
+    return build(spec, RingFactory.even(ringIds));
+  }
+
+  /**
+   * Builds the ring of the ring ids of {@code weightByRingId} (each a positive integer): one of weight w places
+   * w × K virtual nodes, {@code j = 0 … wK − 1}, so weight 1 is the assignment's ring.
+   */
+  public static ConsistentHashRing build(RingSpec spec, Map<Integer, Integer> weightByRingId) {
+    int[][] sorted = RingFactory.sorted(weightByRingId);
+    int[] ids = sorted[0];
+    long units = Arrays.stream(sorted[1]).asLongStream().sum();
+    if (units > spec.capacity()) {
+      throw new IllegalArgumentException(ids.length + " replicas of " + units + " weight units (" + spec.vnodes()
+          + " virtual nodes each) do not fit in " + spec.slots() + " slots");
     }
     int[] ownerBySlot = new int[spec.slots()];
     Arrays.fill(ownerBySlot, FREE);
-    for (int id : ids) {
+    for (int k = 0; k < ids.length; k++) {
+      int id = ids[k];
       if (id < 1) {
         throw new IllegalArgumentException("ring ids are positive, got " + id);
       }
-      for (int j = 0; j < spec.vnodes(); j++) {
+      for (int j = 0; j < spec.vnodes() * sorted[1][k]; j++) {
         ownerBySlot[freeSlot(spec, ownerBySlot, spec.family().virtualNodeSlot(id, j, spec.slots()))] = id;
       }
     }

@@ -3,6 +3,7 @@ package dev.lb.ring;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Map;
 import java.util.function.IntPredicate;
 
 /**
@@ -28,24 +29,35 @@ public final class MaglevTable implements Ring {
     this.entries = entries;
   }
 
-  /** Builds the table of {@code ringIds}; {@code size} must be a prime. */
+  /** Builds the table of {@code ringIds}, each of weight 1; {@code size} must be a prime. */
   public static MaglevTable build(HashFamily family, int size, Collection<Integer> ringIds) {
+    return build(family, size, RingFactory.even(ringIds));
+  }
+
+  /**
+   * Builds the table of the ring ids of {@code weightByRingId}; {@code size} must be a prime. In each round a member
+   * of weight w fills w entries, so its share is w / (sum of weights), give or take w entries; weight 1 everywhere is
+   * the paper's table.
+   */
+  public static MaglevTable build(HashFamily family, int size, Map<Integer, Integer> weightByRingId) {
     if (size < 3 || !BigInteger.valueOf(size).isProbablePrime(30)) {
       throw new IllegalArgumentException("the Maglev table size must be a prime, got " + size);
     }
-    int[] ids = ringIds.stream().mapToInt(Integer::intValue).distinct().sorted().toArray();
-    if (ids.length > size) {
-      throw new IllegalArgumentException(ids.length + " replicas do not fit a Maglev table of " + size);
+    int[][] sorted = RingFactory.sorted(weightByRingId);
+    int[] ids = sorted[0];
+    if (Arrays.stream(sorted[1]).asLongStream().sum() > size) {
+      throw new IllegalArgumentException(ids.length + " replicas of weights " + Arrays.toString(sorted[1])
+          + " do not fit a Maglev table of " + size);
     }
     int[] entries = new int[size];
     Arrays.fill(entries, NONE);
     if (ids.length > 0) {
-      populate(family, size, ids, entries);
+      populate(family, size, ids, sorted[1], entries);
     }
     return new MaglevTable(family, ids, entries);
   }
 
-  private static void populate(HashFamily family, int size, int[] ids, int[] entries) {
+  private static void populate(HashFamily family, int size, int[] ids, int[] weights, int[] entries) {
     long[] offset = new long[ids.length];
     long[] skip = new long[ids.length];
     long[] next = new long[ids.length];
@@ -55,15 +67,17 @@ public final class MaglevTable implements Ring {
     }
     for (int filled = 0; ; ) {
       for (int m = 0; m < ids.length; m++) {
-        int c = (int) ((offset[m] + next[m] * skip[m]) % size);
-        while (entries[c] != NONE) {
+        for (int turn = 0; turn < weights[m]; turn++) {
+          int c = (int) ((offset[m] + next[m] * skip[m]) % size);
+          while (entries[c] != NONE) {
+            next[m]++;
+            c = (int) ((offset[m] + next[m] * skip[m]) % size);
+          }
+          entries[c] = ids[m];
           next[m]++;
-          c = (int) ((offset[m] + next[m] * skip[m]) % size);
-        }
-        entries[c] = ids[m];
-        next[m]++;
-        if (++filled == size) {
-          return;
+          if (++filled == size) {
+            return;
+          }
         }
       }
     }

@@ -59,7 +59,7 @@ class RetryTest {
 
   /** Ten keys the ring gives to ring id {@code owner}. */
   private static List<String> keysOf(List<ReplicaInfo> replicas, int owner) {
-    Ring ring = RingSettings.factory(CONF).apply(replicas.stream().map(ReplicaInfo::ringId).toList());
+    Ring ring = RingSettings.factory(CONF).of(replicas.stream().map(ReplicaInfo::ringId).toList());
     List<String> keys = new ArrayList<>();
     for (int k = 0; keys.size() < 10; k++) {
       if (ring.owner(RequestKeys.of("key-" + k), id -> true) == owner) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lb.bus.ReplicaInfo;
 import dev.lb.bus.ReplicaMessages;
+import dev.lb.bus.Shaping;
 import dev.lb.bus.Stamp;
 import dev.lb.ring.ConsistentHashRing;
 import dev.lb.ring.HashFamilies;
@@ -130,4 +131,93 @@ class RoutingTableTest {
     table.apply(snapshot(1, 2));
     assertNull(table.pick(42), "an empty set");
   }
+
+  // ---- shaping: weights, drain and maintenance, slow start -----------------------------------------------------------
+
+  private static JsonObject shaped(long version, java.util.Map<Integer, Shaping> shapings, int... ids) {
+    List<ReplicaInfo> list = new ArrayList<>();
+    for (int id : ids) {
+      ReplicaInfo r = replica(id);
+      list.add(new ReplicaInfo(r.name(), r.ringId(), r.host(), r.port(), r.instance(), r.healthPort(),
+          shapings.getOrDefault(id, Shaping.DEFAULT)));
+    }
+    return ReplicaMessages.snapshot(new Stamp(1, version), "m", list);
+  }
+
+  /** Owner of each of 10,000 keys. */
+  private static String[] owners(RoutingTable t) {
+    String[] owners = new String[10_000];
+    for (int k = 0; k < owners.length; k++) {
+      ReplicaInfo r = t.pick(k * 7919L);
+      owners[k] = r == null ? null : r.name();
+    }
+    return owners;
+  }
+
+  @Test
+  void aDrainedReplicasKeysGoToTheirNextOwnersAndTheSameKeysComeBackWhenReady() {
+    table.apply(snapshot(1, 1, 1, 2, 3));
+    String[] before = owners(table);
+    table.apply(shaped(2, java.util.Map.of(2, Shaping.DEFAULT.withState(Shaping.State.DRAIN)), 1, 2, 3));
+    String[] draining = owners(table);
+    for (int k = 0; k < before.length; k++) {
+      if (before[k].equals("S2")) {
+        assertNotEquals("S2", draining[k]);
+      } else {
+        assertEquals(before[k], draining[k], "keys of the others stay put");
+      }
+    }
+    table.apply(shaped(3, java.util.Map.of(2, Shaping.DEFAULT.withState(Shaping.State.MAINT)), 1, 2, 3));
+    assertTrue(java.util.Arrays.stream(owners(table)).noneMatch("S2"::equals), "maint is out of routing too");
+    table.apply(snapshot(1, 4, 1, 2, 3));
+    assertEquals(List.of(before), List.of(owners(table)), "ready gives back exactly the keys it had");
+  }
+
+  @Test
+  void aHeavierReplicaOwnsMoreKeysOnceItsWeightIsPublished() {
+    table.apply(snapshot(1, 1, 1, 2, 3));
+    long before = java.util.Arrays.stream(owners(table)).filter("S3"::equals).count();
+    table.apply(shaped(2, java.util.Map.of(3, Shaping.DEFAULT.withWeight(3)), 1, 2, 3));
+    long after = java.util.Arrays.stream(owners(table)).filter("S3"::equals).count();
+    assertTrue(after > before * 3 / 2, before + " keys before, " + after + " with weight 3");
+  }
+
+  @Test
+  void aWarmingReplicaTakesItsRampOfItsKeysAndKeepsThoseItTook() {
+    long[] wall = {1_000_000};
+    RoutingTable slow = new RoutingTable(ids -> ConsistentHashRing.build(SPEC, ids), new LoadBound(0), NO_REPORTS,
+        new InFlight(), 20_000, () -> wall[0]);
+    slow.apply(snapshot(1, 1, 1, 2, 3));
+    String[] warm = owners(slow);
+    long full = java.util.Arrays.stream(warm).filter("S2"::equals).count();
+    // S2 replaced: its successor (same ring id) started now and warms up over 20 s
+    slow.apply(shaped(2, java.util.Map.of(2, Shaping.DEFAULT.warmingFrom(wall[0])), 1, 2, 3));
+    Set<Integer> taken = new HashSet<>();
+    for (int quarter = 0; quarter <= 4; quarter++) {
+      wall[0] = 1_000_000 + quarter * 5_000L;
+      String[] now = owners(slow);
+      Set<Integer> mine = new HashSet<>();
+      for (int k = 0; k < now.length; k++) {
+        if ("S2".equals(now[k])) {
+          mine.add(k);
+          assertEquals("S2", warm[k], "a warming replica takes only keys it owns");
+        } else if (!"S2".equals(warm[k])) {
+          assertEquals(warm[k], now[k], "keys of the others stay put");
+        }
+      }
+      double expected = RoutingTable.SLOW_START_FLOOR + (1 - RoutingTable.SLOW_START_FLOOR) * quarter / 4.0;
+      assertEquals(expected, mine.size() / (double) full, 0.05, "share of its keys at quarter " + quarter);
+      assertTrue(mine.containsAll(taken), "keys it took stay with it as it ramps");
+      taken = mine;
+    }
+    assertEquals(full, taken.size(), "after the window it has all its keys");
+  }
+
+  private static final RoutingTable.Reports NO_REPORTS = new RoutingTable.Reports() {
+    @Override
+    public void failed(ReplicaInfo replica, boolean certain) { }
+
+    @Override
+    public void succeeded(ReplicaInfo replica) { }
+  };
 }
