@@ -3,6 +3,7 @@ package dev.lb.loadtest;
 import dev.lb.loadtest.bench.BenchCommand;
 import dev.lb.loadtest.load.LoadGenerator;
 import dev.lb.loadtest.report.Goals;
+import dev.lb.loadtest.traffic.TrafficCommand;
 import dev.lb.ring.HashFamilies;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -61,7 +62,10 @@ public final class LoadTest implements Callable<Integer> {
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
-    System.exit(commandLine(BenchCommand::addTo).execute(args));
+    System.exit(commandLine(cli -> {
+      BenchCommand.addTo(cli);
+      TrafficCommand.addTo(cli);
+    }).execute(args));
   }
 
   /** The whole command line: the experiments, {@code report} and {@code all}, and what {@code extras} adds (bench, jmh). */

@@ -185,10 +185,13 @@ public final class AdminApi {
         });
   }
 
-  /** A replica as {@code /replicas} shows it: name, ring id, address, weight, state, and since when it warms up. */
+  /**
+   * A replica as {@code /replicas} shows it: name, ring id, address, instance (a process id, a container id...), weight,
+   * state, and since when it warms up, if it does.
+   */
   static JsonObject shown(ReplicaInfo replica) {
     JsonObject json = new JsonObject().put("name", replica.name()).put("ringId", replica.ringId())
-        .put("address", replica.address()).put("weight", replica.shaping().weight())
+        .put("address", replica.address()).put("instance", replica.instance()).put("weight", replica.shaping().weight())
         .put("state", replica.shaping().state().json());
     if (replica.shaping().warmingFrom() > 0) {
       json.put("warmingFrom", java.time.Instant.ofEpochMilli(replica.shaping().warmingFrom()).toString());
