@@ -1,12 +1,9 @@
 package dev.lb.admin;
 
-import dev.lb.ring.RingFactory;
 import dev.lb.config.ConfigKeys;
 import dev.lb.config.RingSettings;
-import dev.lb.ring.Ring;
+import dev.lb.ring.RingFactory;
 import io.vertx.core.json.JsonObject;
-import java.util.Collection;
-import java.util.function.Function;
 
 /**
  * What the admin listener is told.

@@ -1,17 +1,16 @@
 package dev.lb.admin;
 
-import dev.lb.ring.RingFactory;
 import dev.lb.bus.Lifecycle;
 import dev.lb.bus.ReplicaInfo;
 import dev.lb.bus.ReplicaMessages;
 import dev.lb.bus.Stamp;
 import dev.lb.metrics.ProxyMetrics;
 import dev.lb.ring.Ring;
+import dev.lb.ring.RingFactory;
 import dev.lb.ring.RingPicture;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
-import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * What this node knows of the replica set, for people to look at: the set and its ring, each replica's

@@ -1,12 +1,10 @@
 package dev.lb.api;
 
-import dev.lb.bus.NodeMessages;
 import dev.lb.bus.Addresses;
 import dev.lb.bus.BadRequestException;
 import dev.lb.bus.Failures;
 import dev.lb.bus.NoQuorum;
-import dev.lb.bus.NoSuchReplica;
-import dev.lb.bus.ReplicaInfo;
+import dev.lb.bus.NodeMessages;
 import dev.lb.bus.ReplicaMessages;
 import dev.lb.bus.Stamp;
 import dev.lb.http.Replies;
@@ -18,7 +16,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -37,7 +34,6 @@ public final class AdminApi {
 
   private static final System.Logger LOG = System.getLogger(AdminApi.class.getName());
   private static final String BODY_SHAPE = "Request body must be a JSON object like {\"n\": 1, \"hostnames\": [\"S5\"]}";
-  private static final String SHAPE_BODY = "Request body must be a JSON object like {\"weight\": 2} or {\"state\": \"drain\"}";
   /** Largest body of {@code /add} and {@code /rm}. */
   private static final long BODY_LIMIT = 64 * 1024;
   /** How long a query of the manager may take before a balancer answers from its own copy of the set. */
@@ -51,6 +47,7 @@ public final class AdminApi {
   private final ApiGuard guard;
   private final long busTimeoutMs;
   private final SystemMetrics metrics;
+  private final ReplicaEndpoint perReplica;
   private final Router router;
 
   /**
@@ -65,6 +62,7 @@ public final class AdminApi {
     this.guard = guard;
     this.busTimeoutMs = busTimeoutMs;
     this.metrics = metrics;
+    this.perReplica = new ReplicaEndpoint(vertx, this::current, this::quorum, newerSet, busTimeoutMs, metrics);
     this.router = routes();
   }
 
@@ -93,13 +91,9 @@ public final class AdminApi {
     r.route("/rm").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(guard::check);
     r.patch(REPLICAS + "/:name").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(guard::check);
     r.get("/rep").handler(this::replicas);
-    r.get(REPLICAS).handler(ctx -> current().onSuccess(snapshot -> {
-      metrics.admin("replicas", 200);
-      Replies.success(ctx.response(), new JsonArray(ReplicaMessages.replicas(snapshot).stream()
-          .map(AdminApi::shown).toList()));
-    }));
-    r.get(REPLICAS + "/:name").handler(this::replica);
-    r.patch(REPLICAS + "/:name").handler(this::shape);
+    r.get(REPLICAS).handler(perReplica::list);
+    r.get(REPLICAS + "/:name").handler(perReplica::one);
+    r.patch(REPLICAS + "/:name").handler(perReplica::shape);
     r.route(REPLICAS).handler(ctx -> wrongMethod(ctx, "GET"));
     r.route(REPLICAS + "/:name").handler(ctx -> wrongMethod(ctx, "GET, PATCH"));
     r.post("/add").handler(ctx -> scale(ctx, Addresses.REPLICAS_ADD));
@@ -129,7 +123,7 @@ public final class AdminApi {
   }
 
   /** The set as the manager holds it now, or, if no manager answers, the one this balancer routes with. */
-  private Future<JsonObject> current() {
+  Future<JsonObject> current() {
     return vertx.eventBus().<JsonObject>request(Addresses.REPLICAS_GET, new JsonObject(),
             ReplicaMessages.within(Math.min(busTimeoutMs, QUERY_TIMEOUT_MS)))
         .map(reply -> {
@@ -142,61 +136,6 @@ public final class AdminApi {
               + "routes with ({1})", err.getMessage(), Stamp.of(routed));
           return Future.succeededFuture(routed);
         });
-  }
-
-  /** {@code GET /replicas/<name>}: one replica, its weight and state. */
-  private void replica(RoutingContext ctx) {
-    String name = ctx.pathParam("name");
-    current().onSuccess(snapshot -> {
-      ReplicaInfo found = ReplicaMessages.replicaNamed(snapshot, name);
-      if (found == null) {
-        metrics.admin("replicas", 404);
-        Replies.failure(ctx.response(), 404, new NoSuchReplica(name).getMessage());
-      } else {
-        metrics.admin("replicas", 200);
-        Replies.success(ctx.response(), shown(found));
-      }
-    });
-  }
-
-  /** {@code PATCH /replicas/<name>} with {"weight": 2}, {"state": "drain"} or both: the manager changes it. */
-  private void shape(RoutingContext ctx) {
-    String name = ctx.pathParam("name");
-    JsonObject change;
-    try {
-      change = jsonObject(ctx.body().buffer(), SHAPE_BODY);
-    } catch (BadRequestException e) {
-      metrics.admin("replicas", 400);
-      Replies.failure(ctx.response(), 400, e.getMessage());
-      return;
-    }
-    quorum()
-        .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.REPLICA_SHAPE,
-            ReplicaMessages.shapeRequest(name, change), ReplicaMessages.within(busTimeoutMs)))
-        .onSuccess(reply -> {
-          newerSet.accept(reply.body());
-          metrics.admin("replicas", 200);
-          ReplicaInfo shaped = ReplicaMessages.replicaNamed(reply.body(), name);
-          Replies.success(ctx.response(), shaped == null ? new JsonObject() : shown(shaped));
-        })
-        .onFailure(err -> {
-          metrics.admin("replicas", Failures.statusFor(err));
-          failed(ctx, err);
-        });
-  }
-
-  /**
-   * A replica as {@code /replicas} shows it: name, ring id, address, instance (a process id, a container id...), weight,
-   * state, and since when it warms up, if it does.
-   */
-  static JsonObject shown(ReplicaInfo replica) {
-    JsonObject json = new JsonObject().put("name", replica.name()).put("ringId", replica.ringId())
-        .put("address", replica.address()).put("instance", replica.instance()).put("weight", replica.shaping().weight())
-        .put("state", replica.shaping().state().json());
-    if (replica.shaping().warmingFrom() > 0) {
-      json.put("warmingFrom", java.time.Instant.ofEpochMilli(replica.shaping().warmingFrom()).toString());
-    }
-    return json;
   }
 
   private void scale(RoutingContext ctx, String address) {
@@ -226,7 +165,7 @@ public final class AdminApi {
    * Fails with {@link NoQuorum} if this node is cut off from the cluster's quorum: the manager could not change the set,
    * and may not even be reachable. A node that is not clustered has nobody to answer, and always may.
    */
-  private Future<Void> quorum() {
+  Future<Void> quorum() {
     return vertx.eventBus().<JsonObject>request(Addresses.NODE_QUORUM, new JsonObject(), ReplicaMessages.within(QUORUM_QUERY_MS))
         .transform(ar -> {
           if (ar.failed()) {
@@ -238,7 +177,8 @@ public final class AdminApi {
         });
   }
 
-  private static JsonObject jsonObject(Buffer body, String shape) {
+  /** {@code body} as a JSON object, or a {@link BadRequestException} saying it should look like {@code shape}. */
+  static JsonObject jsonObject(Buffer body, String shape) {
     if (body == null || body.length() == 0) {
       throw new BadRequestException(shape);
     }
@@ -259,7 +199,8 @@ public final class AdminApi {
     return line.length() > 120 ? line.substring(0, 120) + "..." : line;
   }
 
-  private static void failed(RoutingContext ctx, Throwable err) {
+  /** Answers {@code ctx} with the status and message a failed call of the manager stands for. */
+  static void failed(RoutingContext ctx, Throwable err) {
     int status = Failures.statusFor(err);
     if (status == Failures.METHOD_NOT_ALLOWED) {
       // the orchestrator runs the replicas: no method changes them here

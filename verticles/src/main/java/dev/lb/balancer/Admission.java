@@ -16,6 +16,8 @@ import java.util.concurrent.Executor;
  */
 final class Admission {
 
+  private static final System.Logger LOG = System.getLogger(Admission.class.getName());
+
   /** What a try asking for a slot hears. */
   enum Answer { TAKEN, QUEUED, FULL }
 
@@ -84,9 +86,10 @@ final class Admission {
 
   /**
    * A try asks for a slot of {@code replica}: TAKEN (it holds one: {@link #release} it when the try ends), QUEUED
-   * ({@code waiter} hears later) or FULL (refused at once: the queue is full).
+   * ({@code waiter} hears later, after {@code maxWaitMs} at most, or the queue's timeout if that is shorter) or FULL
+   * (refused at once: the queue is full).
    */
-  Answer take(String replica, Waiter waiter) {
+  Answer take(String replica, Waiter waiter, long maxWaitMs) {
     if (cap == 0) {
       return Answer.TAKEN;
     }
@@ -99,7 +102,8 @@ final class Admission {
       meters.rejected(false);
       return Answer.FULL;
     }
-    Entry entry = new Entry(waiter, timers.after(queueTimeoutMs, () -> timedOut(replica, waiter)));
+    long waitMs = Math.max(1, Math.min(queueTimeoutMs, maxWaitMs));
+    Entry entry = new Entry(waiter, timers.after(waitMs, () -> timedOut(replica, waiter)));
     q.waiting.add(entry);
     meters.queued();
     return Answer.QUEUED;
@@ -112,6 +116,7 @@ final class Admission {
     }
     Queue q = byReplica.get(replica);
     if (q == null || q.inFlight == 0) {
+      LOG.log(System.Logger.Level.WARNING, "a slot of replica ''{0}'' was released that no try held", replica);
       return;
     }
     q.inFlight--;
@@ -134,7 +139,10 @@ final class Admission {
     }
   }
 
-  /** {@code replica} left the set: whoever waits for it is refused (and tried elsewhere), its counts forgotten. */
+  /**
+   * {@code replica} left the set, or routing (drain, maint): whoever waits for it is refused, to be tried elsewhere;
+   * its counts are forgotten once nothing holds a slot of it.
+   */
   void left(String replica) {
     Queue q = byReplica.get(replica);
     if (q == null) {

@@ -163,7 +163,7 @@ final class Attempt {
       return;
     }
     stage = Stage.OVER;
-    forwarder.ended(replica, meters);
+    forwarder.endedTry(replica, meters);
     if (lease != null) {
       if (clean && sent) {
         forwarder.pool().release(lease);

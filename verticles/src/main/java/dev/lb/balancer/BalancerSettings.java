@@ -1,16 +1,13 @@
 package dev.lb.balancer;
 
-import dev.lb.ring.RingFactory;
 import dev.lb.config.ConfigKeys;
 import dev.lb.config.Durations;
 import dev.lb.config.RingSettings;
 import dev.lb.ring.LoadBound;
-import dev.lb.ring.Ring;
+import dev.lb.ring.RingFactory;
 import dev.lb.tls.ReplicaTls;
 import dev.lb.tls.TlsSettings;
 import io.vertx.core.json.JsonObject;
-import java.util.Collection;
-import java.util.function.Function;
 
 /**
  * Everything a balancer verticle reads from the configuration, read once from a complete one (see

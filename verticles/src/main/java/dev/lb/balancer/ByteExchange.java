@@ -151,7 +151,7 @@ final class ByteExchange implements Admission.Waiter {
     }
     tried[tries++] = target.ringId();
     replica = target;
-    switch (forwarder.admission().take(target.name(), this)) {
+    switch (forwarder.admission().take(target.name(), this, remainingMs)) {
       case TAKEN -> begin();
       case QUEUED -> queued = true;
       case FULL -> overloaded("its queue is full");
@@ -166,6 +166,12 @@ final class ByteExchange implements Admission.Waiter {
       return;
     }
     queued = false;
+    if (System.nanoTime() >= deadline) {
+      // the wait used the request's time up: not the replica's fault, nothing was sent
+      forwarder.admission().release(replica.name());
+      fail(ProxyFailure.TIMEOUT, String.valueOf(forwarder.options().timeoutMs()), null);
+      return;
+    }
     begin();
   }
 
@@ -402,7 +408,7 @@ final class ByteExchange implements Admission.Waiter {
 
   private void endTry() {
     if (meters != null) {
-      forwarder.ended(replica, meters);
+      forwarder.endedTry(replica, meters);
       meters = null;
     }
   }

@@ -27,6 +27,7 @@ final class Exchange implements Admission.Waiter {
 
   private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
   private static final Buffer NO_BODY = Buffer.buffer(0);
+  private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
 
   private final Forwarder forwarder;
   private final HttpServerRequest req;
@@ -114,7 +115,7 @@ final class Exchange implements Admission.Waiter {
       tried = Arrays.copyOf(tried, tries * 2);
     }
     tried[tries++] = target.ringId();
-    switch (forwarder.admission().take(target.name(), this)) {
+    switch (forwarder.admission().take(target.name(), this, remainingMs)) {
       case TAKEN -> begin(target);
       case QUEUED -> queuedOn = target;
       case FULL -> overloaded(target);
@@ -131,8 +132,15 @@ final class Exchange implements Admission.Waiter {
   public void admitted() {
     ReplicaInfo target = queuedOn;
     queuedOn = null;
-    if (target == null || stage != Stage.TRYING) {
-      forwarder.admission().release(target == null ? "" : target.name());
+    if (target == null) {
+      return;
+    }
+    if (stage != Stage.TRYING || System.nanoTime() >= deadline) {
+      // the client went away while the slot was on its way, or the wait used the request's time up
+      forwarder.admission().release(target.name());
+      if (stage == Stage.TRYING) {
+        fail(ProxyFailure.TIMEOUT, String.valueOf(forwarder.options().timeoutMs()), null);
+      }
       return;
     }
     begin(target);
@@ -158,7 +166,7 @@ final class Exchange implements Admission.Waiter {
   }
 
   private void overloaded(ReplicaInfo target) {
-    req.response().putHeader("Retry-After", String.valueOf(forwarder.admission().retryAfterS()));
+    req.response().putHeader(RETRY_AFTER, String.valueOf(forwarder.admission().retryAfterS()));
     fail(ProxyFailure.OVERLOADED, "'" + target.name() + "'", null);
   }
 
@@ -289,8 +297,8 @@ final class Exchange implements Admission.Waiter {
     Stage was = stage;
     stage = Stage.ENDED;
     if (queuedOn != null) {
+      // still queued: it leaves; already handed a slot: admitted() gives it back (queuedOn stays for that)
       forwarder.admission().leave(queuedOn.name(), this);
-      queuedOn = null;
     }
     if (was == Stage.TRYING && attempt != null) {
       attempt.abandon();

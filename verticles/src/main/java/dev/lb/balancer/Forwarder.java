@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.HostAndPort;
 
 /**
@@ -90,34 +91,37 @@ final class Forwarder {
         metrics::retryRefused);
     this.metrics = metrics;
     this.accessLog = accessLog;
-    if (options.maxInflight() > 0) {
-      io.vertx.core.Context context = vertx.getOrCreateContext();
-      this.admission = new Admission(options.maxInflight(), options.maxQueue(), options.queueTimeoutMs(),
-          new Admission.Timers() {
-            @Override
-            public long after(long ms, Runnable task) {
-              return vertx.setTimer(ms, id -> task.run());
-            }
+    this.admission = options.maxInflight() > 0 ? admission(vertx, options, metrics) : Admission.none();
+    table.onOutOfRouting(names -> names.forEach(admission::left));
+  }
 
-            @Override
-            public void cancel(long id) {
-              vertx.cancelTimer(id);
-            }
-          }, task -> context.runOnContext(v -> task.run()), new Admission.Meters() {
-            @Override
-            public void queued() {
-              metrics.queued();
-            }
+  /**
+   * Overload protection on the balancer's own context (this is built in its start): its timers and hand-overs run
+   * there, whichever connection, relayed or not, asked for a slot.
+   */
+  private static Admission admission(Vertx vertx, Options options, ProxyMetrics metrics) {
+    ContextInternal context = (ContextInternal) vertx.getOrCreateContext();
+    return new Admission(options.maxInflight(), options.maxQueue(), options.queueTimeoutMs(), new Admission.Timers() {
+      @Override
+      public long after(long ms, Runnable task) {
+        return context.setTimer(ms, id -> task.run());
+      }
 
-            @Override
-            public void rejected(boolean timedOut) {
-              metrics.queueRejected(timedOut);
-            }
-          });
-    } else {
-      this.admission = Admission.none();
-    }
-    table.onLeft(names -> names.forEach(admission::left));
+      @Override
+      public void cancel(long id) {
+        vertx.cancelTimer(id);
+      }
+    }, task -> context.runOnContext(v -> task.run()), new Admission.Meters() {
+      @Override
+      public void queued() {
+        metrics.queued();
+      }
+
+      @Override
+      public void rejected(boolean timedOut) {
+        metrics.queueRejected(timedOut);
+      }
+    });
   }
 
   /** Overload protection: the cap of tries in flight to each replica, and the wait for a slot. */
@@ -192,6 +196,11 @@ final class Forwarder {
   void ended(ReplicaInfo replica, ProxyMetrics.Replica meters) {
     meters.ended();
     table.finished(replica);
+  }
+
+  /** A try that held a slot of {@code replica} ({@link Admission}) ended: as {@link #ended}, and the slot is free. */
+  void endedTry(ReplicaInfo replica, ProxyMetrics.Replica meters) {
+    ended(replica, meters);
     admission.release(replica.name());
   }
 

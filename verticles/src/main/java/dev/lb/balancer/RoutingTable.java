@@ -2,7 +2,6 @@ package dev.lb.balancer;
 
 import dev.lb.bus.ReplicaInfo;
 import dev.lb.bus.ReplicaMessages;
-import dev.lb.bus.Shaping;
 import dev.lb.bus.Stamp;
 import dev.lb.ring.LoadBound;
 import dev.lb.ring.Ring;
@@ -25,10 +24,9 @@ import java.util.function.LongSupplier;
  * Forwards' outcomes go to the outlier detector ({@link Reports}): every failure, and the successes of a replica it
  * watches; nothing for the successes of the others, so that the hot path stays quiet.
  *
- * <p>The manager's snapshot also shapes routing ({@link Shaping}): weights build the ring, a replica in {@code drain} or
+ * <p>The manager's snapshot also shapes routing ({@link dev.lb.bus.Shaping}): weights build the ring, a replica in {@code drain} or
  * {@code maint} is out of routing (its keys go to their next owner, and the same keys come back when it is ready), and,
- * with slow start, a replica that warms up takes only the keys whose {@link #fraction} is below its ramp, which grows
- * from {@link #SLOW_START_FLOOR} to 1 over the window: as it grows, more of its keys come back, and stay.
+ * with slow start, a replica that warms up takes a growing share of its keys ({@link SlowStart}).
  */
 final class RoutingTable {
 
@@ -39,19 +37,10 @@ final class RoutingTable {
     void succeeded(ReplicaInfo replica);
   }
 
-  /** The share of its keys a replica takes when its slow start begins. */
-  static final double SLOW_START_FLOOR = 0.1;
-
   private final RingFactory ringFactory;
-  private final long slowStartMs;
-  private final LongSupplier wallClock;
+  private final SlowStart slowStart;
   private Map<Integer, Integer> weights = Map.of();
-  /** Per ring id: when it began to warm up (epoch ms), 0 if warm; the time after which none warms any more. */
-  private long[] warmingFrom = new long[0];
-  private long warmingUntil;
-  private long wallNow;
-  private double keyFraction;
-  private Consumer<Set<String>> onLeft = names -> { };
+  private Consumer<Set<String>> outOfRouting = names -> { };
   private final LoadBound bound;
   private final Reports reports;
   private final InFlight inFlight;
@@ -69,7 +58,7 @@ final class RoutingTable {
   private JsonObject snapshot = ReplicaMessages.snapshot(Stamp.NONE, "", List.of());
   private Stamp applied = Stamp.NONE;
   private final IntPredicate up = id -> id < usable.length && usable[id];
-  private final IntPredicate routable = id -> up.test(id) && ejectedUntil[id] <= now && warmEnough(id);
+  private final IntPredicate routable;
   private final IntPredicate routableWithRoom;
 
   /** A table whose rings {@code ringFactory} builds, reporting forwards' outcomes to {@code reports}. */
@@ -81,8 +70,8 @@ final class RoutingTable {
   RoutingTable(RingFactory ringFactory, LoadBound bound, Reports reports, InFlight inFlight, long slowStartMs,
       LongSupplier wallClock) {
     this.ringFactory = ringFactory;
-    this.slowStartMs = slowStartMs;
-    this.wallClock = wallClock;
+    this.slowStart = new SlowStart(slowStartMs, wallClock);
+    this.routable = id -> up.test(id) && ejectedUntil[id] <= now && slowStart.admits(id);
     this.bound = bound;
     this.reports = reports;
     this.inFlight = inFlight;
@@ -112,24 +101,31 @@ final class RoutingTable {
     }
     byRingId = new ReplicaInfo[ids.length == 0 ? 1 : ids[ids.length - 1] + 1];
     replicas.forEach(r -> byRingId[r.ringId()] = r);
-    warming();
+    slowStart.apply(replicas, byRingId.length);
     Set<String> names = new HashSet<>();
     replicas.forEach(r -> names.add(r.name()));
     Set<String> left = new HashSet<>();
     previous.forEach(r -> left.add(r.name()));
     left.removeAll(names);
     inFlight.left(left);
-    onLeft.accept(left);
     unavailable.retainAll(names);
     heldUntil.keySet().retainAll(names);
     watched.retainAll(names);
     refresh();
+    // those who wait for a replica no longer routed to (gone, drained, in maintenance) are tried elsewhere
+    replicas.stream().filter(r -> !r.shaping().routed()).forEach(r -> left.add(r.name()));
+    if (!left.isEmpty()) {
+      outOfRouting.accept(left);
+    }
     return true;
   }
 
-  /** {@code listener} hears the names of the replicas that left the set with each snapshot applied. */
-  void onLeft(Consumer<Set<String>> listener) {
-    this.onLeft = listener;
+  /**
+   * {@code listener} hears, with each snapshot applied, the names of the replicas it no longer routes to: those that
+   * left the set and those an operator drains or put in maintenance.
+   */
+  void onOutOfRouting(Consumer<Set<String>> listener) {
+    this.outOfRouting = listener;
   }
 
   /** The snapshot applied last. */
@@ -180,56 +176,6 @@ final class RoutingTable {
     usableCount = count;
   }
 
-  /** Which replicas warm up now, by the snapshot's start times and this node's clock. */
-  private void warming() {
-    warmingFrom = new long[byRingId.length];
-    warmingUntil = 0;
-    if (slowStartMs <= 0) {
-      return;
-    }
-    long wall = wallClock.getAsLong();
-    for (ReplicaInfo r : replicas) {
-      long from = r.shaping().warmingFrom();
-      if (from > 0 && wall < from + slowStartMs) {
-        warmingFrom[r.ringId()] = from;
-        warmingUntil = Math.max(warmingUntil, from + slowStartMs);
-      }
-    }
-  }
-
-  /** The share of its keys replica {@code ringId} takes now: 1 when warm, else its ramp. */
-  double ramp(int ringId) {
-    long from = ringId < warmingFrom.length ? warmingFrom[ringId] : 0;
-    if (from == 0 || warmingUntil == 0) {
-      return 1;
-    }
-    double elapsed = Math.max(0, wallClock.getAsLong() - from) / (double) slowStartMs;
-    return Math.min(1, SLOW_START_FLOOR + (1 - SLOW_START_FLOOR) * elapsed);
-  }
-
-  /** Whether the key being picked for may go to {@code ringId}: warm, or its fraction is below the replica's ramp. */
-  private boolean warmEnough(int ringId) {
-    if (warmingUntil == 0 || warmingFrom[ringId] == 0) {
-      return true;
-    }
-    double elapsed = Math.max(0, wallNow - warmingFrom[ringId]) / (double) slowStartMs;
-    return keyFraction < SLOW_START_FLOOR + (1 - SLOW_START_FLOOR) * elapsed;
-  }
-
-  /**
-   * Where a key stands among a warming replica's keys, in [0, 1): a mix of its bits (Murmur3's finalizer) independent
-   * of the slot it hashes to, so that every replica's keys spread evenly over it.
-   */
-  static double fraction(long key) {
-    long z = key;
-    z ^= z >>> 33;
-    z *= 0xff51afd7ed558ccdL;
-    z ^= z >>> 33;
-    z *= 0xc4ceb9fe1a85ec53L;
-    z ^= z >>> 33;
-    return (z >>> 11) * 0x1.0p-53;
-  }
-
   private long clock() {
     return System.nanoTime() - origin;
   }
@@ -276,14 +222,7 @@ final class RoutingTable {
   /** Like {@link #pick(long)}, among the replicas {@code allowed} also accepts (to skip ones already tried). */
   ReplicaInfo pick(long key, IntPredicate allowed) {
     now = clock();
-    if (warmingUntil != 0) {
-      wallNow = wallClock.getAsLong();
-      if (wallNow >= warmingUntil) {
-        warmingUntil = 0;
-      } else {
-        keyFraction = fraction(key);
-      }
-    }
+    slowStart.picking(key);
     IntPredicate plain = allowed == null ? routable : routable.and(allowed);
     int id = bound.enabled() ? ring.owner(key, allowed == null ? routableWithRoom : routableWithRoom.and(allowed)) : Ring.NONE;
     if (id == Ring.NONE) {

@@ -22,13 +22,29 @@ public record Shaping(int weight, State state, long warmingFrom) {
   /** Weight 1, ready, warm: every replica's shaping unless an operator changed it. */
   public static final Shaping DEFAULT = new Shaping(1, State.READY, 0);
 
+  /** What a change of a replica's shaping looks like ({@code PATCH /replicas/<name>}). */
+  public static final String CHANGE_SHAPE = "Request body must be a JSON object like {\"weight\": 2} or {\"state\": \"drain\"}";
+
   public Shaping {
     if (weight < 1 || weight > MAX_WEIGHT) {
-      throw new BadRequestException("A weight is a whole number in 1.." + MAX_WEIGHT + ", got " + weight);
+      throw new BadRequestException(weightRule(weight));
     }
     if (state == null) {
-      throw new BadRequestException("A replica's state is one of " + State.names());
+      throw new BadRequestException("'state' must be one of " + State.names());
     }
+  }
+
+  /** A weight as a request gives it (a JSON value), checked: a whole number in 1..{@link #MAX_WEIGHT}. */
+  public static int weight(Object value) {
+    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < 1
+        || ((Number) value).longValue() > MAX_WEIGHT) {
+      throw new BadRequestException(weightRule(value));
+    }
+    return ((Number) value).intValue();
+  }
+
+  private static String weightRule(Object given) {
+    return "'weight' must be a whole number in 1.." + MAX_WEIGHT + ", got " + given;
   }
 
   /** A replica's runtime state, set by an operator without removing it. */
@@ -58,7 +74,7 @@ public record Shaping(int weight, State state, long warmingFrom) {
       throw new BadRequestException("Unknown state '" + word + "'; choose one of " + names());
     }
 
-    static String names() {
+    public static String names() {
       return String.join(", ", Arrays.stream(values()).map(State::json).toList());
     }
   }
@@ -79,8 +95,8 @@ public record Shaping(int weight, State state, long warmingFrom) {
     return state == State.READY;
   }
 
-  static final String WEIGHT = "weight";
-  static final String STATE = "state";
+  public static final String WEIGHT = "weight";
+  public static final String STATE = "state";
   static final String WARMING_FROM = "warmingFrom";
 
   /** Writes what differs from {@link #DEFAULT} into {@code json}: a default replica's payload is as before. */

@@ -1,19 +1,16 @@
 package dev.lb.config;
 
-import dev.lb.ring.RingFactory;
 import dev.lb.ring.ConsistentHashRing;
 import dev.lb.ring.HashFamilies;
 import dev.lb.ring.HashFamily;
 import dev.lb.ring.LoadBound;
 import dev.lb.ring.MaglevTable;
 import dev.lb.ring.Probing;
-import dev.lb.ring.Ring;
+import dev.lb.ring.RingFactory;
 import dev.lb.ring.RingSpec;
 import io.vertx.core.json.JsonObject;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
 
 /** Reads the ring's shape and algorithm from a verticle's configuration. */
 public final class RingSettings {

@@ -1,19 +1,16 @@
 package dev.lb.metrics;
 
-import dev.lb.ring.RingFactory;
 import dev.lb.bus.Lifecycle;
 import dev.lb.bus.ReplicaInfo;
 import dev.lb.bus.ReplicaMessages;
 import dev.lb.bus.Stamp;
-import dev.lb.ring.Ring;
+import dev.lb.ring.RingFactory;
 import dev.lb.ring.RingPicture;
 import io.vertx.core.json.JsonObject;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The meters of the replica set as this node hears of it, kept in step with it: each replica's {@code lb_server_up}

@@ -1,17 +1,14 @@
 package dev.lb.metrics;
 
-import dev.lb.ring.RingFactory;
-import dev.lb.bus.NodeMessages;
 import dev.lb.bus.Addresses;
+import dev.lb.bus.NodeMessages;
 import dev.lb.bus.ReplicaStore;
-import dev.lb.ring.Ring;
+import dev.lb.ring.RingFactory;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
-import java.util.Collection;
-import java.util.function.Function;
 
 /**
  * Keeps the node's meters of the replica set ({@link ReplicaMeters}) in step with what the bus says of the set: the

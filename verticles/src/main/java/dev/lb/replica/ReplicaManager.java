@@ -89,7 +89,7 @@ final class ReplicaManager {
     Future<JsonObject> taken = serialized(() -> takeOver.into(replicas, settings.epoch()).compose(found -> {
       int missing = found.recorded() || following != null ? 0 : settings.replicas() - replicas.size();
       Future<JsonObject> started = missing > 0
-          ? startAll(replicas.planAdd(new ScaleRequest(missing, List.of()), settings.maxReplicas())) : published();
+          ? startAll(replicas.planAdd(new ScaleRequest(missing, List.of()), settings.maxReplicas()), 1) : published();
       if (!found.surplus().isEmpty()) {
         started = started.compose(s -> confirmed().compose(v -> steps.stopAll(found.surplus())).map(s));
       }
@@ -127,9 +127,9 @@ final class ReplicaManager {
       return Future.failedFuture(new NotManaged("/add", following.source()));
     }
     return serialized(() -> {
-      List<ReplicaSet.Slot> slots = replicas.planAdd(ScaleRequest.parse(body, ScaleRequest.ADD_TOO_MANY_NAMES),
-          settings.maxReplicas());
-      return confirmed().compose(v -> startAll(slots));
+      ScaleRequest request = ScaleRequest.parse(body, ScaleRequest.ADD_TOO_MANY_NAMES);
+      List<ReplicaSet.Slot> slots = replicas.planAdd(request, settings.maxReplicas());
+      return confirmed().compose(v -> startAll(slots, request.weight()));
     });
   }
 
@@ -163,14 +163,21 @@ final class ReplicaManager {
     });
   }
 
-  private Future<JsonObject> startAll(List<ReplicaSet.Slot> slots) {
+  /** Starts replicas of {@code weight} on {@code slots}; added to a set that serves already, they warm up. */
+  private Future<JsonObject> startAll(List<ReplicaSet.Slot> slots, int weight) {
     return steps.startAll(slots).compose(started -> {
-      // added to a set that serves already, they warm up (slow start); the first ones start together, warm or not
-      boolean warm = replicas.size() == 0;
-      long now = wallClock.getAsLong();
-      started.forEach(r -> replicas.add(warm ? r : r.shaped(r.shaping().warmingFrom(now))));
+      Shaping shaping = joining().withWeight(weight);
+      started.forEach(r -> replicas.add(r.shaped(shaping)));
       return published();
     });
+  }
+
+  /**
+   * The shaping of a replica that joins now: it warms up (slow start) if the set serves already; the replicas a set
+   * starts with start together, none warmer than another.
+   */
+  private Shaping joining() {
+    return replicas.size() == 0 ? Shaping.DEFAULT : Shaping.DEFAULT.warmingFrom(wallClock.getAsLong());
   }
 
   /**
@@ -253,10 +260,11 @@ final class ReplicaManager {
     }
     return confirmed().compose(v -> {
       plan.leaving().forEach(replicas::remove);
+      // decided once for the listing: its first replicas all start warm
+      Shaping shaping = joining();
       plan.joining().forEach((endpoint, admission) -> {
-        Replica listed = new Replica(endpoint.toString(), replicas.freeRingId(), endpoint.host(), endpoint.port(),
-            endpoint.toString());
-        Replica joined = replicas.size() == 0 ? listed : listed.shaped(listed.shaping().warmingFrom(wallClock.getAsLong()));
+        Replica joined = new Replica(endpoint.toString(), replicas.freeRingId(), endpoint.host(), endpoint.port(),
+            endpoint.toString()).shaped(shaping);
         replicas.add(joined);
         events.lifecycle(admission.event(), joined.info(), admission.detail());
       });
@@ -278,6 +286,11 @@ final class ReplicaManager {
   private Future<Void> replace(String name) {
     Replica failed = replicas.get(name);
     if (failed == null) {
+      return Future.succeededFuture();
+    }
+    if (failed.shaping().state() == Shaping.State.MAINT) {
+      // put in maintenance while its replacement waited: left alone, and replaced if it leaves maintenance still down
+      downInMaintenance.add(name);
       return Future.succeededFuture();
     }
     String fresh = replicas.randomName();
@@ -377,6 +390,7 @@ final class ReplicaManager {
   /** Records the set, then announces it; a manager that finds a newer one recorded steps down instead. */
   private Future<JsonObject> published() {
     JsonObject snapshot = snapshot();
+    downInMaintenance.removeIf(name -> replicas.get(name) == null);
     return store.save(snapshot)
         .recover(err -> {
           if (err instanceof Deposed) {

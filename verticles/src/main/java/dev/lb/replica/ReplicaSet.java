@@ -79,8 +79,10 @@ final class ReplicaSet {
 
   /** Names and ring ids for {@code request}: the given names first, then {@code Server k} for the smallest free k. */
   List<Slot> planAdd(ScaleRequest request, int max) {
-    if (units() + request.n() > max) {
-      throw new BadRequestException("Cannot add " + request.n() + " replicas to " + byName.size()
+    long adding = (long) request.n() * request.weight();
+    if (units() + adding > max) {
+      throw new BadRequestException("Cannot add " + request.n() + " replicas"
+          + (request.weight() == 1 ? "" : " of weight " + request.weight()) + " to " + byName.size()
           + (units() == byName.size() ? "" : " (of " + units() + " weight units)") + ": the maximum is " + max);
     }
     for (String name : request.hostnames()) {

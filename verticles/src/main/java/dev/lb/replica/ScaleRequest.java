@@ -2,6 +2,7 @@ package dev.lb.replica;
 
 import dev.lb.bus.BadRequestException;
 import dev.lb.bus.ReplicaMessages;
+import dev.lb.bus.Shaping;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -14,8 +15,14 @@ import java.util.Set;
  *
  * @param n         how many replicas to add or remove, at least 1
  * @param hostnames distinct valid names, at most {@code n}
+ * @param weight    the weight of each replica {@code /add} starts (its optional {@code "weight"}, 1 by default)
  */
-public record ScaleRequest(int n, List<String> hostnames) {
+public record ScaleRequest(int n, List<String> hostnames, int weight) {
+
+  /** Replicas of weight 1. */
+  public ScaleRequest(int n, List<String> hostnames) {
+    this(n, hostnames, 1);
+  }
 
   /** The assignment's error when {@code /add} names more replicas than it adds. */
   public static final String ADD_TOO_MANY_NAMES = "<Error> Length of hostname list is more than newly added instances";
@@ -30,7 +37,7 @@ public record ScaleRequest(int n, List<String> hostnames) {
     if (names.size() > n) {
       throw new BadRequestException(tooManyNames);
     }
-    return new ScaleRequest(n, names);
+    return new ScaleRequest(n, names, body.containsKey(Shaping.WEIGHT) ? Shaping.weight(body.getValue(Shaping.WEIGHT)) : 1);
   }
 
   private static int count(Object value) {

@@ -16,10 +16,7 @@ import java.util.Set;
  */
 record ShapeRequest(String replica, Integer weight, Shaping.State state) {
 
-  static final String WEIGHT = "weight";
-  static final String STATE = "state";
-  private static final Set<String> FIELDS = Set.of(WEIGHT, STATE);
-  private static final String SHAPE = "Request body must be a JSON object like {\"weight\": 2} or {\"state\": \"drain\"}";
+  private static final Set<String> FIELDS = Set.of(Shaping.WEIGHT, Shaping.STATE);
 
   /** Reads a request of {@link dev.lb.bus.Addresses#REPLICA_SHAPE}: {"replica", "weight"?, "state"?}. */
   static ShapeRequest parse(JsonObject request) {
@@ -31,24 +28,13 @@ record ShapeRequest(String replica, Integer weight, Shaping.State state) {
       }
     }
     if (body.isEmpty()) {
-      throw new BadRequestException(SHAPE);
+      throw new BadRequestException(Shaping.CHANGE_SHAPE);
     }
-    Integer weight = null;
-    if (body.containsKey(WEIGHT)) {
-      Object value = body.getValue(WEIGHT);
-      if (!(value instanceof Integer || value instanceof Long)) {
-        throw new BadRequestException("'weight' must be a whole number in 1.." + Shaping.MAX_WEIGHT + ", got " + value);
-      }
-      long w = ((Number) value).longValue();
-      if (w < 1 || w > Shaping.MAX_WEIGHT) {
-        throw new BadRequestException("'weight' must be a whole number in 1.." + Shaping.MAX_WEIGHT + ", got " + w);
-      }
-      weight = (int) w;
-    }
+    Integer weight = body.containsKey(Shaping.WEIGHT) ? Shaping.weight(body.getValue(Shaping.WEIGHT)) : null;
     Shaping.State state = null;
-    if (body.containsKey(STATE)) {
-      if (!(body.getValue(STATE) instanceof String word)) {
-        throw new BadRequestException("'state' must be one of ready, drain, maint, got " + body.getValue(STATE));
+    if (body.containsKey(Shaping.STATE)) {
+      if (!(body.getValue(Shaping.STATE) instanceof String word)) {
+        throw new BadRequestException("'state' must be one of " + Shaping.State.names() + ", got " + body.getValue(Shaping.STATE));
       }
       state = Shaping.State.named(word);
     }

@@ -70,18 +70,18 @@ class AdmissionTest {
 
   @Test
   void triesBeyondTheCapWaitInOrderAndAFullQueueRefusesAtOnce() {
-    assertEquals(Admission.Answer.TAKEN, admission.take("A", waiter("a1")));
-    assertEquals(Admission.Answer.TAKEN, admission.take("A", waiter("a2")));
-    assertEquals(Admission.Answer.QUEUED, admission.take("A", waiter("a3")));
-    assertEquals(Admission.Answer.QUEUED, admission.take("A", waiter("a4")));
-    assertEquals(Admission.Answer.FULL, admission.take("A", waiter("a5")));
-    assertEquals(Admission.Answer.TAKEN, admission.take("B", waiter("b1")), "each replica has its own cap");
+    assertEquals(Admission.Answer.TAKEN, admission.take("A", waiter("a1"), 10_000));
+    assertEquals(Admission.Answer.TAKEN, admission.take("A", waiter("a2"), 10_000));
+    assertEquals(Admission.Answer.QUEUED, admission.take("A", waiter("a3"), 10_000));
+    assertEquals(Admission.Answer.QUEUED, admission.take("A", waiter("a4"), 10_000));
+    assertEquals(Admission.Answer.FULL, admission.take("A", waiter("a5"), 10_000));
+    assertEquals(Admission.Answer.TAKEN, admission.take("B", waiter("b1"), 10_000), "each replica has its own cap");
     assertEquals(2, queued);
     assertEquals(1, full);
 
     admission.release("A");
     assertEquals(List.of(), heard, "the slot is handed over on the loop's next turn, not inside the release");
-    assertEquals(Admission.Answer.QUEUED, admission.take("A", waiter("late")), "the freed slot is held for a3: late waits");
+    assertEquals(Admission.Answer.QUEUED, admission.take("A", waiter("late"), 10_000), "the freed slot is held for a3: late waits");
     runLoop();
     assertEquals(List.of("a3 admitted"), heard);
     admission.release("A");
@@ -95,9 +95,9 @@ class AdmissionTest {
 
   @Test
   void aWaitThatOutlastsTheQueueTimeoutIsRefusedAndHearsNothingElse() {
-    admission.take("A", waiter("a1"));
-    admission.take("A", waiter("a2"));
-    admission.take("A", waiter("a3"));
+    admission.take("A", waiter("a1"), 10_000);
+    admission.take("A", waiter("a2"), 10_000);
+    admission.take("A", waiter("a3"), 10_000);
     List<Runnable> due = new ArrayList<>(timers.values());
     due.forEach(Runnable::run);
     assertEquals(List.of("a3 timed out"), heard);
@@ -106,16 +106,16 @@ class AdmissionTest {
     runLoop();
     assertEquals(List.of("a3 timed out"), heard, "nobody waits: the slot is simply free");
     assertEquals(1, admission.inFlight("A"));
-    assertEquals(Admission.Answer.TAKEN, admission.take("A", waiter("a4")));
+    assertEquals(Admission.Answer.TAKEN, admission.take("A", waiter("a4"), 10_000));
   }
 
   @Test
   void aWaiterThatLeavesIsForgottenAndItsTimerCancelled() {
-    admission.take("A", waiter("a1"));
-    admission.take("A", waiter("a2"));
+    admission.take("A", waiter("a1"), 10_000);
+    admission.take("A", waiter("a2"), 10_000);
     Admission.Waiter gone = waiter("gone");
-    admission.take("A", gone);
-    admission.take("A", waiter("a4"));
+    admission.take("A", gone, 10_000);
+    admission.take("A", waiter("a4"), 10_000);
     admission.leave("A", gone);
     assertEquals(1, timers.size(), "only a4's timer is left");
     admission.release("A");
@@ -125,9 +125,9 @@ class AdmissionTest {
 
   @Test
   void whoWaitsForAReplicaThatLeftIsRefusedToBeTriedElsewhere() {
-    admission.take("A", waiter("a1"));
-    admission.take("A", waiter("a2"));
-    admission.take("A", waiter("a3"));
+    admission.take("A", waiter("a1"), 10_000);
+    admission.take("A", waiter("a2"), 10_000);
+    admission.take("A", waiter("a3"), 10_000);
     admission.left("A");
     assertEquals(List.of("a3 refused"), heard);
     assertEquals(0, timers.size());
@@ -137,7 +137,7 @@ class AdmissionTest {
   void withoutACapEverythingIsTakenAndNothingCounted() {
     Admission none = Admission.none();
     for (int k = 0; k < 1000; k++) {
-      assertEquals(Admission.Answer.TAKEN, none.take("A", waiter("x")));
+      assertEquals(Admission.Answer.TAKEN, none.take("A", waiter("x"), 10_000));
     }
     none.release("A");
     assertEquals(0, none.inFlight("A"));

@@ -156,9 +156,12 @@ class RoutingTableTest {
 
   @Test
   void aDrainedReplicasKeysGoToTheirNextOwnersAndTheSameKeysComeBackWhenReady() {
+    List<Set<String>> outOfRouting = new ArrayList<>();
+    table.onOutOfRouting(outOfRouting::add);
     table.apply(snapshot(1, 1, 1, 2, 3));
     String[] before = owners(table);
     table.apply(shaped(2, java.util.Map.of(2, Shaping.DEFAULT.withState(Shaping.State.DRAIN)), 1, 2, 3));
+    assertEquals(List.of(Set.of("S2")), outOfRouting, "those who wait for it are told to go elsewhere");
     String[] draining = owners(table);
     for (int k = 0; k < before.length; k++) {
       if (before[k].equals("S2")) {
@@ -205,7 +208,7 @@ class RoutingTableTest {
           assertEquals(warm[k], now[k], "keys of the others stay put");
         }
       }
-      double expected = RoutingTable.SLOW_START_FLOOR + (1 - RoutingTable.SLOW_START_FLOOR) * quarter / 4.0;
+      double expected = SlowStart.FLOOR + (1 - SlowStart.FLOOR) * quarter / 4.0;
       assertEquals(expected, mine.size() / (double) full, 0.05, "share of its keys at quarter " + quarter);
       assertTrue(mine.containsAll(taken), "keys it took stay with it as it ramps");
       taken = mine;

@@ -70,6 +70,17 @@ class DiscoveredSetTest {
   }
 
   @Test
+  void theFirstListingStartsWarmAndOneListedLaterWarmsUp() {
+    ReplicaManager manager = following(1, "10.0.0.1:5000", "10.0.0.2:5000", "10.0.0.3:5000");
+    assertTrue(ReplicaMessages.replicas(manager.snapshot()).stream().allMatch(r -> r.shaping().warmingFrom() == 0),
+        "the set's first replicas start together: " + manager.snapshot().encode());
+    world.discovery.list("10.0.0.1:5000", "10.0.0.2:5000", "10.0.0.3:5000", "10.0.0.4:5000");
+    world.discovery.readiness.get("10.0.0.4:5000").complete();
+    ReplicaInfo joined = ReplicaMessages.replicaNamed(manager.snapshot(), "10.0.0.4:5000");
+    assertTrue(joined != null && joined.shaping().warmingFrom() > 0, "one that joins a serving set warms up");
+  }
+
+  @Test
   void aReplicaListedLaterJoinsOnceItAnswersOnTheSmallestFreeRingIdAndTheOthersKeepTheirs() {
     ReplicaManager manager = following(1, "10.0.0.1:5000", "10.0.0.2:5000", "10.0.0.3:5000");
     world.log.clear();

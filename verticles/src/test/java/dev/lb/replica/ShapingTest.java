@@ -136,4 +136,42 @@ class ShapingTest {
     assertEquals(2, shapingOf(taken, "Server 1").weight());
     assertEquals(Shaping.State.MAINT, shapingOf(taken, "Server 3").state());
   }
+
+  @Test
+  void addMayGiveItsReplicasAWeight() {
+    ReplicaManager manager = started();
+    JsonObject added = done(manager.add(new JsonObject().put("n", 2).put("weight", 3)));
+    assertEquals(List.of(1, 1, 1, 3, 3), ReplicaMessages.replicas(added).stream().map(r -> r.shaping().weight()).toList());
+    Throwable tooMuch = manager.add(new JsonObject().put("n", 1).put("weight", 2)).cause();
+    assertInstanceOf(BadRequestException.class, tooMuch, "3 + 6 + 2 units would pass the ring's 10");
+    assertInstanceOf(BadRequestException.class, manager.add(new JsonObject().put("n", 1).put("weight", 0)).cause());
+  }
+
+  @Test
+  void aReplicaPutInMaintenanceWhileItsReplacementWaitsIsLeftAlone() {
+    ReplicaManager manager = started();
+    world.failAllStarts = true;
+    manager.down("Server 1", "missed heartbeats", 1);
+    world.failAllStarts = false;
+    done(manager.shape(change("Server 1", "{\"state\": \"maint\"}")));
+    world.log.clear();
+    world.runTimers();
+    assertEquals(List.of(), world.lines("kill"), "the replacement that was due finds it in maintenance");
+    done(manager.shape(change("Server 1", "{\"state\": \"ready\"}")));
+    assertEquals(List.of("kill Server 1"), world.lines("kill"), "out of maintenance, still down: replaced now");
+  }
+
+  @Test
+  void aRemovedReplicasMaintenanceIsForgottenWithIt() {
+    ReplicaManager manager = started();
+    done(manager.shape(change("Server 3", "{\"state\": \"maint\"}")));
+    manager.down("Server 3", "missed heartbeats", 1);
+    done(manager.remove(new JsonObject().put("n", 1).put("hostnames", new io.vertx.core.json.JsonArray().add("Server 3"))));
+    done(manager.add(new JsonObject().put("n", 1)));
+    assertEquals("Server 3", ReplicaMessages.replicas(manager.snapshot()).get(2).name(), "the name is used again");
+    world.log.clear();
+    done(manager.shape(change("Server 3", "{\"state\": \"maint\"}")));
+    done(manager.shape(change("Server 3", "{\"state\": \"ready\"}")));
+    assertEquals(List.of(), world.lines("kill"), "the new Server 3 never went down: nothing to replace");
+  }
 }

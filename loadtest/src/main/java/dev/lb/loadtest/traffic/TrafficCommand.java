@@ -1,6 +1,8 @@
 package dev.lb.loadtest.traffic;
 
+import dev.lb.loadtest.load.LoadGenerator;
 import dev.lb.loadtest.process.Children;
+import dev.lb.loadtest.process.Launch;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -10,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -71,18 +74,19 @@ public final class TrafficCommand implements Callable<Integer> {
     WebClient client = WebClient.create(vertx);
     JsonObject results = new JsonObject();
     try {
-      Scenarios scenarios = new Scenarios(vertx, client, options.jar, options.out, out);
+      Lab lab = new Lab(vertx, client, Launch.of(options.jar, Optional.empty()), options.out, out,
+          new LoadGenerator(vertx, 128));
       if (options.only.contains("weights")) {
         results.put("weights", Weights.measure(out));
       }
       if (options.only.contains("drain")) {
-        results.put("drain", scenarios.drain());
+        results.put("drain", new DrainScenario(lab).run());
       }
       if (options.only.contains("slowstart")) {
-        results.put("slowStart", scenarios.slowStart(options.slowStartS * 1000L, options.rate));
+        results.put("slowStart", new SlowStartScenario(lab).run(options.slowStartS * 1000L, options.rate));
       }
       if (options.only.contains("overload")) {
-        results.put("overload", scenarios.overload());
+        results.put("overload", new OverloadScenario(lab).run());
       }
       Files.createDirectories(options.out);
       Files.writeString(options.out.resolve("traffic.json"), results.encodePrettily());
