@@ -34,6 +34,9 @@ import picocli.CommandLine.Spec;
         + "hot key against LB_MAX_INFLIGHT).", "Writes traffic.md and traffic.json into --out (about 2 minutes)."})
 public final class TrafficCommand implements Callable<Integer> {
 
+  /** What it measures, in order. */
+  static final List<String> PARTS = List.of("weights", "drain", "slowstart", "overload");
+
   /** The options, added after the experiments' inherited options are dropped (see {@link #addTo}). */
   static final class Options {
     @Option(names = "--out", defaultValue = "loadtest/results/traffic", description = "Output folder (default ${DEFAULT-VALUE}).")
@@ -45,7 +48,7 @@ public final class TrafficCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "2000", description = "Requests/s of the slow-start run (default ${DEFAULT-VALUE}).")
     int rate;
     @Option(names = "--only", split = ",", description = "Some of: weights, drain, slowstart, overload (default: all).")
-    List<String> only = List.of("weights", "drain", "slowstart", "overload");
+    List<String> only = PARTS;
   }
 
   final Options options = new Options();
@@ -66,6 +69,11 @@ public final class TrafficCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    List<String> unknown = options.only.stream().filter(part -> !PARTS.contains(part)).toList();
+    if (!unknown.isEmpty()) {
+      spec.commandLine().getErr().println("unknown part " + unknown + " of --only; choose from " + PARTS);
+      return 2;
+    }
     if (!Files.isRegularFile(options.jar)) {
       spec.commandLine().getErr().println("no jar at " + options.jar + ": build it first (mvn -B -q package -DskipTests)");
       return 2;
