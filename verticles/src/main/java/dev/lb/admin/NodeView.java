@@ -178,10 +178,13 @@ final class NodeView {
     return held != null && held - now > 0 ? ReplicaState.EJECTED : ReplicaState.UP;
   }
 
-  /** Whether the balancers send replica {@code name} the keys it owns (see {@link ReplicaState#routable()}). */
+  /**
+   * Whether the balancers send replica {@code name} the keys it owns (see {@link ReplicaState#routable()}): not when an
+   * operator drains it or put it in maintenance.
+   */
   boolean routable(String name) {
-    ReplicaState state = state(name);
-    return state != null && state.routable();
+    return replicas.stream().filter(r -> r.name().equals(name)).findFirst()
+        .map(r -> r.shaping().routed() && state(r, System.nanoTime()).routable()).orElse(false);
   }
 
   /**
@@ -190,7 +193,7 @@ final class NodeView {
    */
   boolean serves() {
     long now = System.nanoTime();
-    return replicas.stream().anyMatch(r -> state(r, now).up());
+    return replicas.stream().anyMatch(r -> r.shaping().routed() && state(r, now).up());
   }
 
   List<ReplicaInfo> replicas() {

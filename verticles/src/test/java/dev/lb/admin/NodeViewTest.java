@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lb.bus.Lifecycle;
 import dev.lb.bus.ReplicaInfo;
 import dev.lb.bus.ReplicaMessages;
+import dev.lb.bus.Shaping;
 import dev.lb.bus.Stamp;
 import dev.lb.metrics.ProxyMetrics;
 import dev.lb.ring.ConsistentHashRing;
@@ -88,6 +89,26 @@ class NodeViewTest {
         .collect(Collectors.toSet()));
     assertFalse(view.routable("replica-3fa9c1"), "a replica still starting is not in the set");
     assertNull(view.state("replica-3fa9c1"));
+  }
+
+  @Test
+  void aDrainedOrMaintainedReplicaIsNotRoutableAndItsCardShowsItsWeightAndState() {
+    List<ReplicaInfo> shaped = ReplicaMessages.replicas(snapshot(EPOCH, 2, "S1", "S2", "S3", "S4", "S5")).stream()
+        .map(r -> switch (r.name()) {
+          case "S1" -> new ReplicaInfo(r.name(), r.ringId(), r.host(), r.port(), r.instance(), r.healthPort(),
+              Shaping.DEFAULT.withState(Shaping.State.DRAIN).withWeight(3));
+          case "S2" -> new ReplicaInfo(r.name(), r.ringId(), r.host(), r.port(), r.instance(), r.healthPort(),
+              Shaping.DEFAULT.withState(Shaping.State.MAINT));
+          default -> r;
+        }).toList();
+    assertTrue(view.apply(ReplicaMessages.snapshot(new Stamp(EPOCH, 2), "manager", shaped)));
+    assertFalse(view.routable("S1"));
+    assertFalse(view.routable("S2"));
+    assertTrue(view.routable("S3"));
+    JsonObject s1 = view.state(new JsonObject()).getJsonArray("replicas").getJsonObject(0);
+    assertEquals(3, s1.getInteger("weight"));
+    assertEquals("drain", s1.getString("traffic"));
+    assertEquals("up", s1.getString("state"), "it answers: only the operator's state keeps it out");
   }
 
   @Test
