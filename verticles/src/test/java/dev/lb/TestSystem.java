@@ -79,10 +79,20 @@ public final class TestSystem {
     return new ReplicaManagerVerticle(ManagerSettings.alone(conf), backends, Authority.ALONE);
   }
 
+  /** Deploys with the given backend and the balancer's {@code telemetry} (an access log of the test's own, say). */
+  public static Future<TestSystem> deploy(Vertx vertx, JsonObject conf, ReplicaBackend backend, Telemetry telemetry) {
+    return deploy(vertx, conf, manager(conf, v -> backend), null, telemetry);
+  }
+
   private static Future<TestSystem> deploy(Vertx vertx, JsonObject conf, ReplicaManagerVerticle manager,
       InProcessBackend backend) {
+    return deploy(vertx, conf, manager, backend, Telemetry.NONE);
+  }
+
+  private static Future<TestSystem> deploy(Vertx vertx, JsonObject conf, ReplicaManagerVerticle manager,
+      InProcessBackend backend, Telemetry telemetry) {
     DeploymentOptions options = new DeploymentOptions().setConfig(conf);
-    BalancerVerticle balancer = new BalancerVerticle(BalancerSettings.from(conf), Telemetry.NONE);
+    BalancerVerticle balancer = new BalancerVerticle(BalancerSettings.from(conf), telemetry);
     return vertx.deployVerticle(manager, options)
         .compose(id -> vertx.deployVerticle(new HeartbeatVerticle(HeartbeatSettings.from(conf), 1), options))
         .compose(id -> vertx.deployVerticle(OutlierVerticle.of(conf, ProxyMetrics.NONE)))

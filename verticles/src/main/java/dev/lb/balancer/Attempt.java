@@ -146,6 +146,11 @@ final class Attempt {
   }
 
   /** Gives the try up: whatever is under way with the replica is reset, and its connection dropped. */
+  /** How long ago the attempt began. */
+  long elapsedNanos() {
+    return System.nanoTime() - began;
+  }
+
   void abandon() {
     if (outbound != null && stage != Stage.OVER) {
       if (stage == Stage.REPLIED) {

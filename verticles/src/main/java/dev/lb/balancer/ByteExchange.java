@@ -1,14 +1,17 @@
 package dev.lb.balancer;
 
 import dev.lb.bus.ReplicaInfo;
+import dev.lb.http.AccessEntry;
 import dev.lb.http1.HeadWriter;
 import dev.lb.http1.HttpHead;
 import dev.lb.metrics.ProxyMetrics;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.AsciiString;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,6 +28,9 @@ final class ByteExchange implements Admission.Waiter {
   enum Stage { TRYING, RELAYING, ENDED }
 
   private static final System.Logger LOG = System.getLogger(ByteExchange.class.getName());
+  private static final AsciiString REFERER = AsciiString.cached("referer");
+  private static final AsciiString USER_AGENT = AsciiString.cached("user-agent");
+  private static final AsciiString TRACEPARENT = AsciiString.cached("traceparent");
 
   private final FrontDoor front;
   private final Forwarder forwarder;
@@ -56,6 +62,8 @@ final class ByteExchange implements Admission.Waiter {
   private boolean released;
   // waiting for a slot of a replica at its cap (Admission), this try not begun yet
   private boolean queued;
+  // what the access log records of it (null when the log is off), until it is handed over at the end
+  private AccessEntry logged;
 
   ByteExchange(FrontDoor front, Forwarder forwarder, Upstream upstream, HttpHead head, ByteBuf request, long key,
       boolean idempotent, boolean toHead, boolean closeClient) {
@@ -69,6 +77,12 @@ final class ByteExchange implements Admission.Waiter {
     this.toHead = toHead;
     this.closeClient = closeClient;
     this.deadline = began + forwarder.options().timeoutMs() * 1_000_000;
+    this.logged = forwarder.accessLog().begin(front.clientAddress(), head.method(), head.target(),
+        head.http11() ? "HTTP/1.1" : "HTTP/1.0");
+    if (logged != null) {
+      logged.headers(head.value(REFERER), head.value(USER_AGENT), head.value(TRACEPARENT))
+          .key(key, forwarder.slotOf(key)).bytesIn(request.readableBytes());
+    }
   }
 
   void start(ReplicaInfo first) {
@@ -82,6 +96,9 @@ final class ByteExchange implements Admission.Waiter {
    */
   void startStreaming(ReplicaInfo first, long bodyLeft) {
     this.bodyLeft = bodyLeft;
+    if (logged != null) {
+      logged.bytesIn(request.readableBytes() + bodyLeft);
+    }
     forwarder.retries().requested();
     tryOn(first);
   }
@@ -195,6 +212,9 @@ final class ByteExchange implements Admission.Waiter {
   }
 
   private void overloaded(String why) {
+    if (logged != null) {
+      logged.tried(replica.name(), "overloaded", 0);
+    }
     LOG.log(Level.DEBUG, "{0} {1}: replica ''{2}'' is at its cap of requests in flight and {3}", head.method(),
         head.path(), replica.name(), why);
     fail(ProxyFailure.OVERLOADED, "'" + replica.name() + "'", null);
@@ -266,7 +286,12 @@ final class ByteExchange implements Admission.Waiter {
   boolean replied(UpstreamConnection from, HttpHead reply) {
     cancelTimer();
     int status = reply.status();
-    meters.answered(status, System.nanoTime() - attemptBegan);
+    long took = System.nanoTime() - attemptBegan;
+    meters.answered(status, took);
+    if (logged != null) {
+      logged.tried(replica.name(), String.valueOf(status), took);
+      logged.answeredBy(replica.name(), status, took);
+    }
     forwarder.judged(replica, status < 500);
     if (status >= 500 && forwarder.retries().afterReply(tries, status, idempotent)) {
       ReplicaInfo next = nextReplica();
@@ -286,10 +311,6 @@ final class ByteExchange implements Admission.Waiter {
     }
     stage = Stage.RELAYING;
     closeClient |= reply.framing() == HttpHead.Framing.UNTIL_CLOSE;
-    if (forwarder.accessLog().on()) {
-      String length = reply.value(dev.lb.http1.KnownField.CONTENT_LENGTH.name);
-      logAccess(status, length == null ? "-" : length, replica.name());
-    }
     forwarder.metrics().answered(status);
     front.write(HeadWriter.reply(front.alloc(), reply, closeClient));
     return true;
@@ -297,6 +318,9 @@ final class ByteExchange implements Admission.Waiter {
 
   /** A piece of the reply's body: it goes on to the client, reading from the replica paused while the client is slow. */
   void body(ByteBuf piece) {
+    if (logged != null) {
+      logged.sent(piece.readableBytes());
+    }
     front.write(piece);
     if (!front.writable() && conn != null) {
       conn.reading(false);
@@ -316,6 +340,7 @@ final class ByteExchange implements Admission.Waiter {
 
   /** The reply was passed on whole. */
   void ended() {
+    logEnd(AccessEntry.End.REPLIED);
     stage = Stage.ENDED;
     conn = null;
     endTry();
@@ -325,6 +350,7 @@ final class ByteExchange implements Admission.Waiter {
 
   /** The reply broke off midway (or broke its framing): the client's connection ends too, as that is all it can tell. */
   void broken() {
+    logEnd(AccessEntry.End.BROKEN);
     stage = Stage.ENDED;
     conn = null;
     endTry();
@@ -377,6 +403,9 @@ final class ByteExchange implements Admission.Waiter {
   /** {@code replicasFault}: whether the failure counts against the replica (outlier detection, its metrics). */
   private void failedTry(Throwable err, TryFailure failure, boolean replicasFault) {
     ProxyMetrics.Replica failed = meters;
+    if (logged != null) {
+      logged.tried(replica.name(), failure.name().toLowerCase(Locale.ROOT), System.nanoTime() - attemptBegan);
+    }
     if (replicasFault) {
       forwarder.failed(replica, failure, err);
       failed.connectionError();
@@ -442,7 +471,10 @@ final class ByteExchange implements Admission.Waiter {
     stage = Stage.ENDED;
     cancelTimer();
     release();
-    logAccess(failure.status, "-", "-");
+    if (logged != null) {
+      logged.status(failure.status);
+      logEnd(failure.end());
+    }
     forwarder.metrics().answered(failure.status);
     String path = head.path();
     if (failure.status >= 500) {
@@ -453,10 +485,11 @@ final class ByteExchange implements Admission.Waiter {
         failure == ProxyFailure.OVERLOADED ? forwarder.admission().retryAfterS() : 0);
   }
 
-  private void logAccess(int status, String bytes, String replicaName) {
-    if (forwarder.accessLog().on()) {
-      forwarder.accessLog().log(front.clientAddress(), head.method(), head.target(),
-          head.http11() ? "HTTP/1.1" : "HTTP/1.0", status, bytes, replicaName, System.nanoTime() - began);
+  /** The exchange ended as {@code end}: its entry goes to the access log, once. */
+  private void logEnd(AccessEntry.End end) {
+    if (logged != null) {
+      forwarder.accessLog().end(logged, end);
+      logged = null;
     }
   }
 
@@ -464,6 +497,9 @@ final class ByteExchange implements Admission.Waiter {
   void clientGone() {
     Stage was = stage;
     stage = Stage.ENDED;
+    if (logged != null && was != Stage.ENDED && forwarder.accessLog().logsUnanswered()) {
+      logEnd(AccessEntry.End.CLIENT_GONE);
+    }
     if (queued) {
       queued = false;
       forwarder.admission().leave(replica.name(), this);

@@ -1,6 +1,7 @@
 package dev.lb.balancer;
 
 import dev.lb.bus.ReplicaInfo;
+import dev.lb.http.AccessEntry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -10,6 +11,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import java.lang.System.Logger.Level;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -28,6 +30,7 @@ final class Exchange implements Admission.Waiter {
   private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
   private static final Buffer NO_BODY = Buffer.buffer(0);
   private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
+  private static final CharSequence TRACEPARENT = HttpHeaders.createOptimized("traceparent");
 
   private final Forwarder forwarder;
   private final HttpServerRequest req;
@@ -48,6 +51,8 @@ final class Exchange implements Admission.Waiter {
   private Attempt attempt;
   // waiting for a slot of this replica at its cap (Admission), its try not begun yet
   private ReplicaInfo queuedOn;
+  // what the access log records of it (null when the log is off), until it is handed over at the end
+  private AccessEntry logged;
 
   Exchange(Forwarder forwarder, HttpServerRequest req, long key, long length) {
     this(forwarder, req, key, length, null, false);
@@ -72,6 +77,12 @@ final class Exchange implements Admission.Waiter {
     this.began = System.nanoTime();
     this.deadline = began + forwarder.options().timeoutMs() * 1_000_000;
     this.idempotent = Forwarder.idempotent(req.method());
+    this.logged = forwarder.accessLog().begin(req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress(),
+        req.method().name(), req.uri(), protocol(req.version()));
+    if (logged != null) {
+      logged.headers(req.getHeader(HttpHeaders.REFERER), req.getHeader(HttpHeaders.USER_AGENT), req.getHeader(TRACEPARENT))
+          .key(key, forwarder.slotOf(key)).bytesIn(length);
+    }
   }
 
   void start(ReplicaInfo first) {
@@ -166,6 +177,9 @@ final class Exchange implements Admission.Waiter {
   }
 
   private void overloaded(ReplicaInfo target) {
+    if (logged != null) {
+      logged.tried(target.name(), "overloaded", 0);
+    }
     req.response().putHeader(RETRY_AFTER, String.valueOf(forwarder.admission().retryAfterS()));
     fail(ProxyFailure.OVERLOADED, "'" + target.name() + "'", null);
   }
@@ -191,6 +205,11 @@ final class Exchange implements Admission.Waiter {
     }
     int status = reply.statusCode();
     forwarder.judged(from.replica, status < 500);
+    if (logged != null) {
+      logged.tried(from.replica.name(), String.valueOf(status), from.elapsedNanos());
+      logged.answeredBy(from.replica.name(), status, from.elapsedNanos());
+      logged.declared(reply.getHeader(HttpHeaders.CONTENT_LENGTH));
+    }
     if (status >= 500 && forwarder.retries().afterReply(tries, status, replayable())) {
       ReplicaInfo next = nextReplica();
       if (next != null && forwarder.retries().budgetAllows()) {
@@ -210,9 +229,9 @@ final class Exchange implements Admission.Waiter {
       return;
     }
     stage = Stage.RELAYING;
-    logAccess(status, reply.getHeader(HttpHeaders.CONTENT_LENGTH), from.replica.name());
     forwarder.metrics().answered(status);
     Relay.pass(reply, req.response(), req.method() == HttpMethod.HEAD, clean -> {
+      logEnd(clean ? AccessEntry.End.REPLIED : AccessEntry.End.BROKEN);
       stage = Stage.ENDED;
       if (clean) {
         from.end(true);
@@ -230,6 +249,9 @@ final class Exchange implements Admission.Waiter {
     }
     forwarder.failed(from.replica, failure, err);
     from.meters.connectionError();
+    if (logged != null) {
+      logged.tried(from.replica.name(), failure.name().toLowerCase(Locale.ROOT), from.elapsedNanos());
+    }
     ReplicaInfo next = forwarder.retries().afterFailure(tries, failure, replayable()) ? nextReplica() : null;
     if (next != null && forwarder.retries().budgetAllows()) {
       from.meters.retried();
@@ -263,7 +285,10 @@ final class Exchange implements Admission.Waiter {
   private void fail(ProxyFailure failure, String detail, Throwable cause) {
     Stage was = stage;
     stage = Stage.ENDED;
-    logAccess(failure.status, "-", "-");
+    if (logged != null) {
+      logged.status(failure.status);
+      logEnd(failure.end());
+    }
     forwarder.metrics().answered(failure.status);
     if (failure.status >= 500) {
       LOG.log(Level.WARNING, "{0} {1}: {2} after {3} tries{4}", req.method(), req.path(), failure, tries,
@@ -276,15 +301,16 @@ final class Exchange implements Admission.Waiter {
     failure.reply(req, detail);
   }
 
-  private void logAccess(int status, String bytes, String replica) {
-    if (forwarder.accessLog().on()) {
-      forwarder.accessLog().log(req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress(),
-          req.method().name(), req.uri(), protocol(req.version()), status,
-          bytes == null ? "-" : bytes, replica, System.nanoTime() - began);
+  /** The exchange ended as {@code end}: its entry goes to the access log, once. */
+  private void logEnd(AccessEntry.End end) {
+    if (logged != null) {
+      forwarder.accessLog().end(logged, end);
+      logged = null;
     }
   }
 
-  private static String protocol(HttpVersion version) {
+  /** The version as a request line writes it. */
+  static String protocol(HttpVersion version) {
     return switch (version) {
       case HTTP_1_0 -> "HTTP/1.0";
       case HTTP_2 -> "HTTP/2.0";
@@ -296,6 +322,9 @@ final class Exchange implements Admission.Waiter {
   private void clientGone() {
     Stage was = stage;
     stage = Stage.ENDED;
+    if (logged != null && was != Stage.ENDED && forwarder.accessLog().logsUnanswered()) {
+      logEnd(AccessEntry.End.CLIENT_GONE);
+    }
     if (queuedOn != null) {
       // still queued: it leaves; already handed a slot: admitted() gives it back (queuedOn stays for that)
       forwarder.admission().leave(queuedOn.name(), this);

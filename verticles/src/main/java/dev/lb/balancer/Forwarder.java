@@ -133,11 +133,13 @@ final class Forwarder {
     long key = keys.keyOf(req);
     ReplicaInfo target = table.pick(key);
     if (target == null) {
+      logAnswered(req, ProxyFailure.NO_REPLICA);
       ProxyFailure.NO_REPLICA.reply(req, "");
       return;
     }
     long length = contentLength(req);
     if (options.bodyLimit() > 0 && length > options.bodyLimit()) {
+      logAnswered(req, ProxyFailure.BODY_TOO_LARGE);
       ProxyFailure.BODY_TOO_LARGE.reply(req, String.valueOf(options.bodyLimit()));
       return;
     }
@@ -158,6 +160,14 @@ final class Forwarder {
       return;
     }
     new Exchange(this, req, key, length).start(target);
+  }
+
+  /** A request answered before any exchange began, for the access log. */
+  private void logAnswered(HttpServerRequest req, ProxyFailure failure) {
+    if (accessLog.on()) {
+      accessLog.answered(req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress(), req.method().name(),
+          req.uri(), Exchange.protocol(req.version()), failure.status);
+    }
   }
 
   Options options() {
@@ -183,6 +193,11 @@ final class Forwarder {
   /** The replica that serves {@code key} among those {@code allowed} also accepts. */
   ReplicaInfo pick(long key, java.util.function.IntPredicate allowed) {
     return table.pick(key, allowed);
+  }
+
+  /** Where {@code key} lands on the ring (for the access log). */
+  int slotOf(long key) {
+    return table.slotOf(key);
   }
 
   /** A forward to {@code replica} begins: it counts as in flight (load bound, drains, metrics) until {@link #ended}. */

@@ -435,9 +435,7 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
   }
 
   private void answer(HttpHead head, int status, String message, boolean close) {
-    if (shared.forwarder().accessLog().on()) {
-      shared.forwarder().accessLog().log(clientAddress, head.method(), head.target(), "HTTP/1.1", status, "-", "-", 0);
-    }
+    shared.forwarder().accessLog().answered(clientAddress, head.method(), head.target(), "HTTP/1.1", status);
     shared.forwarder().metrics().answered(status);
     respond(status, message, close, head.methodIs(HEAD));
   }

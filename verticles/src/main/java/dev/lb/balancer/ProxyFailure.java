@@ -1,5 +1,6 @@
 package dev.lb.balancer;
 
+import dev.lb.http.AccessEntry;
 import dev.lb.http.Replies;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -43,6 +44,18 @@ enum ProxyFailure {
       response.putHeader("Connection", "close");
     }
     Replies.failure(response, status, message(req.path(), detail));
+  }
+
+  /** How a request that ended with this failure ended, as the access log says it. */
+  AccessEntry.End end() {
+    return switch (this) {
+      case NO_REPLICA -> AccessEntry.End.NO_REPLICA;
+      case OVERLOADED -> AccessEntry.End.OVERLOADED;
+      case REPLICA_FAILED -> AccessEntry.End.FAILED;
+      case TIMEOUT -> AccessEntry.End.TIMEOUT;
+      case NO_SUCH_ENDPOINT -> AccessEntry.End.REPLIED;
+      case BODY_TOO_LARGE, BAD_BODY -> AccessEntry.End.REFUSED;
+    };
   }
 
   /** The message in the API's shape for a request to {@code path}; {@code detail} completes it. */

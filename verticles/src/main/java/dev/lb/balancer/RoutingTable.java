@@ -235,6 +235,11 @@ final class RoutingTable {
     return replicaOf(id);
   }
 
+  /** Where {@code key} lands on the ring (for the access log). */
+  int slotOf(long key) {
+    return ring.slotOf(key);
+  }
+
   /** A forward to {@code replica} begins: it counts against the load bound until {@link #finished}. */
   void started(ReplicaInfo replica) {
     bound.started(replica.ringId());

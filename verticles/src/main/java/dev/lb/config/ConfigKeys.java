@@ -34,6 +34,12 @@ public final class ConfigKeys {
   public static final String LOG_FORMAT = "log.format";
   /** Whether each routed request is logged, in Common Log Format, to standard output. */
   public static final String ACCESS_LOG = "access.log";
+  /**
+   * The access log's format: {@code common} (the Common Log Format, then the replica and the time taken), {@code
+   * combined} (Apache's, with Referer and User-Agent, then the same two) or {@code json} (one object per line: the
+   * tries, the key and its slot, the bytes each way, how the request ended).
+   */
+  public static final String ACCESS_LOG_FORMAT = "access.log.format";
   /** Bearer token that {@code /add} and {@code /rm} (on both ports) require; empty: none. */
   public static final String ADMIN_TOKEN = "admin.token";
   /**

@@ -59,6 +59,7 @@ public final class Settings {
     env.put("LB_METRICS", ConfigKeys.METRICS_ENABLED);
     env.put("LB_LOG_FORMAT", ConfigKeys.LOG_FORMAT);
     env.put("LB_ACCESS_LOG", ConfigKeys.ACCESS_LOG);
+    env.put("LB_ACCESS_LOG_FORMAT", ConfigKeys.ACCESS_LOG_FORMAT);
     env.put("LB_MAX_HEADER_SIZE", ConfigKeys.HTTP_MAX_HEADER_SIZE);
     env.put("LB_IDLE_TIMEOUT_S", ConfigKeys.HTTP_IDLE_TIMEOUT_S);
     env.put("LB_HEADER_TIMEOUT_MS", ConfigKeys.HTTP_HEADER_TIMEOUT_MS);

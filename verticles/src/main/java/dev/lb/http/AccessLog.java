@@ -8,9 +8,6 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -18,84 +15,107 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The access log ({@code access.log = true}): one line per routed request on standard output, in the Common Log
- * Format followed by the replica and the time taken:
- * {@code 127.0.0.1 - - [25/Nov/2026:15:10:00 +0000] "GET /home HTTP/1.1" 200 57 "Server 1" 0.812}. Off the event
- * loop: a request only hands its fields to a queue that one thread of the log's own formats and writes; when the queue
- * is full, lines are dropped and counted rather than slowing requests down. Turned off, it costs one test per request.
+ * The access log ({@code access.log = true}): one line per routed request on standard output, in the format of
+ * {@code access.log.format} ({@link AccessFormat}). Off the event loop: a request's exchange fills an
+ * {@link AccessEntry} as it goes and hands it to a bounded queue once, when it ends; one thread of the log's own
+ * formats and writes. When the queue is full the entry is dropped and counted ({@code lb_access_log_dropped_total}),
+ * never waited for. Turned off, it costs one test per request.
  */
 public final class AccessLog {
 
   private static final System.Logger LOG = System.getLogger(AccessLog.class.getName());
-  private static final DateTimeFormatter CLF = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT)
-      .withZone(ZoneId.systemDefault());
   private static final int QUEUE = 65_536;
 
   /** Off: logs nothing. */
-  public static final AccessLog OFF = new AccessLog(false);
+  public static final AccessLog OFF = new AccessLog(null, AccessFormat.COMMON, () -> { });
 
-  private record Entry(String client, long epochMs, String method, String uri, String version, int status, String bytes,
-      String replica, long nanos) { }
+  private final BlockingQueue<AccessEntry> queue;
+  private final AccessFormat format;
+  private final Runnable dropped;
+  private final AtomicLong droppedSinceWritten = new AtomicLong();
 
-  private final boolean on;
-  private final BlockingQueue<Entry> queue;
-  private final AtomicLong dropped = new AtomicLong();
-
-  private AccessLog(boolean on) {
-    this.on = on;
-    this.queue = on ? new ArrayBlockingQueue<>(QUEUE) : null;
+  private AccessLog(BlockingQueue<AccessEntry> queue, AccessFormat format, Runnable dropped) {
+    this.queue = queue;
+    this.format = format;
+    this.dropped = dropped;
   }
 
-  /** A log that writes to standard output from a daemon thread of its own. */
-  public static AccessLog toStandardOutput() {
-    AccessLog log = new AccessLog(true);
-    Thread writer = new Thread(() -> log.drain(new BufferedWriter(new OutputStreamWriter(
-        new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8))), "access-log");
+  /** A log that writes to standard output from a daemon thread of its own; {@code dropped} hears each entry dropped. */
+  public static AccessLog toStandardOutput(AccessFormat format, Runnable dropped) {
+    return to(new BufferedWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8)),
+        format, dropped);
+  }
+
+  /** A log that writes to {@code out} from a daemon thread of its own. */
+  public static AccessLog to(Writer out, AccessFormat format, Runnable dropped) {
+    AccessLog log = new AccessLog(new ArrayBlockingQueue<>(QUEUE), format, dropped);
+    Thread writer = new Thread(() -> log.drain(out), "access-log");
     writer.setDaemon(true);
     writer.start();
     return log;
   }
 
   public boolean on() {
-    return on;
+    return queue != null;
   }
 
-  /** One routed request: who asked, what, what it got, from which replica ({@code "-"}: none), in how long. */
-  public void log(String client, String method, String uri, String version, int status, String bytes, String replica,
-      long nanos) {
-    if (on && !queue.offer(new Entry(client, System.currentTimeMillis(), method, uri, version, status, bytes, replica,
-        nanos))) {
-      dropped.incrementAndGet();
+  /** Whether an exchange that ends without an answer (its client went away) is logged too: in JSON only. */
+  public boolean logsUnanswered() {
+    return format == AccessFormat.JSON;
+  }
+
+  /** A request begins: its entry to fill, or null when the log is off. */
+  public AccessEntry begin(String client, String method, String target, String version) {
+    return queue == null ? null : new AccessEntry(client, method, target, version);
+  }
+
+  /** The request of {@code entry} ended as {@code end}: it goes to the log, or is dropped if the log fell behind. */
+  public void end(AccessEntry entry, AccessEntry.End end) {
+    if (entry == null || queue == null) {
+      return;
+    }
+    entry.ended(end);
+    if (!queue.offer(entry)) {
+      droppedSinceWritten.incrementAndGet();
+      dropped.run();
+    }
+  }
+
+  /** A request the balancer answered itself, before any exchange (a bad request, a path the API refuses). */
+  public void answered(String client, String method, String target, String version, int status) {
+    AccessEntry entry = begin(client, method, target, version);
+    if (entry != null) {
+      entry.status(status);
+      end(entry, AccessEntry.End.REFUSED);
     }
   }
 
   private void drain(Writer out) {
     try {
       while (true) {
-        Entry e = queue.poll(1, TimeUnit.SECONDS);
+        AccessEntry e = queue.poll(1, TimeUnit.SECONDS);
         if (e == null) {
           continue;
         }
         do {
-          out.write(line(e));
+          out.write(format.line(e));
           e = queue.poll();
         } while (e != null);
-        long lost = dropped.getAndSet(0);
+        long lost = droppedSinceWritten.getAndSet(0);
         if (lost > 0) {
-          out.write("# access log: " + lost + " lines dropped (the log fell behind)\n");
+          LOG.log(Level.WARNING, "the access log fell behind: {0} lines dropped", lost);
         }
         out.flush();
       }
     } catch (IOException e) {
-      LOG.log(Level.ERROR, "the access log cannot write to standard output; it stops", e);
+      LOG.log(Level.ERROR, "the access log cannot write; it stops", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  static String line(Entry e) {
-    return e.client + " - - [" + CLF.format(Instant.ofEpochMilli(e.epochMs)) + "] \"" + e.method + " " + e.uri + " "
-        + e.version + "\" " + e.status + " " + e.bytes + " \"" + e.replica + "\" "
-        + String.format(Locale.ROOT, "%.3f", e.nanos / 1e6) + "\n";
+  /** Milliseconds with three decimals, as the text formats end. */
+  static String millis(long nanos) {
+    return String.format(Locale.ROOT, "%.3f", nanos / 1e6);
   }
 }

@@ -14,6 +14,7 @@ import dev.lb.cluster.Roles;
 import dev.lb.config.ConfigKeys;
 import dev.lb.heartbeat.HeartbeatSettings;
 import dev.lb.heartbeat.HeartbeatVerticle;
+import dev.lb.http.AccessFormat;
 import dev.lb.http.AccessLog;
 import dev.lb.metrics.Metrics;
 import dev.lb.metrics.ProxyMetrics;
@@ -60,17 +61,24 @@ public final class Deployment {
   private final SystemMetrics systemMetrics;
   private final AccessLog accessLog;
 
-  private Deployment(Vertx vertx, boolean clustered, PrometheusMeterRegistry registry, boolean accessLog) {
+  private Deployment(Vertx vertx, boolean clustered, PrometheusMeterRegistry registry, AccessFormat accessLog) {
     this.vertx = vertx;
     this.clustered = clustered;
     this.registry = registry;
     this.proxyMetrics = registry == null ? ProxyMetrics.NONE : new ProxyMetrics(registry);
     this.systemMetrics = registry == null ? SystemMetrics.NONE : new SystemMetrics(registry);
-    this.accessLog = accessLog ? AccessLog.toStandardOutput() : AccessLog.OFF;
+    this.accessLog = accessLog == null ? AccessLog.OFF
+        : AccessLog.toStandardOutput(accessLog, proxyMetrics::accessLogDropped);
   }
 
   private static VertxBuilder metered(VertxBuilder builder, VertxOptions options, PrometheusMeterRegistry registry) {
     return registry == null ? builder.with(options) : Metrics.withMetrics(builder, options, registry);
+  }
+
+  /** The access log's format, or null when it is off; a format it does not know stops the start. */
+  private static AccessFormat accessFormat(JsonObject conf) {
+    AccessFormat format = AccessFormat.named(conf.getString(ConfigKeys.ACCESS_LOG_FORMAT));
+    return conf.getBoolean(ConfigKeys.ACCESS_LOG) ? format : null;
   }
 
   /** Builds Vert.x as the configuration says and deploys the node's roles. */
@@ -90,7 +98,7 @@ public final class Deployment {
     VertxBuilder builder = Vertx.builder().withTransport(transport);
     if (!clustered) {
       Deployment node = new Deployment(metered(builder, new VertxOptions(), registry).build(), false, registry,
-          conf.getBoolean(ConfigKeys.ACCESS_LOG));
+          accessFormat(conf));
       return node.deploy(conf, roles, null, 1).map(node);
     }
     ClusterSettings cluster = ClusterSettings.from(conf);
@@ -99,7 +107,7 @@ public final class Deployment {
         .compose(vertx -> {
           LOG.log(Level.INFO, "joined the cluster as {0} ({1} members: {2}; quorum {3})", cluster.host(),
               manager.getNodes().size(), cluster.members(), cluster.quorum());
-          Deployment node = new Deployment(vertx, true, registry, conf.getBoolean(ConfigKeys.ACCESS_LOG));
+          Deployment node = new Deployment(vertx, true, registry, accessFormat(conf));
           return node.deploy(conf, roles, manager, cluster.quorum()).map(node);
         });
   }

@@ -105,6 +105,7 @@ public final class ProxyMetrics {
   private final Counter queued;
   private final Counter queueFull;
   private final Counter queueTimedOut;
+  private final Counter accessLogDropped;
 
   public ProxyMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -121,6 +122,13 @@ public final class ProxyMetrics {
         .description("requests answered 503 by overload protection").register(target);
     queueTimedOut = Counter.builder("lb.queue.rejected").tag("reason", "timeout")
         .description("requests answered 503 by overload protection").register(target);
+    accessLogDropped = Counter.builder("lb.access.log.dropped")
+        .description("access log lines dropped because the log fell behind (requests never wait for it)").register(target);
+  }
+
+  /** An access log entry was dropped: the log fell behind. */
+  public void accessLogDropped() {
+    accessLogDropped.increment();
   }
 
   /** A try waits for a slot of a replica at its cap. */

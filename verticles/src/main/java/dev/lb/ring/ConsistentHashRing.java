@@ -95,6 +95,7 @@ public final class ConsistentHashRing implements Ring {
   }
 
   /** The slot of a request key. */
+  @Override
   public int slotOf(long key) {
     return spec.family().requestSlot(key, spec.slots());
   }

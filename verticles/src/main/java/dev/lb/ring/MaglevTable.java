@@ -89,6 +89,11 @@ public final class MaglevTable implements Ring {
   }
 
   @Override
+  public int slotOf(long key) {
+    return entryOf(key);
+  }
+
+  @Override
   public int owner(long key, IntPredicate usable) {
     // An owner that is out hands its key to the next entry's owner: entries are spread over members in proportion.
     return Ring.firstUsable(entries, entryOf(key), usable);

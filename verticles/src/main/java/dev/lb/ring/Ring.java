@@ -20,6 +20,9 @@ public interface Ring {
    */
   int owner(long key, IntPredicate usable);
 
+  /** Where {@code key} lands: its slot of the ring, or its entry of a Maglev table. */
+  int slotOf(long key);
+
   /** The ring ids of the members, ascending. */
   int[] members();
 
