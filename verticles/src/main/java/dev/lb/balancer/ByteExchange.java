@@ -80,8 +80,10 @@ final class ByteExchange implements Admission.Waiter {
     this.logged = forwarder.accessLog().begin(front.clientAddress(), head.method(), head.target(),
         head.http11() ? "HTTP/1.1" : "HTTP/1.0");
     if (logged != null) {
-      logged.headers(head.value(REFERER), head.value(USER_AGENT), head.value(TRACEPARENT))
-          .key(key, forwarder.slotOf(key)).bytesIn(request.readableBytes());
+      if (forwarder.accessLog().readsHeaders()) {
+        logged.headers(head.value(REFERER), head.value(USER_AGENT), head.value(TRACEPARENT));
+      }
+      logged.key(key, forwarder.slotOf(key)).bytesIn(request.readableBytes());
     }
   }
 

@@ -80,8 +80,11 @@ final class Exchange implements Admission.Waiter {
     this.logged = forwarder.accessLog().begin(req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress(),
         req.method().name(), req.uri(), protocol(req.version()));
     if (logged != null) {
-      logged.headers(req.getHeader(HttpHeaders.REFERER), req.getHeader(HttpHeaders.USER_AGENT), req.getHeader(TRACEPARENT))
-          .key(key, forwarder.slotOf(key)).bytesIn(length);
+      if (forwarder.accessLog().readsHeaders()) {
+        logged.headers(req.getHeader(HttpHeaders.REFERER), req.getHeader(HttpHeaders.USER_AGENT),
+            req.getHeader(TRACEPARENT));
+      }
+      logged.key(key, forwarder.slotOf(key)).bytesIn(length);
     }
   }
 

@@ -8,6 +8,8 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -25,6 +27,7 @@ public final class AccessLog {
 
   private static final System.Logger LOG = System.getLogger(AccessLog.class.getName());
   private static final int QUEUE = 65_536;
+  private static final int BATCH = 1024;
 
   /** Off: logs nothing. */
   public static final AccessLog OFF = new AccessLog(null, AccessFormat.COMMON, () -> { });
@@ -59,6 +62,11 @@ public final class AccessLog {
     return queue != null;
   }
 
+  /** Whether the format writes what the request's headers say (Referer, User-Agent, traceparent): not {@code common}. */
+  public boolean readsHeaders() {
+    return format != AccessFormat.COMMON;
+  }
+
   /** Whether an exchange that ends without an answer (its client went away) is logged too: in JSON only. */
   public boolean logsUnanswered() {
     return format == AccessFormat.JSON;
@@ -91,16 +99,21 @@ public final class AccessLog {
   }
 
   private void drain(Writer out) {
+    List<AccessEntry> batch = new ArrayList<>(BATCH);
     try {
       while (true) {
-        AccessEntry e = queue.poll(1, TimeUnit.SECONDS);
-        if (e == null) {
+        AccessEntry first = queue.poll(1, TimeUnit.SECONDS);
+        if (first == null) {
           continue;
         }
-        do {
-          out.write(format.line(e));
-          e = queue.poll();
-        } while (e != null);
+        out.write(format.line(first));
+        // what else is waiting, taken in batches: one lock of the queue for many entries
+        while (queue.drainTo(batch, BATCH) > 0) {
+          for (AccessEntry e : batch) {
+            out.write(format.line(e));
+          }
+          batch.clear();
+        }
         long lost = droppedSinceWritten.getAndSet(0);
         if (lost > 0) {
           LOG.log(Level.WARNING, "the access log fell behind: {0} lines dropped", lost);
