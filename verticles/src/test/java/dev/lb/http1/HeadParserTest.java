@@ -213,4 +213,15 @@ class HeadParserTest {
   private static HttpHead reply(String s, boolean toHead) {
     return PARSER.reply(bytes(s), 0, toHead);
   }
+
+  @Test
+  void pathUnderMatchesThePathAndWhatIsBelowItOnly() {
+    io.netty.util.AsciiString replicas = io.netty.util.AsciiString.cached("/replicas");
+    for (String target : java.util.List.of("/replicas", "/replicas?x=1", "/replicas/Server%201", "/replicas/a/b")) {
+      assertTrue(parseSplit("GET " + target + " HTTP/1.1\r\nHost: a\r\n\r\n").pathUnder(replicas), target);
+    }
+    for (String target : java.util.List.of("/replicasX", "/replica", "/Replicas/x", "/x/replicas", "/")) {
+      assertFalse(parseSplit("GET " + target + " HTTP/1.1\r\nHost: a\r\n\r\n").pathUnder(replicas), target);
+    }
+  }
 }

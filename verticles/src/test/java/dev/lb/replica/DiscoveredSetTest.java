@@ -27,11 +27,7 @@ class DiscoveredSetTest {
   private final ManagerWorld world = new ManagerWorld();
 
   private static <T> T done(Future<T> future) {
-    assertTrue(future.isComplete(), "completed at once in the scripted world");
-    if (future.failed()) {
-      throw new AssertionError("failed: " + future.cause().getMessage(), future.cause());
-    }
-    return future.result();
+    return ManagerWorld.done(future);
   }
 
   /** Name to ring id, in the set's order. */

@@ -210,6 +210,15 @@ final class ManagerWorld {
         }, new Random(1));
   }
 
+  /** The result of {@code future}, which completes at once in this world; fails the test if it failed. */
+  static <T> T done(Future<T> future) {
+    org.junit.jupiter.api.Assertions.assertTrue(future.isComplete(), "completed at once in the scripted world");
+    if (future.failed()) {
+      throw new AssertionError("failed: " + future.cause().getMessage(), future.cause());
+    }
+    return future.result();
+  }
+
   /** Runs the timers due now (their actions may set new ones, which wait for the next call). */
   void runTimers() {
     List<Runnable> now = new ArrayList<>(due);

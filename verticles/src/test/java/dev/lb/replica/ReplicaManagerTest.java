@@ -35,11 +35,7 @@ class ReplicaManagerTest {
   }
 
   private static <T> T done(Future<T> future) {
-    assertTrue(future.isComplete(), "completed at once in the scripted world");
-    if (future.failed()) {
-      throw new AssertionError("failed: " + future.cause().getMessage(), future.cause());
-    }
-    return future.result();
+    return ManagerWorld.done(future);
   }
 
   private static Throwable failure(Future<?> future) {
