@@ -35,10 +35,13 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The front door: {@code /rep}, {@code /add} and {@code /rm} go to the {@link AdminApi}; every other request goes
@@ -68,12 +71,14 @@ public class BalancerVerticle extends VerticleBase {
   /** The certificates all instances share (the launcher's), or null: this instance loads its own if TLS is on. */
   private final CertificateWatcher sharedCertificates;
   private CertificateWatcher certificates;
-  /** The balancer's port: plain HTTP, or HTTPS when HTTPS has no port of its own. */
-  private HttpServer server;
-  /** HTTPS on a port of its own ({@code tls.port}), or null. */
-  private HttpServer tlsServer;
-  /** The plain port as a byte relay (without TLS either way), or null. */
+  /** The relay of every port but a redirecting one. */
   private ByteRelay relay;
+  /** The plain HTTP port (the balancer's, unless HTTPS is served on it), or null. */
+  private NetServer plain;
+  /** The HTTPS port (the balancer's, or {@code tls.port}), or null. */
+  private NetServer secure;
+  /** The plain port when it only redirects to HTTPS, or null. */
+  private HttpServer redirect;
   private HttpClientAgent client;
   private RoutingTable table;
   private BalancerRegistry registry;
@@ -121,6 +126,7 @@ public class BalancerVerticle extends VerticleBase {
     ReplicaPool pool = new ReplicaPool(vertx, client, settings.poolSize(), settings.forwarding().connectTimeoutMs());
     Forwarder forwarder = new Forwarder(vertx, pool, table, KeySource.parse(settings.key()), settings.forwarding(),
         metrics, accessLog);
+    relay = new ByteRelay(vertx, settings, (ContextInternal) context, forwarder, KeySource.parse(settings.key()));
     AdminApi admin = new AdminApi(vertx, table::snapshot, table::apply,
         new ApiGuard(settings.adminToken(), settings.allowedOrigins()), settings.busTimeoutMs(),
         systemMetrics);
@@ -132,53 +138,52 @@ public class BalancerVerticle extends VerticleBase {
         return Future.succeededFuture();
       }))
       .compose(v -> initialSnapshot())
-      .compose(v -> listen(forwarder, req -> {
+      .compose(v -> listen(relay, overTls -> req -> {
         if (AdminApi.owns(req.path())) {
           admin.handle(req);
         } else {
-          forwarder.handle(req);
+          forwarder.handle(req, overTls || req.isSSL());
         }
       }));
   }
 
   /**
-   * Opens the balancer's port (and HTTPS's own, if it has one), every request going to {@code routed}, or, on plain
-   * HTTP with {@code tls.redirect}, to the HTTPS URL.
+   * Opens the balancer's port (and HTTPS's own, if it has one) as a byte relay, every request it does not carry itself
+   * going to {@code routed} (told whether its client came over TLS), or, on plain HTTP with {@code tls.redirect}, to
+   * the HTTPS URL.
    */
-  private Future<?> listen(Forwarder forwarder, Handler<HttpServerRequest> routed) {
+  private Future<?> listen(ByteRelay relay, Function<Boolean, Handler<HttpServerRequest>> routed) {
     TlsSettings tls = settings.tls();
-    if (!tls.enabled() && !settings.replicaTls().enabled()) {
-      relay = new ByteRelay(vertx, settings);
-      return relay.listen((ContextInternal) context, forwarder, KeySource.parse(settings.key()), serverOptions(), routed,
-          BalancerVerticle::invalidRequest);
-    }
+    NetServerOptions plainPort = relay.portOptions();
     if (!tls.enabled()) {
-      server = httpServer(serverOptions(), routed);
-      return server.listen(settings.port(), settings.host());
+      return relay.listen(settings.port(), plainPort, false, true, serverOptions(), routed.apply(false),
+          BalancerVerticle::invalidRequest).onSuccess(s -> plain = s);
     }
     try {
       certificates = sharedCertificates != null ? sharedCertificates : new CertificateWatcher(tls);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    HttpServerOptions secure = certificates.serverOptions(serverOptions());
-    if (!tls.separatePort()) {
-      server = httpServer(secure, routed);
-      return server.listen(settings.port(), settings.host()).onSuccess(s -> certificates.attach(vertx, s));
-    }
-    tlsServer = httpServer(secure, routed);
-    return tlsServer.listen(tls.port(), settings.host())
-        .onSuccess(s -> certificates.attach(vertx, s))
-        .compose(s -> {
-          Handler<HttpServerRequest> plain = tls.redirect()
-              ? new HttpsRedirect(tlsServer::actualPort, settings.host())::handle : routed;
-          server = httpServer(serverOptions(), plain);
-          return server.listen(settings.port(), settings.host());
+    NetServerOptions securePort = certificates.serverOptions(plainPort);
+    int port = tls.separatePort() ? tls.port() : settings.port();
+    Future<NetServer> https = relay.listen(port, securePort, true, tls.http2(), serverOptions(), routed.apply(true),
+        BalancerVerticle::invalidRequest).onSuccess(s -> {
+          secure = s;
+          certificates.attach(vertx, s);
         });
-  }
-
-  private HttpServer httpServer(HttpServerOptions options, Handler<HttpServerRequest> handler) {
-    return vertx.createHttpServer(options).requestHandler(handler).invalidRequestHandler(BalancerVerticle::invalidRequest);
+    if (!tls.separatePort()) {
+      return https;
+    }
+    return https.compose(s -> {
+      if (!tls.redirect()) {
+        return relay.listen(settings.port(), plainPort, false, true, serverOptions(), routed.apply(false),
+            BalancerVerticle::invalidRequest).onSuccess(p -> plain = p).mapEmpty();
+      }
+      redirect = vertx.createHttpServer(serverOptions())
+          .requestHandler(new HttpsRedirect(s::actualPort, settings.host())::handle)
+          .invalidRequestHandler(BalancerVerticle::invalidRequest);
+      return redirect.listen(settings.port(), settings.host()).mapEmpty();
+    });
   }
 
   /** What the balancer hears on the bus: the set and its changes, the node's outlier detector, drains, the quorum. */
@@ -271,18 +276,13 @@ public class BalancerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopped = true;
-    HttpServer secure = tlsServer != null ? tlsServer : server;
     if (certificates != null && secure != null) {
       certificates.detach(vertx, secure);
     }
-    return Future.join(shutdown(server), shutdown(tlsServer), relay == null ? Future.succeededFuture()
-            : relay.shutdown(settings.drainMs()))
+    return Future.join(relay == null ? Future.succeededFuture() : relay.shutdown(settings.drainMs()),
+            redirect == null ? Future.succeededFuture() : redirect.shutdown(settings.drainMs(), TimeUnit.MILLISECONDS))
         .eventually(() -> registry.leave(self).otherwiseEmpty())
         .eventually(() -> client.close());
-  }
-
-  private Future<Void> shutdown(HttpServer s) {
-    return s == null ? Future.succeededFuture() : s.shutdown(settings.drainMs(), TimeUnit.MILLISECONDS);
   }
 
   private void register() {
@@ -294,11 +294,11 @@ public class BalancerVerticle extends VerticleBase {
 
   /** The port it listens on; with {@code http.port = 0}, the one the system chose. */
   public int actualPort() {
-    return relay != null ? relay.actualPort() : server.actualPort();
+    return plain != null ? plain.actualPort() : redirect != null ? redirect.actualPort() : secure.actualPort();
   }
 
   /** The port HTTPS is served on (that of {@link #actualPort} when it has none of its own); -1 without TLS. */
   public int actualTlsPort() {
-    return tlsServer != null ? tlsServer.actualPort() : settings.tls().enabled() ? server.actualPort() : -1;
+    return secure != null ? secure.actualPort() : -1;
   }
 }

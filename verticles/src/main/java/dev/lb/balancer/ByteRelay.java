@@ -14,47 +14,70 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The balancer's plain HTTP port as a byte relay: a Vert.x {@code NetServer} whose connections each get a
- * {@link FrontDoor} at the Netty level, on the balancer instance's event loop, and the {@link Upstream} they share.
- * Behind it, on a loopback port of its own, the balancer's HTTP stack (Vert.x's HTTP server with the admin API and
- * the {@link Forwarder}) serves what the relay hands on through {@link Fallback}.
+ * The balancer's ports as a byte relay: each a Vert.x {@code NetServer} whose connections get a {@link FrontDoor} at
+ * the Netty level, on the balancer instance's event loop, after the TLS handshake on an HTTPS port (the door then
+ * reads what the {@code SslHandler} decrypted). All ports of an instance share one {@link Upstream}. Behind each port,
+ * on a loopback port of its own, the balancer's HTTP stack (Vert.x's HTTP server with the admin API and the
+ * {@link Forwarder}) serves what the relay hands on through {@link Fallback}: HTTP/2 (an HTTPS client that chose
+ * {@code h2} by ALPN goes there whole, decrypted), upgrades, {@code Expect}, HTTP/1.0.
  */
 final class ByteRelay {
 
+  /** One port: what clients connect to, and the stack behind it. */
+  private record Front(NetServer server, HttpServer stack) { }
+
   private final Vertx vertx;
   private final BalancerSettings settings;
-  private NetServer server;
-  private HttpServer stack;
-  private NetClientInternal client;
+  private final ContextInternal context;
+  private final Forwarder forwarder;
+  private final KeySource keys;
+  private final NetClientInternal client;
+  private final Upstream upstream;
+  private final List<Front> fronts = new ArrayList<>();
 
-  ByteRelay(Vertx vertx, BalancerSettings settings) {
+  /** The relay of the balancer instance on {@code context}, forwarding with {@code forwarder}; no port open yet. */
+  ByteRelay(Vertx vertx, BalancerSettings settings, ContextInternal context, Forwarder forwarder, KeySource keys) {
     this.vertx = vertx;
     this.settings = settings;
+    this.context = context;
+    this.forwarder = forwarder;
+    this.keys = keys;
+    client = (NetClientInternal) vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
+        .setSslEngineOptions(settings.replicaTls().engineOptions())
+        .setConnectTimeout((int) settings.forwarding().connectTimeoutMs())
+        .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS));
+    upstream = new Upstream(client, settings.replicaTls().connectOptions(), context, settings.poolSize(),
+        settings.forwarding().connectTimeoutMs(), settings.forwarding().tryTimeoutMs(), settings.maxHeaderSize());
+  }
+
+  /** The options of a relay port before TLS, if any, is added. */
+  NetServerOptions portOptions() {
+    return new NetServerOptions().setTcpNoDelay(true)
+        .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS);
   }
 
   /**
-   * Opens the HTTP stack on loopback with {@code stackOptions} and {@code routed}, then the relay's port, on the
-   * event loop of {@code context}.
+   * Opens the stack on loopback with {@code stackOptions}, {@code routed} and {@code invalid}, then {@code port} with
+   * {@code options} ({@link #portOptions}, with TLS if {@code secure}); the stack takes HTTP/2 without TLS only from
+   * this relay, and only if {@code http2}.
    */
-  Future<?> listen(ContextInternal context, Forwarder forwarder, KeySource keys, HttpServerOptions stackOptions,
-      Handler<HttpServerRequest> routed, Handler<HttpServerRequest> invalid) {
-    client = (NetClientInternal) vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
-        .setConnectTimeout((int) settings.forwarding().connectTimeoutMs())
-        .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS));
-    Upstream upstream = new Upstream(client, context, settings.poolSize(), settings.forwarding().connectTimeoutMs(),
-        settings.forwarding().tryTimeoutMs(), settings.maxHeaderSize());
-    stack = vertx.createHttpServer(stackOptions.setUseProxyProtocol(true)).requestHandler(routed)
-        .invalidRequestHandler(invalid);
-    Fallback fallback = new Fallback(client, context, () -> stack.actualPort());
+  Future<NetServer> listen(int port, NetServerOptions options, boolean secure, boolean http2,
+      HttpServerOptions stackOptions, Handler<HttpServerRequest> routed, Handler<HttpServerRequest> invalid) {
+    HttpServer stack = vertx.createHttpServer(new HttpServerOptions(stackOptions).setUseProxyProtocol(true)
+            .setHttp2ClearTextEnabled(http2))
+        .requestHandler(routed).invalidRequestHandler(invalid);
+    Fallback fallback = new Fallback(client, context, stack::actualPort);
     FrontDoor.Shared shared = new FrontDoor.Shared(forwarder, upstream, keys,
-        new HeadParser(settings.maxInitialLine(), settings.maxHeaderSize()), fallback, settings.headerTimeoutMs());
-    server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true)
-        .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS))
-        .connectHandler(socket -> accept(socket, shared));
-    return stack.listen(0, "127.0.0.1").compose(s -> server.listen(settings.port(), settings.host()));
+        new HeadParser(settings.maxInitialLine(), settings.maxHeaderSize()), fallback, settings.headerTimeoutMs(),
+        secure);
+    NetServer server = vertx.createNetServer(options).connectHandler(socket -> accept(socket, shared));
+    fronts.add(new Front(server, stack));
+    return stack.listen(0, "127.0.0.1").compose(s -> server.listen(port, settings.host()));
   }
 
   private static void accept(NetSocket socket, FrontDoor.Shared shared) {
@@ -64,14 +87,13 @@ final class ByteRelay {
     so.shutdownHandler(v -> door.drain());
   }
 
-  int actualPort() {
-    return server.actualPort();
-  }
-
   /** Stops taking connections and lets the requests under way finish, up to {@code drainMs}. */
   Future<?> shutdown(long drainMs) {
-    Future<Void> front = server == null ? Future.succeededFuture() : server.shutdown(drainMs, TimeUnit.MILLISECONDS);
-    Future<Void> back = stack == null ? Future.succeededFuture() : stack.shutdown(drainMs, TimeUnit.MILLISECONDS);
-    return Future.join(front, back).eventually(() -> client == null ? Future.succeededFuture() : client.close());
+    List<Future<Void>> closing = new ArrayList<>();
+    for (Front front : fronts) {
+      closing.add(front.server.shutdown(drainMs, TimeUnit.MILLISECONDS));
+      closing.add(front.stack.shutdown(drainMs, TimeUnit.MILLISECONDS));
+    }
+    return Future.join(closing).eventually(upstream::close);
   }
 }

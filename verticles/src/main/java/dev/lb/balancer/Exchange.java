@@ -34,6 +34,8 @@ final class Exchange implements Admission.Waiter {
 
   private final Forwarder forwarder;
   private final HttpServerRequest req;
+  /** The client came over TLS (to the relay in front of the stack, or to Vert.x's server itself). */
+  private final boolean secure;
   private final long key;
   /** The body's declared length: 0 none, -1 chunked or unknown. */
   private final long length;
@@ -54,21 +56,23 @@ final class Exchange implements Admission.Waiter {
   // what the access log records of it (null when the log is off), until it is handed over at the end
   private AccessEntry logged;
 
-  Exchange(Forwarder forwarder, HttpServerRequest req, long key, long length) {
-    this(forwarder, req, key, length, null, false);
+  Exchange(Forwarder forwarder, HttpServerRequest req, boolean secure, long key, long length) {
+    this(forwarder, req, secure, key, length, null, false);
   }
 
   /**
    * An HTTP/2 request without {@code Content-Length}, once {@link Http2Body} found whether it has a body: {@code read},
    * the bytes read meanwhile (or null), is its whole body if {@code complete}, else the start of a streamed one.
    */
-  Exchange(Forwarder forwarder, HttpServerRequest req, long key, Buffer read, boolean complete) {
-    this(forwarder, req, key, complete ? (read == null ? 0 : read.length()) : -1, read, complete);
+  Exchange(Forwarder forwarder, HttpServerRequest req, boolean secure, long key, Buffer read, boolean complete) {
+    this(forwarder, req, secure, key, complete ? (read == null ? 0 : read.length()) : -1, read, complete);
   }
 
-  private Exchange(Forwarder forwarder, HttpServerRequest req, long key, long length, Buffer read, boolean complete) {
+  private Exchange(Forwarder forwarder, HttpServerRequest req, boolean secure, long key, long length, Buffer read,
+      boolean complete) {
     this.forwarder = forwarder;
     this.req = req;
+    this.secure = secure;
     this.key = key;
     this.length = length;
     this.streamed = !complete && (length < 0 || length > forwarder.options().retryBodyBytes());
@@ -189,7 +193,7 @@ final class Exchange implements Admission.Waiter {
 
   /** The attempt has a request open on its replica: the head goes, then the body, kept or streamed. */
   void sendHead(HttpClientRequest out) {
-    forwarder.copyHeaders(req, out.headers());
+    forwarder.copyHeaders(req, secure, out.headers());
     if ("100-continue".equalsIgnoreCase(req.getHeader(HttpHeaders.EXPECT))) {
       out.continueHandler(v -> req.response().writeContinue());
     }

@@ -129,7 +129,8 @@ final class Forwarder {
     return admission;
   }
 
-  void handle(HttpServerRequest req) {
+  /** {@code secure}: the client came over TLS, whether to Vert.x's server or to the relay in front of it. */
+  void handle(HttpServerRequest req, boolean secure) {
     long key = keys.keyOf(req);
     ReplicaInfo target = table.pick(key);
     if (target == null) {
@@ -150,16 +151,16 @@ final class Forwarder {
         if (now == null) {
           ProxyFailure.NO_REPLICA.reply(req, "");
         } else {
-          new Exchange(this, req, key, read, complete).start(now);
+          new Exchange(this, req, secure, key, read, complete).start(now);
         }
       });
       return;
     }
     if (Tunnel.isUpgrade(req)) {
-      new Tunnel(this, req).open(target);
+      new Tunnel(this, req, secure).open(target);
       return;
     }
-    new Exchange(this, req, key, length).start(target);
+    new Exchange(this, req, secure, key, length).start(target);
   }
 
   /** A request answered before any exchange began, for the access log. */
@@ -271,7 +272,7 @@ final class Forwarder {
    * their standard form, {@code Forwarded} (RFC 7239). An HTTP/2 request's authority stands for its Host, and its
    * cookies, which HTTP/2 may split over several fields, are joined into one (RFC 9113 §8.2.3).
    */
-  void copyHeaders(HttpServerRequest req, MultiMap out) {
+  void copyHeaders(HttpServerRequest req, boolean secure, MultiMap out) {
     MultiMap in = req.headers();
     boolean trust = options.trustForwarded();
     String forwardedFor = trust ? in.get(X_FORWARDED_FOR) : null;
@@ -287,7 +288,6 @@ final class Forwarder {
     } else {
       out.remove(X_FORWARDED_FOR);
     }
-    boolean secure = req.isSSL();
     out.set(X_FORWARDED_PROTO, secure ? HTTPS : HTTP);
     String host = in.get(HttpHeaders.HOST);
     if (host == null && http2) {

@@ -14,6 +14,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.EventExecutor;
 import java.lang.System.Logger.Level;
@@ -53,10 +54,11 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
 
   /**
    * What every front door of one balancer instance shares; {@code headerTimeoutMs}: how long a request may take to
-   * come whole (head, and a body kept for a retry) once reading it started, 0 for no bound.
+   * come whole (head, and a body kept for a retry) once reading it started, 0 for no bound; {@code secure}: the port
+   * speaks HTTPS (the forwarding headers say so).
    */
   record Shared(Forwarder forwarder, Upstream upstream, KeySource keys, HeadParser parser, Fallback fallback,
-      long headerTimeoutMs) { }
+      long headerTimeoutMs, boolean secure) { }
 
   private final Shared shared;
   private ChannelHandlerContext ctx;
@@ -316,7 +318,7 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
       answer(head, 503, ProxyFailure.NO_REPLICA.message(head.path(), ""), close);
       return true;
     }
-    ByteBuf request = HeadWriter.request(ctx.alloc(), head, client, false, options.trustForwarded());
+    ByteBuf request = HeadWriter.request(ctx.alloc(), head, client, shared.secure(), options.trustForwarded());
     if (body > 0) {
       request.writeBytes(in, head.end(), body);
     }
@@ -339,7 +341,7 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
       return;
     }
     int first = (int) Math.min(head.contentLength(), in.readableBytes() - head.length());
-    ByteBuf request = HeadWriter.request(ctx.alloc(), head, client, false, options.trustForwarded());
+    ByteBuf request = HeadWriter.request(ctx.alloc(), head, client, shared.secure(), options.trustForwarded());
     request.writeBytes(in, head.end(), first);
     in.readerIndex(head.end() + first);
     current = new ByteExchange(this, shared.forwarder(), shared.upstream(), head, request, key, false,
@@ -475,15 +477,25 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
     closing = true;
     releaseAll();
     ctx.writeAndFlush(last).addListener(written -> {
-      if (written.isSuccess() && ctx.channel().isActive() && ctx.channel() instanceof DuplexChannel duplex) {
-        duplex.shutdownOutput().addListener(shut -> {
-          ctx.channel().config().setAutoRead(true);
-          ctx.executor().schedule(() -> ctx.close(), LINGER_MS, TimeUnit.MILLISECONDS);
-        });
+      if (!written.isSuccess() || !ctx.channel().isActive()) {
+        ctx.close();
+        return;
+      }
+      // over TLS, our side ends with its close_notify, which the client reads as the end of the stream
+      SslHandler tls = ctx.pipeline().get(SslHandler.class);
+      if (tls != null) {
+        tls.closeOutbound().addListener(shut -> linger());
+      } else if (ctx.channel() instanceof DuplexChannel duplex) {
+        duplex.shutdownOutput().addListener(shut -> linger());
       } else {
         ctx.close();
       }
     });
+  }
+
+  private void linger() {
+    ctx.channel().config().setAutoRead(true);
+    ctx.executor().schedule(() -> ctx.close(), LINGER_MS, TimeUnit.MILLISECONDS);
   }
 
   private static String reason(int status) {

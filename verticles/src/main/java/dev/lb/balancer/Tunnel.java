@@ -24,10 +24,12 @@ final class Tunnel {
 
   private final Forwarder forwarder;
   private final HttpServerRequest req;
+  private final boolean secure;
 
-  Tunnel(Forwarder forwarder, HttpServerRequest req) {
+  Tunnel(Forwarder forwarder, HttpServerRequest req, boolean secure) {
     this.forwarder = forwarder;
     this.req = req;
+    this.secure = secure;
   }
 
   /**
@@ -75,7 +77,7 @@ final class Tunnel {
           return opened.request(options);
         })
         .compose(out -> {
-          forwarder.copyHeaders(req, out.headers());
+          forwarder.copyHeaders(req, secure, out.headers());
           out.headers().set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE).set(HttpHeaders.UPGRADE, upgrade);
           return out.connect();
         })

@@ -1,11 +1,13 @@
 package dev.lb.balancer;
 
 import dev.lb.bus.ReplicaInfo;
+import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.net.NetClientInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayDeque;
@@ -42,6 +44,8 @@ final class Upstream {
   private record Waiter(Promise<UpstreamConnection> promise, BooleanSupplier wanted) { }
 
   private final NetClientInternal client;
+  /** How a connection to a replica speaks TLS (HTTPS replicas), or null: plain TCP. */
+  private final ClientSSLOptions tls;
   private final ContextInternal context;
   private final Map<String, Pool> pools = new HashMap<>();
   private final int maxPerReplica;
@@ -49,12 +53,13 @@ final class Upstream {
   final long tryTimeoutMs;
   final int maxTrailer;
 
-  Upstream(NetClientInternal client, ContextInternal context, int maxPerReplica, long connectTimeoutMs,
-      long tryTimeoutMs, int maxTrailer) {
+  Upstream(NetClientInternal client, ClientSSLOptions tls, ContextInternal context, int maxPerReplica,
+      long connectTimeoutMs, long tryTimeoutMs, int maxTrailer) {
     if (maxPerReplica < 1) {
       throw new IllegalArgumentException("proxy.pool.size must be at least 1, got " + maxPerReplica);
     }
     this.client = client;
+    this.tls = tls;
     this.context = context;
     this.maxPerReplica = maxPerReplica;
     this.connectTimeoutMs = connectTimeoutMs;
@@ -97,8 +102,13 @@ final class Upstream {
   private Future<UpstreamConnection> dial(String address, Pool pool) {
     pool.open++;
     Promise<NetSocket> made = context.promise();
-    client.connectInternal(new ConnectOptions().setHost(pool.host).setPort(pool.port)
-        .setTimeout((int) connectTimeoutMs), made, context);
+    ConnectOptions to = new ConnectOptions().setHost(pool.host).setPort(pool.port).setTimeout((int) connectTimeoutMs);
+    if (tls != null) {
+      // SNI names a host, never an address (RFC 6066 §3)
+      to.setSsl(true).setSslOptions(tls).setSniServerName(NetUtil.isValidIpV4Address(pool.host)
+          || NetUtil.isValidIpV6Address(pool.host) ? null : pool.host);
+    }
+    client.connectInternal(to, made, context);
     return made.future().map(socket -> {
       NetSocketInternal so = (NetSocketInternal) socket;
       if (!so.channelHandlerContext().channel().isActive()) {

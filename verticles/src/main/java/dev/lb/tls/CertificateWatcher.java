@@ -3,8 +3,8 @@ package dev.lb.tls;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.SSLEngineOptions;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ public final class CertificateWatcher {
 
   private final TlsSettings settings;
   private final SSLEngineOptions engine;
-  private final List<HttpServer> servers = new ArrayList<>();
+  private final List<NetServer> servers = new ArrayList<>();
   private final Runnable onHangup = this::hangup;
   private volatile ServerTls current;
   private Context context;
@@ -54,12 +54,12 @@ public final class CertificateWatcher {
   }
 
   /** {@code base} made the options of an HTTPS listener serving the current certificates. */
-  public HttpServerOptions serverOptions(HttpServerOptions base) {
+  public NetServerOptions serverOptions(NetServerOptions base) {
     return current.apply(base, engine);
   }
 
   /** {@code server} listens with these certificates: it gets each rotation; the first one starts the watching. */
-  public synchronized void attach(Vertx vertx, HttpServer server) {
+  public synchronized void attach(Vertx vertx, NetServer server) {
     servers.add(server);
     if (servers.size() > 1) {
       return;
@@ -72,7 +72,7 @@ public final class CertificateWatcher {
   }
 
   /** {@code server} is closing; after the last one the watching stops. */
-  public synchronized void detach(Vertx vertx, HttpServer server) {
+  public synchronized void detach(Vertx vertx, NetServer server) {
     servers.remove(server);
     if (!servers.isEmpty()) {
       return;
@@ -126,7 +126,7 @@ public final class CertificateWatcher {
    */
   public Future<Boolean> reload(String why) {
     Context ctx;
-    HttpServer server;
+    NetServer server;
     synchronized (this) {
       ctx = context;
       server = servers.isEmpty() ? null : servers.get(0);

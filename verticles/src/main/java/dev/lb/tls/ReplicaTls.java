@@ -3,7 +3,9 @@ package dev.lb.tls;
 import dev.lb.config.ConfigKeys;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Path;
 
@@ -43,11 +45,32 @@ public record ReplicaTls(boolean enabled, Path ca, boolean trustAll, boolean ver
       return options;
     }
     options.setSsl(true).setTrustAll(trustAll).setVerifyHost(verifyHost && !trustAll)
-        .setSslEngineOptions(TlsEngine.options(TlsEngine.NAMES.contains(engine) ? engine : TlsEngine.AUTO));
+        .setSslEngineOptions(engineOptions());
     if (ca != null && !trustAll) {
       options.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString()));
     }
     return options;
+  }
+
+  /**
+   * How a connection of the byte relay's own client reaches a replica as these settings say: null when off (plain TCP).
+   * The engine is the client's ({@link #engineOptions()}); a host name is checked as HTTPS does, unless told not to.
+   */
+  public ClientSSLOptions connectOptions() {
+    if (!enabled) {
+      return null;
+    }
+    ClientSSLOptions options = new ClientSSLOptions().setTrustAll(trustAll)
+        .setHostnameVerificationAlgorithm(verifyHost && !trustAll ? "HTTPS" : "");
+    if (ca != null && !trustAll) {
+      options.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString()));
+    }
+    return options;
+  }
+
+  /** The TLS engine a client reaching the replicas uses. */
+  public SSLEngineOptions engineOptions() {
+    return TlsEngine.options(TlsEngine.NAMES.contains(engine) ? engine : TlsEngine.AUTO);
   }
 
   /** The options of a web client that probes the replicas (heartbeat, readiness). */

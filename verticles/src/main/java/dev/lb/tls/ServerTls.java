@@ -1,9 +1,8 @@
 package dev.lb.tls;
 
 import dev.lb.config.ConfigKeys;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SSLEngineOptions;
@@ -31,6 +30,9 @@ public final class ServerTls {
   private static final System.Logger LOG = System.getLogger(ServerTls.class.getName());
   /** A certificate this close to its end is worth a warning at each load. */
   private static final Duration EXPIRY_WARNING = Duration.ofDays(14);
+  /** ALPN's names of HTTP/2 over TLS and of HTTP/1.1 (RFC 7301). */
+  public static final String H2 = "h2";
+  public static final String HTTP_1_1 = "http/1.1";
 
   private final TlsSettings settings;
   private final List<Pem.Pair> pairs;
@@ -126,26 +128,36 @@ public final class ServerTls {
     return sources;
   }
 
-  /** The options of the listener with these certificates for {@code engine}: versions, suites, SNI if more than one pair. */
+  /**
+   * The options of the listener with these certificates for {@code engine}: versions, suites, SNI if more than one
+   * pair, and ALPN's protocols (only with HTTP/2 on: HTTP/2 first, then HTTP/1.1).
+   */
   public ServerSSLOptions sslOptions(SSLEngineOptions engine) {
     ServerSSLOptions options = new ServerSSLOptions()
         .setKeyCertOptions(keyCerts(engine))
         .setEnabledSecureTransportProtocols(new LinkedHashSet<>(settings.protocols()))
         .setUseAlpn(settings.http2())
+        .setApplicationLayerProtocols(alpn())
         .setSni(pairs.size() > 1);
     TlsEngine.CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
     return options;
   }
 
-  /** {@code base} made an HTTPS listener's options: these certificates, the engine, ALPN for HTTP/2 if on. */
-  public HttpServerOptions apply(HttpServerOptions base, SSLEngineOptions engine) {
-    HttpServerOptions options = new HttpServerOptions(base).setSsl(true).setSslEngineOptions(engine)
-        .setKeyCertOptions(keyCerts(engine))
-        .setEnabledSecureTransportProtocols(new LinkedHashSet<>(settings.protocols()))
-        .setSni(pairs.size() > 1)
-        .setUseAlpn(settings.http2())
-        .setAlpnVersions(settings.http2() ? List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1) : List.of(HttpVersion.HTTP_1_1));
-    TlsEngine.CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
+  /** What ALPN offers a client, in order of preference. */
+  public List<String> alpn() {
+    return settings.http2() ? List.of(H2, HTTP_1_1) : List.of(HTTP_1_1);
+  }
+
+  /** {@code base} made an HTTPS listener's options: these certificates and the engine ({@link #sslOptions}). */
+  public NetServerOptions apply(NetServerOptions base, SSLEngineOptions engine) {
+    NetServerOptions options = new NetServerOptions(base).setSsl(true).setSslEngineOptions(engine);
+    ServerSSLOptions ssl = sslOptions(engine);
+    options.setKeyCertOptions(ssl.getKeyCertOptions())
+        .setEnabledSecureTransportProtocols(ssl.getEnabledSecureTransportProtocols())
+        .setSni(ssl.isSni())
+        .setUseAlpn(ssl.isUseAlpn());
+    ssl.getEnabledCipherSuites().forEach(options::addEnabledCipherSuite);
+    options.getSslOptions().setApplicationLayerProtocols(alpn());
     return options;
   }
 

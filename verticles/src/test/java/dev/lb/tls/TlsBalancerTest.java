@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The balancer's port over HTTPS, with in-JVM replicas: HTTP/1.1 and HTTP/2 (ALPN) routed and streamed alike, the
- * forwarding headers, the API and its token, curl, the redirect from plain HTTP, a WebSocket, and SNI.
+ * forwarding headers, the API and its token, curl, the redirect from plain HTTP, a WebSocket, SNI, and the byte
+ * relay's framing behind TLS (pipelined requests, requests it refuses, the close).
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
@@ -295,8 +296,50 @@ class TlsBalancerTest {
         "without SNI, the default pair");
   }
 
-  /** The serial of the certificate served on a new connection, asking for {@code name} by SNI (none if null). */
-  static String servedSerial(int port, String name) throws Exception {
+  @Test
+  void theRelayFramesHttpsAsItFramesPlainHttp(Vertx vertx) throws Exception {
+    ScriptedReplicaBackend replicas = new ScriptedReplicaBackend(vertx);
+    TestSystem system = TestSystem.deploy(vertx, tlsConfig(), replicas).await();
+    String echo = "GET /echo HTTP/1.1\r\nHost: x\r\n\r\n";
+    String pipelined = vertx.executeBlocking(() -> overTls(system.port(), echo + echo
+        + "GET /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 0)).await();
+    assertEquals(3, pipelined.split("HTTP/1.1 200 ").length - 1, "three answers, in order: " + pipelined);
+    assertEquals(3, pipelined.split("\"x-forwarded-proto\":\"https\"").length - 1, pipelined);
+    assertTrue(pipelined.endsWith("}"), "the connection ended after the third answer, cleanly: " + pipelined);
+    String post = "POST /probe HTTP/1.1\r\nHost: x\r\n";
+    for (String bad : List.of(post + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        post + "Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n", "GET /probe HTTP/1.1\r\nX-A: no host\r\n\r\n")) {
+      for (int split : List.of(1, bad.indexOf("\r\n\r\n"), bad.length() - 1)) {
+        String answer = vertx.executeBlocking(() -> overTls(system.port(), bad, split)).await();
+        assertTrue(answer.startsWith("HTTP/1.1 400 "), split + ": " + answer);
+        assertTrue(answer.contains("connection: close"), answer);
+      }
+    }
+    replicas.hits.keySet().forEach(hit -> assertFalse(hit.endsWith(" /probe"), "a replica saw " + hit));
+  }
+
+  /**
+   * Writes {@code request} over a new TLS connection, in two records split after {@code split} bytes (one if 0), and
+   * reads until the balancer ends the connection with TLS's close_notify (a reset or a stall fails the test).
+   */
+  static String overTls(int port, String request, int split) throws Exception {
+    try (SSLSocket socket = (SSLSocket) trustingTestCa().getSocketFactory().createSocket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      byte[] bytes = request.getBytes(StandardCharsets.ISO_8859_1);
+      java.io.OutputStream out = socket.getOutputStream();
+      if (split > 0) {
+        out.write(bytes, 0, split);
+        out.flush();
+        out.write(bytes, split, bytes.length - split);
+      } else {
+        out.write(bytes);
+      }
+      out.flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  static SSLContext trustingTestCa() throws Exception {
     TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
     store.load(null, null);
@@ -304,7 +347,12 @@ class TlsBalancerTest {
     trust.init(store);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, trust.getTrustManagers(), null);
-    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+    return context;
+  }
+
+  /** The serial of the certificate served on a new connection, asking for {@code name} by SNI (none if null). */
+  static String servedSerial(int port, String name) throws Exception {
+    try (SSLSocket socket = (SSLSocket) trustingTestCa().getSocketFactory().createSocket("127.0.0.1", port)) {
       SSLParameters parameters = socket.getSSLParameters();
       parameters.setServerNames(name == null ? List.of() : List.of(new SNIHostName(name)));
       socket.setSSLParameters(parameters);
