@@ -4,6 +4,7 @@ import dev.lb.loadtest.load.Endpoint;
 import dev.lb.loadtest.load.Run;
 import dev.lb.loadtest.load.Wrk;
 import dev.lb.loadtest.process.Balancer;
+import dev.lb.loadtest.process.Launch;
 import dev.lb.loadtest.process.Loopback;
 import dev.lb.loadtest.process.ProcStat;
 import dev.lb.loadtest.process.Tools;
@@ -53,17 +54,38 @@ final class HttpsRounds {
         "LB_TLS_KEY", certificate.key().toString(), "LB_TLS_PORT", String.valueOf(tlsPort)),
         dir.resolve("balancer-https.log"), client, Bench.REPLICAS);
     List<Proxies.Started> proxies = new ArrayList<>();
+    List<Balancer> others = new ArrayList<>();
     try {
       List<Endpoint> replicas = balancer.replicaEndpoints();
       Endpoint secure = new Endpoint(balancer.host, tlsPort, balancer.endpoint().pid());
       List<Target> targets = new ArrayList<>();
       targets.add(Target.of("balancer", secure, () -> List.of(secure.pid()), replicas));
+      settings.beforeJar().ifPresent(jar -> targets.add(before(jar, replicas, certificate, others)));
       targets.add(proxy("haproxy", replicas, certificate, proxies));
       targets.add(proxy("nginx", replicas, certificate, proxies));
       return drive(targets, wrk).put("balancerTls", engine(balancer)).put("certificate", "ECDSA P-256, self-signed");
     } finally {
       proxies.forEach(Proxies.Started::stop);
+      others.forEach(Balancer::close);
       balancer.close();
+    }
+  }
+
+  /** The --before-jar build terminating TLS alike, on the same replicas through its static backend. */
+  private Target before(Path jar, List<Endpoint> replicas, BenchCertificate certificate, List<Balancer> started) {
+    int port = Loopback.freePort();
+    Map<String, String> env = Map.of("LB_BACKEND", "static",
+        "LB_REPLICA_ADDRESSES", String.join(",", replicas.stream().map(Endpoint::address).toList()),
+        "LB_TLS_CERT", certificate.cert().toString(), "LB_TLS_KEY", certificate.key().toString(),
+        "LB_TLS_PORT", String.valueOf(port));
+    try {
+      Balancer other = Balancer.start(Launch.of(jar, settings.jvmOptions()), env, dir.resolve("before-https.log"), client);
+      started.add(other);
+      Endpoint secure = new Endpoint(other.host, port, other.endpoint().pid());
+      return Target.of("before", secure, () -> List.of(secure.pid()), replicas);
+    } catch (RuntimeException e) {
+      say.accept("the before balancer did not start over HTTPS: " + e.getMessage());
+      return Target.skipped("before", "skipped: " + e.getMessage());
     }
   }
 
