@@ -11,6 +11,7 @@ import dev.lb.bus.ReplicaStore;
 import dev.lb.bus.Stamp;
 import dev.lb.http.AccessLog;
 import dev.lb.http.Replies;
+import dev.lb.http1.HeadParser;
 import dev.lb.metrics.ProxyMetrics;
 import dev.lb.metrics.SystemMetrics;
 import dev.lb.metrics.Telemetry;
@@ -32,7 +33,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
@@ -80,6 +80,7 @@ public class BalancerVerticle extends VerticleBase {
   /** The plain port when it only redirects to HTTPS, or null. */
   private HttpServer redirect;
   private HttpClientAgent client;
+  private Upstream upstream;
   private RoutingTable table;
   private BalancerRegistry registry;
   private String self;
@@ -118,14 +119,13 @@ public class BalancerVerticle extends VerticleBase {
         vertx.eventBus().send(Addresses.OUTLIER_REPORT, ReplicaMessages.outlierReport(replica, true, false), LOCAL);
       }
     }, inFlight, settings.slowStartMs(), System::currentTimeMillis);
-    client = vertx.httpClientBuilder().with(settings.replicaTls().apply(new HttpClientOptions().setKeepAlive(true)
-            .setMaxChunkSize(RELAYED_CHUNK_BYTES)
+    // a tunnel's connection (WebSocket, any Upgrade) is Vert.x's, taken over once the replica answered 101
+    client = vertx.httpClientBuilder().with(settings.replicaTls().apply(new HttpClientOptions()
             .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS)
-            .setConnectTimeout((int) settings.forwarding().connectTimeoutMs())))
-        .with(new PoolOptions().setHttp1MaxSize(settings.poolSize())).build();
-    ReplicaPool pool = new ReplicaPool(vertx, client, settings.poolSize(), settings.forwarding().connectTimeoutMs());
-    Forwarder forwarder = new Forwarder(vertx, pool, table, KeySource.parse(settings.key()), settings.forwarding(),
-        metrics, accessLog);
+            .setConnectTimeout((int) settings.forwarding().connectTimeoutMs()))).build();
+    upstream = Upstream.open(vertx, settings, (ContextInternal) context);
+    Forwarder forwarder = new Forwarder(vertx, upstream, new HeadParser(settings.maxInitialLine(), settings.maxHeaderSize()),
+        client, table, KeySource.parse(settings.key()), settings.forwarding(), metrics, accessLog);
     relay = new ByteRelay(vertx, settings, (ContextInternal) context, forwarder, KeySource.parse(settings.key()));
     AdminApi admin = new AdminApi(vertx, table::snapshot, table::apply,
         new ApiGuard(settings.adminToken(), settings.allowedOrigins()), settings.busTimeoutMs(),
@@ -282,6 +282,7 @@ public class BalancerVerticle extends VerticleBase {
     return Future.join(relay == null ? Future.succeededFuture() : relay.shutdown(settings.drainMs()),
             redirect == null ? Future.succeededFuture() : redirect.shutdown(settings.drainMs(), TimeUnit.MILLISECONDS))
         .eventually(() -> registry.leave(self).otherwiseEmpty())
+        .eventually(() -> upstream.close())
         .eventually(() -> client.close());
   }
 

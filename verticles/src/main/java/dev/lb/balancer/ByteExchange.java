@@ -2,7 +2,6 @@ package dev.lb.balancer;
 
 import dev.lb.bus.ReplicaInfo;
 import dev.lb.http.AccessEntry;
-import dev.lb.http1.HeadWriter;
 import dev.lb.http1.HttpHead;
 import dev.lb.metrics.ProxyMetrics;
 import io.netty.buffer.ByteBuf;
@@ -31,8 +30,10 @@ final class ByteExchange implements Admission.Waiter {
   private static final AsciiString REFERER = AsciiString.cached("referer");
   private static final AsciiString USER_AGENT = AsciiString.cached("user-agent");
   private static final AsciiString TRACEPARENT = AsciiString.cached("traceparent");
+  /** A streamed body's length when the client did not give it: the body ends when {@link #requestBodyEnded} says. */
+  static final long UNTIL_ENDED = Long.MAX_VALUE;
 
-  private final FrontDoor front;
+  private final Downstream front;
   private final Forwarder forwarder;
   private final Upstream upstream;
   private final HttpHead head;
@@ -65,8 +66,12 @@ final class ByteExchange implements Admission.Waiter {
   // what the access log records of it (null when the log is off), until it is handed over at the end
   private AccessEntry logged;
 
-  ByteExchange(FrontDoor front, Forwarder forwarder, Upstream upstream, HttpHead head, ByteBuf request, long key,
-      boolean idempotent, boolean toHead, boolean closeClient) {
+  /**
+   * {@code head}: the request's head as it came (what the access log and the log lines name); {@code request}: what
+   * goes to a replica, head and kept body; {@code protocol}: the client's, as a request line writes it.
+   */
+  ByteExchange(Downstream front, Forwarder forwarder, Upstream upstream, HttpHead head, ByteBuf request, long key,
+      boolean idempotent, boolean toHead, boolean closeClient, String protocol) {
     this.front = front;
     this.forwarder = forwarder;
     this.upstream = upstream;
@@ -77,8 +82,7 @@ final class ByteExchange implements Admission.Waiter {
     this.toHead = toHead;
     this.closeClient = closeClient;
     this.deadline = began + forwarder.options().timeoutMs() * 1_000_000;
-    this.logged = forwarder.accessLog().begin(front.clientAddress(), head.method(), head.target(),
-        head.http11() ? "HTTP/1.1" : "HTTP/1.0");
+    this.logged = forwarder.accessLog().begin(front.clientAddress(), head.method(), head.target(), protocol);
     if (logged != null) {
       if (forwarder.accessLog().readsHeaders()) {
         logged.headers(head.value(REFERER), head.value(USER_AGENT), head.value(TRACEPARENT));
@@ -98,7 +102,7 @@ final class ByteExchange implements Admission.Waiter {
    */
   void startStreaming(ReplicaInfo first, long bodyLeft) {
     this.bodyLeft = bodyLeft;
-    if (logged != null) {
+    if (logged != null && bodyLeft != UNTIL_ENDED) {
       logged.bytesIn(request.readableBytes() + bodyLeft);
     }
     forwarder.retries().requested();
@@ -127,6 +131,19 @@ final class ByteExchange implements Admission.Waiter {
       bodyWaiting.add(piece);
       // nothing to write to yet (connecting): the client waits
       front.readingBody(false);
+    }
+  }
+
+  /**
+   * The client's body of unknown length ({@link #UNTIL_ENDED}) came whole, its last piece given: the try waits for a
+   * reply from now on.
+   */
+  void requestBodyEnded() {
+    bodyLeft = 0;
+    if (stage == Stage.TRYING && conn != null) {
+      int no = attemptNo;
+      cancelTimer();
+      timer = front.executor().schedule(() -> timedOut(no), upstream.tryTimeoutMs, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -280,8 +297,8 @@ final class ByteExchange implements Admission.Waiter {
   }
 
   /** An informational reply (1xx) came before the final one: it goes on to the client. */
-  void informational(ByteBuf head) {
-    front.write(head);
+  void informational(HttpHead head) {
+    front.informational(head);
   }
 
   /** The replica's reply head came: true if it is passed on (its body follows), false if the exchange went elsewhere. */
@@ -314,7 +331,7 @@ final class ByteExchange implements Admission.Waiter {
     stage = Stage.RELAYING;
     closeClient |= reply.framing() == HttpHead.Framing.UNTIL_CLOSE;
     forwarder.metrics().answered(status);
-    front.write(HeadWriter.reply(front.alloc(), reply, closeClient));
+    front.reply(reply, closeClient);
     return true;
   }
 
@@ -323,7 +340,7 @@ final class ByteExchange implements Admission.Waiter {
     if (logged != null) {
       logged.sent(piece.readableBytes());
     }
-    front.write(piece);
+    front.body(piece);
     if (!front.writable() && conn != null) {
       conn.reading(false);
     }
@@ -357,7 +374,7 @@ final class ByteExchange implements Admission.Waiter {
     conn = null;
     endTry();
     release();
-    front.ended(this, true);
+    front.broken(this);
   }
 
   /** The try failed before a reply head came: {@code from} closed or sent something that is no reply. */

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The balancer's ports as a byte relay: each a Vert.x {@code NetServer} whose connections get a {@link FrontDoor} at
  * the Netty level, on the balancer instance's event loop, after the TLS handshake on an HTTPS port (the door then
- * reads what the {@code SslHandler} decrypted). All ports of an instance share one {@link Upstream}. Behind each port,
+ * reads what the {@code SslHandler} decrypted). All ports of an instance, and its stack, share one {@link Upstream}. Behind each port,
  * on a loopback port of its own, the balancer's HTTP stack (Vert.x's HTTP server with the admin API and the
  * {@link Forwarder}) serves what the relay hands on through {@link Fallback}: HTTP/2 (an HTTPS client that chose
  * {@code h2} by ALPN goes there whole, decrypted), upgrades, {@code Expect}, HTTP/1.0.
@@ -36,8 +36,7 @@ final class ByteRelay {
   private final ContextInternal context;
   private final Forwarder forwarder;
   private final KeySource keys;
-  private final NetClientInternal client;
-  private final Upstream upstream;
+  private final NetClientInternal stackClient;
   private final List<Front> fronts = new ArrayList<>();
 
   /** The relay of the balancer instance on {@code context}, forwarding with {@code forwarder}; no port open yet. */
@@ -47,12 +46,8 @@ final class ByteRelay {
     this.context = context;
     this.forwarder = forwarder;
     this.keys = keys;
-    client = (NetClientInternal) vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
-        .setSslEngineOptions(settings.replicaTls().engineOptions())
-        .setConnectTimeout((int) settings.forwarding().connectTimeoutMs())
-        .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS));
-    upstream = new Upstream(client, settings.replicaTls().connectOptions(), context, settings.poolSize(),
-        settings.forwarding().connectTimeoutMs(), settings.forwarding().tryTimeoutMs(), settings.maxHeaderSize());
+    // what the relay hands to the stack goes there over loopback, plain
+    stackClient = (NetClientInternal) vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
   }
 
   /** The options of a relay port before TLS, if any, is added. */
@@ -71,8 +66,8 @@ final class ByteRelay {
     HttpServer stack = vertx.createHttpServer(new HttpServerOptions(stackOptions).setUseProxyProtocol(true)
             .setHttp2ClearTextEnabled(http2))
         .requestHandler(routed).invalidRequestHandler(invalid);
-    Fallback fallback = new Fallback(client, context, stack::actualPort);
-    FrontDoor.Shared shared = new FrontDoor.Shared(forwarder, upstream, keys,
+    Fallback fallback = new Fallback(stackClient, context, stack::actualPort);
+    FrontDoor.Shared shared = new FrontDoor.Shared(forwarder, forwarder.upstream(), keys,
         new HeadParser(settings.maxInitialLine(), settings.maxHeaderSize()), fallback, settings.headerTimeoutMs(),
         secure);
     NetServer server = vertx.createNetServer(options).connectHandler(socket -> accept(socket, shared));
@@ -94,6 +89,6 @@ final class ByteRelay {
       closing.add(front.server.shutdown(drainMs, TimeUnit.MILLISECONDS));
       closing.add(front.stack.shutdown(drainMs, TimeUnit.MILLISECONDS));
     }
-    return Future.join(closing).eventually(upstream::close);
+    return Future.join(closing).eventually(stackClient::close);
   }
 }

@@ -6,8 +6,13 @@ import dev.lb.bus.ReplicaMessages;
 import dev.lb.http.AccessLog;
 import dev.lb.metrics.ProxyMetrics;
 import dev.lb.server.Lease;
+import dev.lb.http1.HeadParser;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientConnection;
+import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -16,10 +21,10 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.HostAndPort;
 
 /**
- * Forwards every routed request to the replica the ring picks, streaming both bodies (see {@link Exchange}), and
- * passes connection upgrades through ({@link Tunnel}). Holds what all exchanges of one balancer instance share, and
- * is their one way to it: its connections ({@link ReplicaPool}, on the balancer's event loop), its routing table, the
- * retry policy, metrics and settings.
+ * Forwards every request of the balancer's HTTP stack to the replica the ring picks, through the byte relay's
+ * {@link Upstream} ({@link StackDoor}), and passes connection upgrades through ({@link Tunnel}). Holds what all
+ * exchanges of one balancer instance share, relayed or not, and is their one way to it: its connections (on the
+ * balancer's event loop), its routing table, the retry policy, overload protection, metrics and settings.
  */
 final class Forwarder {
 
@@ -70,7 +75,10 @@ final class Forwarder {
   }
 
   private final Vertx vertx;
-  private final ReplicaPool pool;
+  /** The connections a tunnel takes over ({@link Tunnel}); every other request goes through {@link #upstream}. */
+  private final HttpClientAgent tunnels;
+  private final Upstream upstream;
+  private final HeadParser parser;
   private final RoutingTable table;
   private final Options options;
   private final RetryPolicy retries;
@@ -79,10 +87,12 @@ final class Forwarder {
   private final KeySource keys;
   private final Admission admission;
 
-  Forwarder(Vertx vertx, ReplicaPool pool, RoutingTable table, KeySource keys, Options options, ProxyMetrics metrics,
-      AccessLog accessLog) {
+  Forwarder(Vertx vertx, Upstream upstream, HeadParser parser, HttpClientAgent tunnels, RoutingTable table,
+      KeySource keys, Options options, ProxyMetrics metrics, AccessLog accessLog) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.upstream = upstream;
+    this.parser = parser;
+    this.tunnels = tunnels;
     this.table = table;
     this.keys = keys;
     this.options = options;
@@ -144,30 +154,18 @@ final class Forwarder {
       ProxyFailure.BODY_TOO_LARGE.reply(req, String.valueOf(options.bodyLimit()));
       return;
     }
-    if (length == 0 && req.version() == HttpVersion.HTTP_2) {
-      // HTTP/2 frames a body without a Content-Length: whether there is one is known once its HEADERS frame is read
-      Http2Body.settle(vertx, req, (read, complete) -> {
-        ReplicaInfo now = table.pick(key);
-        if (now == null) {
-          ProxyFailure.NO_REPLICA.reply(req, "");
-        } else {
-          new Exchange(this, req, secure, key, read, complete).start(now);
-        }
-      });
-      return;
-    }
     if (Tunnel.isUpgrade(req)) {
       new Tunnel(this, req, secure).open(target);
       return;
     }
-    new Exchange(this, req, secure, key, length).start(target);
+    new StackDoor(this, req, secure, key).start(length);
   }
 
   /** A request answered before any exchange began, for the access log. */
   private void logAnswered(HttpServerRequest req, ProxyFailure failure) {
     if (accessLog.on()) {
       accessLog.answered(req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress(), req.method().name(),
-          req.uri(), Exchange.protocol(req.version()), failure.status);
+          req.uri(), StackDoor.protocol(req.version()), failure.status);
     }
   }
 
@@ -179,8 +177,19 @@ final class Forwarder {
     return retries;
   }
 
-  ReplicaPool pool() {
-    return pool;
+  Upstream upstream() {
+    return upstream;
+  }
+
+  /** Reads a request's head as the relay does (the HTTP stack's requests, written as they go on, are read back). */
+  HeadParser parser() {
+    return parser;
+  }
+
+  /** A connection of its own to {@code replica}, which a tunnel takes over for good: the caller's to close. */
+  Future<HttpClientConnection> dedicated(ReplicaInfo replica) {
+    return tunnels.connect(new HttpConnectOptions().setHost(replica.host()).setPort(replica.port())
+        .setConnectTimeout(options.connectTimeoutMs()));
   }
 
   ProxyMetrics metrics() {

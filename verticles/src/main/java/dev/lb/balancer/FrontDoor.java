@@ -34,10 +34,12 @@ import java.util.concurrent.TimeUnit;
  * and bodies, chunked or not, larger than what is kept for a retry. A chunked body the relay carries is framed whole
  * before any of it goes on, so a malformed one reaches no replica.
  */
-final class FrontDoor extends ChannelInboundHandlerAdapter {
+final class FrontDoor extends ChannelInboundHandlerAdapter implements Downstream {
 
   private static final System.Logger LOG = System.getLogger(FrontDoor.class.getName());
   private static final AsciiString HEAD = AsciiString.cached("HEAD");
+  /** The only version the relay carries itself (HTTP/1.0 goes to the stack). */
+  private static final String HTTP_1_1 = "HTTP/1.1";
   // the paths of the admin API on this port ({@link AdminApi#owns})
   private static final AsciiString ADMIN_REP = AsciiString.cached("/rep");
   private static final AsciiString ADMIN_ADD = AsciiString.cached("/add");
@@ -93,27 +95,43 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
     client = HeadWriter.Client.of(clientAddress);
   }
 
-  String clientAddress() {
+  @Override
+  public String clientAddress() {
     return clientAddress;
   }
 
-  EventExecutor executor() {
+  @Override
+  public EventExecutor executor() {
     return ctx.executor();
   }
 
-  ByteBufAllocator alloc() {
+  @Override
+  public ByteBufAllocator alloc() {
     return ctx.alloc();
   }
 
-  boolean writable() {
+  @Override
+  public boolean writable() {
     return ctx.channel().isWritable();
   }
 
-  void write(ByteBuf bytes) {
-    ctx.write(bytes, ctx.voidPromise());
+  @Override
+  public void informational(HttpHead head) {
+    ctx.write(HeadWriter.reply(ctx.alloc(), head, false), ctx.voidPromise());
   }
 
-  void flush() {
+  @Override
+  public void reply(HttpHead head, boolean close) {
+    ctx.write(HeadWriter.reply(ctx.alloc(), head, close), ctx.voidPromise());
+  }
+
+  @Override
+  public void body(ByteBuf piece) {
+    ctx.write(piece, ctx.voidPromise());
+  }
+
+  @Override
+  public void flush() {
     ctx.flush();
   }
 
@@ -171,8 +189,8 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
     ctx.fireChannelReadComplete();
   }
 
-  /** Reading a streamed body stops while the replica cannot take more ({@code on} false), and goes on once it can. */
-  void readingBody(boolean on) {
+  @Override
+  public void readingBody(boolean on) {
     if (on && laterBytes > MAX_WAITING_BYTES) {
       return;
     }
@@ -323,7 +341,7 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
       request.writeBytes(in, head.end(), body);
     }
     current = new ByteExchange(this, shared.forwarder(), shared.upstream(), head, request, key,
-        Forwarder.idempotent(head.method()), head.methodIs(HEAD), close);
+        Forwarder.idempotent(head.method()), head.methodIs(HEAD), close, HTTP_1_1);
     current.start(target);
     return true;
   }
@@ -345,7 +363,7 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
     request.writeBytes(in, head.end(), first);
     in.readerIndex(head.end() + first);
     current = new ByteExchange(this, shared.forwarder(), shared.upstream(), head, request, key, false,
-        head.methodIs(HEAD), head.closes() || draining);
+        head.methodIs(HEAD), head.closes() || draining, HTTP_1_1);
     current.startStreaming(target, head.contentLength() - first);
   }
 
@@ -502,8 +520,8 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
     return io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase();
   }
 
-  /** The exchange failed without a reply to pass on: the failure is answered in its place. */
-  void failure(ByteExchange ex, int status, String message, boolean close, long retryAfterS) {
+  @Override
+  public void failure(ByteExchange ex, int status, String message, boolean close, long retryAfterS) {
     if (ex != current) {
       return;
     }
@@ -515,8 +533,13 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** The exchange passed its reply on; {@code close}: the connection ends with it. */
-  void ended(ByteExchange ex, boolean close) {
+  @Override
+  public void broken(ByteExchange ex) {
+    ended(ex, true);
+  }
+
+  @Override
+  public void ended(ByteExchange ex, boolean close) {
     if (ex != current) {
       return;
     }

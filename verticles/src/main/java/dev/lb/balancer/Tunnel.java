@@ -71,7 +71,7 @@ final class Tunnel {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI(req.uri())
         .setIdleTimeout(forwarder.options().tryTimeoutMs());
     HttpClientConnection[] connection = new HttpClientConnection[1];
-    forwarder.pool().dedicated(target, forwarder.options().connectTimeoutMs())
+    forwarder.dedicated(target)
         .compose(opened -> {
           connection[0] = opened;
           return opened.request(options);
@@ -98,7 +98,20 @@ final class Tunnel {
     HttpServerResponse out = req.response();
     if (resp.statusCode() != 101) {
       req.resume();
-      Relay.pass(resp, out, false, clean -> {
+      // refused: the reply goes on as any other, and the connection, the tunnel's own, is closed after it
+      out.setStatusCode(resp.statusCode()).setStatusMessage(resp.statusMessage());
+      out.headers().setAll(resp.headers());
+      HopByHop.strip(out.headers());
+      String length = resp.getHeader(HttpHeaders.CONTENT_LENGTH);
+      if (length != null) {
+        out.putHeader(HttpHeaders.CONTENT_LENGTH, length);
+      } else {
+        out.setChunked(true);
+      }
+      resp.pipe().endOnFailure(false).to(out).onComplete(ar -> {
+        if (ar.failed()) {
+          out.reset();
+        }
         forwarder.ended(target, meters);
         resp.request().connection().close();
       });

@@ -4,15 +4,18 @@ import dev.lb.bus.ReplicaInfo;
 import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.net.NetClientInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.ConnectOptions;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -65,6 +68,16 @@ final class Upstream {
     this.connectTimeoutMs = connectTimeoutMs;
     this.tryTimeoutMs = tryTimeoutMs;
     this.maxTrailer = maxTrailer;
+  }
+
+  /** The upstream side of the balancer instance on {@code context}, reaching the replicas as {@code settings} say. */
+  static Upstream open(Vertx vertx, BalancerSettings settings, ContextInternal context) {
+    NetClientInternal client = (NetClientInternal) vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
+        .setSslEngineOptions(settings.replicaTls().engineOptions())
+        .setConnectTimeout((int) settings.forwarding().connectTimeoutMs())
+        .setIdleTimeout(settings.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS));
+    return new Upstream(client, settings.replicaTls().connectOptions(), context, settings.poolSize(),
+        settings.forwarding().connectTimeoutMs(), settings.forwarding().tryTimeoutMs(), settings.maxHeaderSize());
   }
 
   private Pool pool(ReplicaInfo replica) {

@@ -3,7 +3,6 @@ package dev.lb.balancer;
 import dev.lb.http1.BadMessage;
 import dev.lb.http1.BodyFramer;
 import dev.lb.http1.HeadParser;
-import dev.lb.http1.HeadWriter;
 import dev.lb.http1.HttpHead;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -116,7 +115,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         return;
       }
       // an informational reply (103 Early Hints) goes on, without its hop-by-hop fields; the final one follows
-      exchange.informational(HeadWriter.reply(ctx.alloc(), head, false));
+      exchange.informational(head);
       pending.readerIndex(head.end());
     }
     stage = Stage.RELAYING_BODY;

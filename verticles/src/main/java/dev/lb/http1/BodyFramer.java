@@ -56,22 +56,45 @@ public final class BodyFramer {
     return state == State.UNTIL_CLOSE;
   }
 
+  /** Where a body's data goes when it is taken out of its framing (for a client that frames it its own way). */
+  @FunctionalInterface
+  public interface Data {
+    /** The {@code length} bytes at {@code index} of {@code buf} are data (valid only during the call). */
+    void data(ByteBuf buf, int index, int length);
+  }
+
   /** How many of the bytes from {@code from} to {@code to} in {@code buf} belong to the body (all, until it is done). */
   public int feed(ByteBuf buf, int from, int to) {
+    return feed(buf, from, to, null);
+  }
+
+  /** As {@link #feed(ByteBuf, int, int)}, telling {@code data} (if not null) where the body's data is, chunks unframed. */
+  public int feed(ByteBuf buf, int from, int to, Data data) {
     int k = from;
     while (k < to && state != State.DONE) {
       switch (state) {
         case LENGTH -> {
           int n = (int) Math.min(remaining, to - k);
+          if (data != null && n > 0) {
+            data.data(buf, k, n);
+          }
           k += n;
           remaining -= n;
           if (remaining == 0) {
             state = State.DONE;
           }
         }
-        case UNTIL_CLOSE -> k = to;
+        case UNTIL_CLOSE -> {
+          if (data != null && to > k) {
+            data.data(buf, k, to - k);
+          }
+          k = to;
+        }
         case DATA -> {
           int n = (int) Math.min(remaining, to - k);
+          if (data != null && n > 0) {
+            data.data(buf, k, n);
+          }
           k += n;
           remaining -= n;
           if (remaining == 0) {

@@ -1,0 +1,169 @@
+package dev.lb.balancer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lb.ScriptedReplicaBackend;
+import dev.lb.TestSystem;
+import dev.lb.config.ConfigKeys;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the byte relay hands to the HTTP stack (HTTP/1.0, {@code Expect: 100-continue}, a chunked body longer than a
+ * retry keeps) goes to the replicas through the relay's own upstream side: tried again on another replica, written
+ * as HTTP/1.1 with the forwarding headers, streamed. Raw sockets, so that every byte the client gets is seen.
+ */
+class StackDoorTest {
+
+  private static final long WAIT_S = 20;
+  private static final int KEPT = 1024;
+  private static Vertx vertx;
+  private static ScriptedReplicaBackend replicas;
+  private static TestSystem system;
+
+  @BeforeAll
+  static void deploy() throws Exception {
+    vertx = Vertx.vertx();
+    replicas = new ScriptedReplicaBackend(vertx);
+    system = TestSystem.deploy(vertx, TestSystem.config().put(ConfigKeys.PROXY_RETRY_BODY_BYTES, KEPT), replicas)
+        .await(WAIT_S, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void close() throws Exception {
+    vertx.close().await(WAIT_S, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void http10IsSentOnAsHttp11AndTriedAgainOnAnotherReplica() throws IOException {
+    String get = "GET /home?id=424242 HTTP/1.0\r\n\r\n";
+    String first = exchange(get);
+    assertTrue(first.startsWith("HTTP/1.0 200 ") || first.startsWith("HTTP/1.1 200 "), first);
+    String owner = new JsonObject(body(first)).getString("message").replace("Hello from Server: ", "");
+    replicas.failing.add(owner);
+    try {
+      String again = exchange(get);
+      assertTrue(again.contains(" 200 "), again);
+      assertNotEquals(owner, new JsonObject(body(again)).getString("message").replace("Hello from Server: ", ""),
+          "another replica answered");
+      assertEquals(1, replicas.served500.get(owner).get(), "the key's owner was tried first, and failed");
+    } finally {
+      replicas.failing.remove(owner);
+    }
+    JsonObject seen = new JsonObject(body(exchange("GET /echo HTTP/1.0\r\nHost: front.test\r\n\r\n")));
+    assertEquals("front.test", seen.getString("host"));
+    assertEquals("127.0.0.1", seen.getString("x-forwarded-for"));
+    assertEquals("http", seen.getString("x-forwarded-proto"));
+    assertNull(seen.getString("connection"), "no hop-by-hop field reaches a replica");
+  }
+
+  @Test
+  void expectContinueIsAnsweredByTheBalancerAndNotPassedOn() throws IOException {
+    try (Socket socket = socket()) {
+      OutputStream out = socket.getOutputStream();
+      out.write(bytes("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n"
+          + "Connection: close\r\n\r\n"));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String interim = readHead(in);
+      assertTrue(interim.startsWith("HTTP/1.1 100 Continue"), interim);
+      out.write(bytes("hello"));
+      out.flush();
+      String reply = readAll(in);
+      assertTrue(reply.startsWith("HTTP/1.1 200 "), reply);
+      JsonObject seen = new JsonObject(body(reply));
+      assertFalse(seen.containsKey("expect"), "the replica is not asked to continue: " + seen);
+      assertEquals("5", seen.getString("content-length"));
+    }
+  }
+
+  @Test
+  void aChunkedBodyLongerThanARetryKeepsStreamsWhole() throws IOException {
+    StringBuilder request = new StringBuilder("POST /mirror HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        + "Connection: close\r\n\r\n");
+    StringBuilder sent = new StringBuilder();
+    for (int k = 0; k < 3; k++) {
+      String data = String.valueOf((char) ('a' + k)).repeat(KEPT);
+      sent.append(data);
+      request.append(Integer.toHexString(data.length())).append("\r\n").append(data).append("\r\n");
+    }
+    String reply = exchange(request.append("0\r\n\r\n").toString());
+    assertTrue(reply.startsWith("HTTP/1.1 200 "), reply);
+    assertEquals(sent.toString(), unchunked(reply));
+  }
+
+  private static Socket socket() throws IOException {
+    Socket socket = new Socket("127.0.0.1", system.port());
+    socket.setSoTimeout(10_000);
+    return socket;
+  }
+
+  /** Sends {@code request} and reads until the balancer ends the connection. */
+  private static String exchange(String request) throws IOException {
+    try (Socket socket = socket()) {
+      socket.getOutputStream().write(bytes(request));
+      socket.getOutputStream().flush();
+      return readAll(socket.getInputStream());
+    }
+  }
+
+  private static String readAll(InputStream in) throws IOException {
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    in.transferTo(got);
+    return got.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      head.append((char) b);
+    }
+    return head.toString();
+  }
+
+  private static String body(String reply) {
+    return reply.substring(reply.indexOf("\r\n\r\n") + 4);
+  }
+
+  /** The body of a reply, its chunks (if any) joined. */
+  private static String unchunked(String reply) {
+    String head = reply.substring(0, reply.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+    String rest = body(reply);
+    if (!head.contains("transfer-encoding: chunked")) {
+      return rest;
+    }
+    StringBuilder data = new StringBuilder();
+    int at = 0;
+    while (true) {
+      int line = rest.indexOf("\r\n", at);
+      int size = Integer.parseInt(rest.substring(at, line).trim(), 16);
+      if (size == 0) {
+        return data.toString();
+      }
+      data.append(rest, line + 2, line + 2 + size);
+      at = line + 2 + size + 2;
+    }
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.ISO_8859_1);
+  }
+}
