@@ -152,7 +152,10 @@
     $('fact-discovery').dataset.looking = discovery.looking;
   }
 
-  /** A clustered node: whether it sees a quorum, and whether the manager acting for the cluster is on it. */
+  /**
+   * A clustered node: whether it sees a quorum, whether the manager acting for the cluster is on it, and which members
+   * route keys with other settings, if any (shown as a warning, as a lost quorum is).
+   */
   function renderCluster(cluster) {
     renderDiscovery(cluster);
     const clustered = Boolean(cluster && cluster.clustered);
@@ -162,8 +165,12 @@
     }
     const quorum = cluster.quorum ? `quorum · ${cluster.members} members` : `no quorum · needs ${cluster.needed}`;
     const manager = cluster.manager ? (cluster.manager.acting ? ' · manager here' : ' · manager here, idle') : '';
-    setText($('fact-cluster'), quorum + manager);
-    $('fact-cluster').dataset.quorum = String(cluster.quorum);
+    // a rolling change of the routing settings (cluster.rolling): the members that route keys elsewhere, named
+    const differing = cluster.routing && !cluster.routing.agrees ? cluster.routing.differing : [];
+    const routing = differing.length === 0 ? ''
+      : ` · routing differs on ${differing.map((d) => `${d.host} (${Object.keys(d.differences).join(', ')})`).join('; ')}`;
+    setText($('fact-cluster'), quorum + manager + routing);
+    $('fact-cluster').dataset.quorum = String(cluster.quorum && differing.length === 0);
   }
 
   /** How many replicas are in the set: the ones still starting are not, yet. */

@@ -120,4 +120,11 @@ public final class Addresses {
    * recorded set again when the quorum is back, to follow what changed while they were cut off.
    */
   public static final String NODE_QUORUM_CHANGED = "lb.node.quorum.changed";
+
+  /**
+   * Request {} → reply {"agrees": bool, "here": {setting: value}, "differing": [{"node", "host", "differences":
+   * {setting: {"here", "there"}}}]}, local to a node: whether the members present route keys as it does (see
+   * {@code cluster.RoutingAgreement}). No consumer when not clustered.
+   */
+  public static final String NODE_ROUTING = "lb.node.routing";
 }

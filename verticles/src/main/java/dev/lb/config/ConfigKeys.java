@@ -162,6 +162,11 @@ public final class ConfigKeys {
    * counted if not listed) or a number.
    */
   public static final String CLUSTER_QUORUM = "cluster.quorum";
+  /**
+   * Whether this node may join a cluster whose members route with other settings (a rolling change of the ring or the
+   * key): it then joins and the difference is reported; otherwise it is refused.
+   */
+  public static final String CLUSTER_ROLLING = "cluster.rolling";
   /** What this node does: {@code balancer} (serves HTTP), {@code manager} (may run the replica manager). */
   public static final String ROLES = "roles";
 

@@ -98,6 +98,7 @@ public final class Settings {
     env.put("LB_CLUSTER_PORT", ConfigKeys.CLUSTER_PORT);
     env.put("LB_CLUSTER_BUS_PORT", ConfigKeys.CLUSTER_BUS_PORT);
     env.put("LB_CLUSTER_QUORUM", ConfigKeys.CLUSTER_QUORUM);
+    env.put("LB_CLUSTER_ROLLING", ConfigKeys.CLUSTER_ROLLING);
     env.put("LB_ROLES", ConfigKeys.ROLES);
     env.put("LB_TLS_CERT", ConfigKeys.TLS_CERT);
     env.put("LB_TLS_KEY", ConfigKeys.TLS_KEY);

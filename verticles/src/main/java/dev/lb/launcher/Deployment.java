@@ -11,6 +11,8 @@ import dev.lb.cluster.ClusterSettings;
 import dev.lb.cluster.ManagerElection;
 import dev.lb.cluster.QuorumVerticle;
 import dev.lb.cluster.Roles;
+import dev.lb.cluster.RoutingAgreement;
+import dev.lb.cluster.RoutingAgreementVerticle;
 import dev.lb.config.ConfigKeys;
 import dev.lb.heartbeat.HeartbeatSettings;
 import dev.lb.heartbeat.HeartbeatVerticle;
@@ -57,6 +59,8 @@ public final class Deployment {
   private String balancers;
   private String manager;
   private final PrometheusMeterRegistry registry;
+  /** Whether the cluster's members route as this node does (clustered only). */
+  private RoutingAgreement routing;
   private final ProxyMetrics proxyMetrics;
   private final SystemMetrics systemMetrics;
   private final AccessLog accessLog;
@@ -107,8 +111,20 @@ public final class Deployment {
         .compose(vertx -> {
           LOG.log(Level.INFO, "joined the cluster as {0} ({1} members: {2}; quorum {3})", cluster.host(),
               manager.getNodes().size(), cluster.members(), cluster.quorum());
-          Deployment node = new Deployment(vertx, true, registry, accessFormat(conf));
-          return node.deploy(conf, roles, manager, cluster.quorum()).map(node);
+          RoutingAgreement agreement = new RoutingAgreement(vertx, manager.getNodeId(), cluster.host(), conf,
+              manager::getNodes);
+          return agreement.join(conf.getBoolean(ConfigKeys.CLUSTER_ROLLING))
+              .recover(err -> {
+                // refused: this node leaves the cluster as its start fails (a future of a closed Vert.x never
+                // completes, so the failure is not made to wait for the close)
+                vertx.close().onFailure(e -> LOG.log(Level.WARNING, "leaving the cluster failed: {0}", e.toString()));
+                return Future.failedFuture(err);
+              })
+              .compose(routing -> {
+                Deployment node = new Deployment(vertx, true, registry, accessFormat(conf));
+                node.routing = agreement;
+                return node.deploy(conf, roles, manager, cluster.quorum()).map(node);
+              });
         });
   }
 
@@ -140,7 +156,8 @@ public final class Deployment {
     DeploymentOptions options = new DeploymentOptions().setConfig(conf);
     ClusterAuthority authority = cluster == null ? null
         : new ClusterAuthority(vertx, cluster.getHazelcastInstance(), needed);
-    Future<String> quorum = authority == null ? Future.succeededFuture() : vertx.deployVerticle(new QuorumVerticle(authority));
+    Future<String> quorum = authority == null ? Future.succeededFuture() : vertx.deployVerticle(new QuorumVerticle(authority))
+        .compose(id -> vertx.deployVerticle(new RoutingAgreementVerticle(routing, registry)));
     Future<String> admin = quorum.compose(q -> vertx.deployVerticle(new AdminVerticle(AdminSettings.from(conf), registry,
         proxyMetrics, systemMetrics)));
     Future<String> managing;
