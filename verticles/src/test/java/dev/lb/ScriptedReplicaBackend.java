@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * read; {@code /reset} reads the body, then closes the connection without an answer on a failing replica;
  * {@code /half} sends a reply's head and 10 of its 1,000 bytes, then closes, on a failing replica; {@code /slow}
  * answers its name after 800 ms (and records the connection it came on); {@code /ws} echoes a WebSocket, {@code /nows} refuses one (403); {@code /heartbeat}
- * always answers 200; {@code /mirror} answers with the body it read. Counts what each replica answered, and each path
+ * always answers 200; {@code /mirror} answers with the body it read; {@code /chunked} answers "abcdefg" in two chunks;
+ * {@code /early} answers 413 without reading the body. Counts what each replica answered, and each path
  * it was asked for. Speaks HTTPS if made with TLS server options.
  */
 public final class ScriptedReplicaBackend implements ReplicaBackend {
@@ -103,6 +104,8 @@ public final class ScriptedReplicaBackend implements ReplicaBackend {
               req.response().end("x".repeat(1000));
             }
           }
+          case "/chunked" -> req.response().setChunked(true).write("abc").compose(v -> req.response().end("defg"));
+          case "/early" -> req.response().setStatusCode(413).end("too large, said before the body was read");
           case "/heartbeat" -> req.response().end();
           case "/home" -> {
             if (failing.contains(name)) {

@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -53,6 +54,13 @@ final class StackDoor implements Downstream {
   /** Takes the reply's body out of its chunks (HTTP/2 and Vert.x frame it their own way), or null: it is data. */
   private BodyFramer unchunk;
   private boolean drainHandlerSet;
+  /** Whether the client is still sending a body that streams on: its reading follows the replica's connection. */
+  private boolean bodyPending;
+  /** Whether the exchange last asked for the client's body to be read (applied once the body's handlers are set). */
+  private boolean reading = true;
+  private boolean handlersSet;
+  /** Whether the client's HTTP/1 connection ends after this reply: asked to, or the reply's end is its close. */
+  private boolean closeAfter;
 
   StackDoor(Forwarder forwarder, HttpServerRequest req, boolean secure, long key) {
     this.forwarder = forwarder;
@@ -81,6 +89,7 @@ final class StackDoor implements Downstream {
         if (complete) {
           whole(read == null ? Buffer.buffer() : read);
         } else {
+          bodyPending = true;
           stream(-1, read);
         }
       });
@@ -90,6 +99,7 @@ final class StackDoor implements Downstream {
       req.body().onSuccess(this::whole).onFailure(this::badBody);
     } else {
       req.pause();
+      bodyPending = true;
       stream(length, null);
     }
   }
@@ -121,6 +131,7 @@ final class StackDoor implements Downstream {
     }
     req.handler(piece -> piece(piece, chunked));
     req.endHandler(v -> {
+      bodyPending = false;
       if (chunked) {
         exchange.requestBody(alloc().directBuffer(LAST_CHUNK.length).writeBytes(LAST_CHUNK));
         exchange.requestBodyEnded();
@@ -129,7 +140,8 @@ final class StackDoor implements Downstream {
     });
     req.exceptionHandler(err -> LOG.log(Level.DEBUG, "{0} {1}: the request''s body broke off: {2}", req.method(),
         req.path(), err.toString()));
-    req.resume();
+    handlersSet = true;
+    readingBody(reading);
   }
 
   /**
@@ -154,6 +166,10 @@ final class StackDoor implements Downstream {
   }
 
   private void piece(Buffer piece, boolean chunked) {
+    if (piece.length() == 0) {
+      // nothing to pass on: chunked, an empty piece would read as the body's last chunk
+      return;
+    }
     ByteBuf bytes = alloc().directBuffer(piece.length() + (chunked ? 20 : 0));
     if (chunked) {
       ByteBufUtil.writeAscii(bytes, Integer.toHexString(piece.length()));
@@ -268,7 +284,9 @@ final class StackDoor implements Downstream {
     MultiMap headers = out.headers();
     for (int f = 0; f < head.fieldCount(); f++) {
       KnownField kind = head.kind(f);
-      if ((kind != null && (kind.hopByHop || kind == KnownField.CONTENT_LENGTH)) || (kind == null && head.connectionNamed(f))) {
+      if ((kind != null && (kind.hopByHop || kind == KnownField.CONTENT_LENGTH || kind == KnownField.TRANSFER_ENCODING))
+          || (kind == null && head.connectionNamed(f))) {
+        // the body is framed anew for this client (unchunked here; HTTP/2 frames it itself)
         continue;
       }
       headers.add(head.name(f), head.value(f));
@@ -277,10 +295,17 @@ final class StackDoor implements Downstream {
     if (head.contentLength() >= 0) {
       headers.set(HttpHeaders.CONTENT_LENGTH, String.valueOf(head.contentLength()));
     } else if (http1 && head.framing() != HttpHead.Framing.NONE) {
-      out.setChunked(true);
+      if (req.version() == HttpVersion.HTTP_1_0) {
+        // no chunks in HTTP/1.0: the body ends where the connection does
+        closeAfter = true;
+      } else {
+        out.setChunked(true);
+      }
     }
-    if (close && http1) {
+    if ((close || bodyPending) && http1) {
+      // asked for, or the client is still sending a body no one reads now: nothing after it can be told apart
       headers.set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      closeAfter = true;
     }
     unchunk = head.framing() == HttpHead.Framing.CHUNKED ? BodyFramer.of(head, Integer.MAX_VALUE) : null;
     if (!drainHandlerSet) {
@@ -324,6 +349,11 @@ final class StackDoor implements Downstream {
 
   @Override
   public void readingBody(boolean on) {
+    reading = on;
+    if (!bodyPending || !handlersSet) {
+      // read whole already (an ended request can no longer be paused), or read once the body's handlers are set
+      return;
+    }
     if (on) {
       req.resume();
     } else {
@@ -339,17 +369,40 @@ final class StackDoor implements Downstream {
     if (retryAfterS > 0) {
       out.putHeader("Retry-After", String.valueOf(retryAfterS));
     }
-    if ((close || (ex != null && ex.bodyUnread())) && req.version() != HttpVersion.HTTP_2) {
+    if ((close || bodyPending) && req.version() != HttpVersion.HTTP_2) {
       out.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      closeAfter = true;
     }
-    Replies.failure(out, status, message);
+    settle(Replies.failure(out, status, message));
   }
 
   @Override
   public void ended(ByteExchange ex, boolean close) {
     if (!out.closed()) {
-      out.end();
+      settle(out.end());
     }
+  }
+
+  /**
+   * Once the reply went out ({@code end}): a client still sending a body it no longer needs is stopped (its HTTP/2
+   * stream reset with NO_ERROR, RFC 9113 §8.1; its HTTP/1 connection closed, as nothing after that body can be read),
+   * and an HTTP/1 connection that was to close after this reply is closed (Vert.x keeps it open for a client that
+   * asked for keep-alive).
+   */
+  private void settle(Future<Void> end) {
+    boolean abandoned = bodyPending;
+    if (!abandoned && !closeAfter) {
+      return;
+    }
+    bodyPending = false;
+    req.handler(null);
+    end.onComplete(v -> {
+      if (req.version() == HttpVersion.HTTP_2) {
+        out.reset(0);
+      } else {
+        req.connection().close();
+      }
+    });
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -130,6 +131,26 @@ public final class RoutingAgreement {
       }
       return new JsonObject().put("agrees", differing.isEmpty()).put("here", profile).put("differing", differing);
     });
+  }
+
+  /**
+   * Keeps the map true: entries of nodes no longer members go (a node that crashed never removes its own), and this
+   * node's entry is put back if another node, not seeing it for a while (a partition), took it out.
+   */
+  public Future<Void> tidy() {
+    return map().compose(m -> m.entries().compose(entries -> {
+      List<String> present = members.get();
+      List<Future<?>> edits = new ArrayList<>();
+      for (String id : entries.keySet()) {
+        if (!id.equals(node) && !present.contains(id)) {
+          edits.add(m.remove(id));
+        }
+      }
+      if (!entries.containsKey(node)) {
+        edits.add(m.put(node, new JsonObject().put(HOST, host).put(PROFILE, profile).encode()));
+      }
+      return Future.all(edits).mapEmpty();
+    }));
   }
 
   /** This node leaves: its entry goes. */

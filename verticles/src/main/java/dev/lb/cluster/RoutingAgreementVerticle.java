@@ -37,7 +37,11 @@ public final class RoutingAgreementVerticle extends VerticleBase {
           .description("members of the cluster present now whose routing settings differ from this node's")
           .register(registry);
     }
-    vertx.setPeriodic(CHECK_MS, t -> agreement.state().onSuccess(this::counted));
+    vertx.setPeriodic(CHECK_MS, t -> agreement.tidy()
+        .onFailure(err -> LOG.log(Level.DEBUG, "the cluster's routing map could not be tidied: {0}", err.toString()))
+        .transform(tidied -> agreement.state())
+        .onSuccess(this::counted)
+        .onFailure(err -> LOG.log(Level.DEBUG, "the cluster's routing could not be compared: {0}", err.toString())));
     return vertx.eventBus().<JsonObject>localConsumer(Addresses.NODE_ROUTING, msg -> agreement.state()
             .onSuccess(state -> {
               counted(state);

@@ -31,6 +31,7 @@ import dev.lb.tls.CertificateWatcher;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -107,25 +108,32 @@ public final class Deployment {
     }
     ClusterSettings cluster = ClusterSettings.from(conf);
     HazelcastClusterManager manager = new HazelcastClusterManager(cluster.hazelcast());
-    return metered(builder, cluster.vertxOptions(new VertxOptions()), registry).withClusterManager(manager).buildClustered()
-        .compose(vertx -> {
+    // without a context: a node refused at join closes its Vert.x, whose contexts then run nothing more
+    Promise<Deployment> started = Promise.promise();
+    metered(builder, cluster.vertxOptions(new VertxOptions()), registry).withClusterManager(manager).buildClustered()
+        .onFailure(started::fail)
+        .onSuccess(vertx -> {
           LOG.log(Level.INFO, "joined the cluster as {0} ({1} members: {2}; quorum {3})", cluster.host(),
               manager.getNodes().size(), cluster.members(), cluster.quorum());
           RoutingAgreement agreement = new RoutingAgreement(vertx, manager.getNodeId(), cluster.host(), conf,
               manager::getNodes);
-          return agreement.join(conf.getBoolean(ConfigKeys.CLUSTER_ROLLING))
-              .recover(err -> {
-                // refused: this node leaves the cluster as its start fails (a future of a closed Vert.x never
-                // completes, so the failure is not made to wait for the close)
-                vertx.close().onFailure(e -> LOG.log(Level.WARNING, "leaving the cluster failed: {0}", e.toString()));
-                return Future.failedFuture(err);
+          agreement.join(conf.getBoolean(ConfigKeys.CLUSTER_ROLLING))
+              .onFailure(err -> {
+                // refused: this node leaves the cluster before its start fails, so the process exits once it left
+                vertx.close().onComplete(closed -> {
+                  if (closed.failed()) {
+                    LOG.log(Level.WARNING, "leaving the cluster failed: {0}", closed.cause().toString());
+                  }
+                  started.fail(err);
+                });
               })
-              .compose(routing -> {
+              .onSuccess(state -> {
                 Deployment node = new Deployment(vertx, true, registry, accessFormat(conf));
                 node.routing = agreement;
-                return node.deploy(conf, roles, manager, cluster.quorum()).map(node);
+                node.deploy(conf, roles, manager, cluster.quorum()).map(node).onComplete(started);
               });
         });
+    return started.future();
   }
 
   /**

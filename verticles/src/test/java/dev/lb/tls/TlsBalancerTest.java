@@ -133,6 +133,11 @@ class TlsBalancerTest {
       assertEquals(200, home.status());
       assertEquals(expected, home.version());
       assertTrue(home.body().toString().contains("Hello from Server"), home.body().toString());
+      Answer chunks = send(vertx, client, system.port(), HttpMethod.GET, "/chunked", null, false).await();
+      assertEquals("abcdefg", chunks.body().toString(), expected + ": a chunked reply's data, unchunked");
+      if (http2) {
+        assertNull(chunks.headers().get("transfer-encoding"), "HTTP/2 has no Transfer-Encoding: " + chunks.headers());
+      }
       for (int size : List.of(100, 1024 * 1024)) {
         for (boolean chunked : List.of(false, true)) {
           Buffer body = randomBody(size);
