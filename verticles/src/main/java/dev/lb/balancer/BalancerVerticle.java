@@ -15,6 +15,7 @@ import dev.lb.http1.HeadParser;
 import dev.lb.metrics.ProxyMetrics;
 import dev.lb.metrics.SystemMetrics;
 import dev.lb.metrics.Telemetry;
+import dev.lb.tracing.Tracing;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import dev.lb.tls.CertificateWatcher;
@@ -68,6 +69,7 @@ public class BalancerVerticle extends VerticleBase {
   private final ProxyMetrics metrics;
   private final SystemMetrics systemMetrics;
   private final AccessLog accessLog;
+  private final Tracing tracing;
   /** The certificates all instances share (the launcher's), or null: this instance loads its own if TLS is on. */
   private final CertificateWatcher sharedCertificates;
   private CertificateWatcher certificates;
@@ -100,6 +102,7 @@ public class BalancerVerticle extends VerticleBase {
     this.metrics = telemetry.proxy();
     this.systemMetrics = telemetry.system();
     this.accessLog = telemetry.accessLog();
+    this.tracing = telemetry.tracing();
     this.sharedCertificates = certificates;
   }
 
@@ -125,7 +128,7 @@ public class BalancerVerticle extends VerticleBase {
             .setConnectTimeout((int) settings.forwarding().connectTimeoutMs()))).build();
     upstream = Upstream.open(vertx, settings, (ContextInternal) context);
     Forwarder forwarder = new Forwarder(vertx, upstream, new HeadParser(settings.maxInitialLine(), settings.maxHeaderSize()),
-        client, table, KeySource.parse(settings.key()), settings.forwarding(), metrics, accessLog);
+        client, table, KeySource.parse(settings.key()), settings.forwarding(), metrics, accessLog, tracing);
     relay = new ByteRelay(vertx, settings, (ContextInternal) context, forwarder, KeySource.parse(settings.key()));
     AdminApi admin = new AdminApi(vertx, table::snapshot, table::apply,
         new ApiGuard(settings.adminToken(), settings.allowedOrigins()), settings.busTimeoutMs(),

@@ -4,6 +4,7 @@ import dev.lb.bus.ReplicaInfo;
 import dev.lb.http.AccessEntry;
 import dev.lb.http1.HttpHead;
 import dev.lb.metrics.ProxyMetrics;
+import dev.lb.tracing.RequestTrace;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -65,13 +66,19 @@ final class ByteExchange implements Admission.Waiter {
   private boolean queued;
   // what the access log records of it (null when the log is off), until it is handed over at the end
   private AccessEntry logged;
+  // its request id and spans (always there: with tracing off, only the id)
+  private final RequestTrace trace;
+  private long bytesIn;
+  private int replyStatus;
 
   /**
    * {@code head}: the request's head as it came (what the access log and the log lines name); {@code request}: what
    * goes to a replica, head and kept body; {@code protocol}: the client's, as a request line writes it.
    */
   ByteExchange(Downstream front, Forwarder forwarder, Upstream upstream, HttpHead head, ByteBuf request, long key,
-      boolean idempotent, boolean toHead, boolean closeClient, String protocol) {
+      boolean idempotent, boolean toHead, boolean closeClient, String protocol, RequestTrace trace) {
+    this.trace = trace;
+    this.bytesIn = request.readableBytes();
     this.front = front;
     this.forwarder = forwarder;
     this.upstream = upstream;
@@ -88,6 +95,7 @@ final class ByteExchange implements Admission.Waiter {
         logged.headers(head.value(REFERER), head.value(USER_AGENT), head.value(TRACEPARENT));
       }
       logged.key(key, forwarder.slotOf(key)).bytesIn(request.readableBytes());
+      logged.traced(trace.requestId(), trace.traceId());
     }
   }
 
@@ -112,6 +120,7 @@ final class ByteExchange implements Admission.Waiter {
   /** A piece of a streamed body, as it came from the client. */
   void requestBody(ByteBuf piece) {
     bodyLeft -= piece.readableBytes();
+    bytesIn += piece.readableBytes();
     if (stage == Stage.ENDED) {
       piece.release();
     } else if (conn != null) {
@@ -243,6 +252,7 @@ final class ByteExchange implements Admission.Waiter {
   private void begin() {
     meters = forwarder.started(replica);
     attemptBegan = System.nanoTime();
+    trace.attempt(request, replica.name(), replica.host(), replica.port(), tries);
     freshTried = false;
     UpstreamConnection idle = upstream.idle(replica);
     if (idle != null) {
@@ -311,6 +321,7 @@ final class ByteExchange implements Admission.Waiter {
       logged.tried(replica.name(), String.valueOf(status), took);
       logged.answeredBy(replica.name(), status, took);
     }
+    trace.tried(String.valueOf(status), status);
     forwarder.judged(replica, status < 500);
     if (status >= 500 && forwarder.retries().afterReply(tries, status, idempotent)) {
       ReplicaInfo next = nextReplica();
@@ -329,6 +340,7 @@ final class ByteExchange implements Admission.Waiter {
       return false;
     }
     stage = Stage.RELAYING;
+    replyStatus = status;
     closeClient |= reply.framing() == HttpHead.Framing.UNTIL_CLOSE;
     forwarder.metrics().answered(status);
     front.reply(reply, closeClient);
@@ -340,6 +352,7 @@ final class ByteExchange implements Admission.Waiter {
     if (logged != null) {
       logged.sent(piece.readableBytes());
     }
+    trace.sent(piece.readableBytes());
     front.body(piece);
     if (!front.writable() && conn != null) {
       conn.reading(false);
@@ -360,6 +373,7 @@ final class ByteExchange implements Admission.Waiter {
   /** The reply was passed on whole. */
   void ended() {
     logEnd(AccessEntry.End.REPLIED);
+    trace.end(AccessEntry.End.REPLIED.json(), replyStatus, bytesIn);
     stage = Stage.ENDED;
     conn = null;
     endTry();
@@ -370,6 +384,7 @@ final class ByteExchange implements Admission.Waiter {
   /** The reply broke off midway (or broke its framing): the client's connection ends too, as that is all it can tell. */
   void broken() {
     logEnd(AccessEntry.End.BROKEN);
+    trace.end(AccessEntry.End.BROKEN.json(), replyStatus, bytesIn);
     stage = Stage.ENDED;
     conn = null;
     endTry();
@@ -422,9 +437,11 @@ final class ByteExchange implements Admission.Waiter {
   /** {@code replicasFault}: whether the failure counts against the replica (outlier detection, its metrics). */
   private void failedTry(Throwable err, TryFailure failure, boolean replicasFault) {
     ProxyMetrics.Replica failed = meters;
+    String outcome = failure.name().toLowerCase(Locale.ROOT);
     if (logged != null) {
-      logged.tried(replica.name(), failure.name().toLowerCase(Locale.ROOT), System.nanoTime() - attemptBegan);
+      logged.tried(replica.name(), outcome, System.nanoTime() - attemptBegan);
     }
+    trace.tried(outcome, 0);
     if (replicasFault) {
       forwarder.failed(replica, failure, err);
       failed.connectionError();
@@ -494,6 +511,7 @@ final class ByteExchange implements Admission.Waiter {
       logged.status(failure.status);
       logEnd(failure.end());
     }
+    trace.end(failure.end().json(), failure.status, bytesIn);
     forwarder.metrics().answered(failure.status);
     String path = head.path();
     if (failure.status >= 500) {
@@ -518,6 +536,9 @@ final class ByteExchange implements Admission.Waiter {
     stage = Stage.ENDED;
     if (logged != null && was != Stage.ENDED && forwarder.accessLog().logsUnanswered()) {
       logEnd(AccessEntry.End.CLIENT_GONE);
+    }
+    if (was != Stage.ENDED) {
+      trace.end(AccessEntry.End.CLIENT_GONE.json(), 0, bytesIn);
     }
     if (queued) {
       queued = false;

@@ -6,6 +6,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.net.NetClientInternal;
@@ -63,8 +64,9 @@ final class ByteRelay {
    */
   Future<NetServer> listen(int port, NetServerOptions options, boolean secure, boolean http2,
       HttpServerOptions stackOptions, Handler<HttpServerRequest> routed, Handler<HttpServerRequest> invalid) {
+    // the forward path makes its own spans (RequestTrace), whichever door a request came through: Vert.x makes none
     HttpServer stack = vertx.createHttpServer(new HttpServerOptions(stackOptions).setUseProxyProtocol(true)
-            .setHttp2ClearTextEnabled(http2))
+            .setHttp2ClearTextEnabled(http2).setTracingPolicy(TracingPolicy.IGNORE))
         .requestHandler(routed).invalidRequestHandler(invalid);
     Fallback fallback = new Fallback(stackClient, context, stack::actualPort);
     FrontDoor.Shared shared = new FrontDoor.Shared(forwarder, forwarder.upstream(), keys,

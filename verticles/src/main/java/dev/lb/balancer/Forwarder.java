@@ -6,6 +6,9 @@ import dev.lb.bus.ReplicaMessages;
 import dev.lb.http.AccessLog;
 import dev.lb.metrics.ProxyMetrics;
 import dev.lb.server.Lease;
+import dev.lb.tracing.RequestTrace;
+import dev.lb.tracing.Tracing;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import dev.lb.http1.HeadParser;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -84,11 +87,13 @@ final class Forwarder {
   private final RetryPolicy retries;
   private final ProxyMetrics metrics;
   private final AccessLog accessLog;
+  private final Tracing tracing;
   private final KeySource keys;
   private final Admission admission;
 
   Forwarder(Vertx vertx, Upstream upstream, HeadParser parser, HttpClientAgent tunnels, RoutingTable table,
-      KeySource keys, Options options, ProxyMetrics metrics, AccessLog accessLog) {
+      KeySource keys, Options options, ProxyMetrics metrics, AccessLog accessLog, Tracing tracing) {
+    this.tracing = tracing;
     this.vertx = vertx;
     this.upstream = upstream;
     this.parser = parser;
@@ -198,6 +203,19 @@ final class Forwarder {
 
   AccessLog accessLog() {
     return accessLog;
+  }
+
+  /**
+   * Begins following a request (its {@code X-Request-Id}, its spans) whose fields {@code getter} reads from
+   * {@code carrier}, keyed {@code key}; the trace's edits go into the head written on.
+   */
+  <C> RequestTrace trace(TextMapGetter<C> getter, C carrier, String requestId, String method, String path,
+      String protocol, String client, long key) {
+    RequestTrace trace = RequestTrace.begin(tracing, getter, carrier, requestId, method, path, protocol, client);
+    if (tracing.on()) {
+      trace.keyed(keys.toString(), table.slotOf(key));
+    }
+    return trace;
   }
 
   /** The replica that serves {@code key} among those {@code allowed} also accepts. */

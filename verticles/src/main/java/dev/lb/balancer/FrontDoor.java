@@ -7,6 +7,8 @@ import dev.lb.http1.BadMessage;
 import dev.lb.http1.BodyFramer;
 import dev.lb.http1.HeadParser;
 import dev.lb.http1.HeadWriter;
+import dev.lb.http1.KnownField;
+import dev.lb.tracing.RequestTrace;
 import dev.lb.http1.HttpHead;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -336,14 +338,20 @@ final class FrontDoor extends ChannelInboundHandlerAdapter implements Downstream
       answer(head, 503, ProxyFailure.NO_REPLICA.message(head.path(), ""), close);
       return true;
     }
-    ByteBuf request = HeadWriter.request(ctx.alloc(), head, client, shared.secure(), options.trustForwarded());
+    RequestTrace trace = trace(head, key);
+    ByteBuf request = HeadWriter.request(ctx.alloc(), head, client, shared.secure(), options.trustForwarded(), trace);
     if (body > 0) {
       request.writeBytes(in, head.end(), body);
     }
     current = new ByteExchange(this, shared.forwarder(), shared.upstream(), head, request, key,
-        Forwarder.idempotent(head.method()), head.methodIs(HEAD), close, HTTP_1_1);
+        Forwarder.idempotent(head.method()), head.methodIs(HEAD), close, HTTP_1_1, trace);
     current.start(target);
     return true;
+  }
+
+  private RequestTrace trace(HttpHead head, long key) {
+    return shared.forwarder().trace(RequestTrace.HEAD, head, head.value(KnownField.X_REQUEST_ID.name), head.method(),
+        head.path(), HTTP_1_1, clientAddress, key);
   }
 
   /**
@@ -359,11 +367,12 @@ final class FrontDoor extends ChannelInboundHandlerAdapter implements Downstream
       return;
     }
     int first = (int) Math.min(head.contentLength(), in.readableBytes() - head.length());
-    ByteBuf request = HeadWriter.request(ctx.alloc(), head, client, shared.secure(), options.trustForwarded());
+    RequestTrace trace = trace(head, key);
+    ByteBuf request = HeadWriter.request(ctx.alloc(), head, client, shared.secure(), options.trustForwarded(), trace);
     request.writeBytes(in, head.end(), first);
     in.readerIndex(head.end() + first);
     current = new ByteExchange(this, shared.forwarder(), shared.upstream(), head, request, key, false,
-        head.methodIs(HEAD), head.closes() || draining, HTTP_1_1);
+        head.methodIs(HEAD), head.closes() || draining, HTTP_1_1, trace);
     current.startStreaming(target, head.contentLength() - first);
   }
 

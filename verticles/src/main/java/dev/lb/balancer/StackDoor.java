@@ -1,11 +1,14 @@
 package dev.lb.balancer;
 
 import dev.lb.bus.ReplicaInfo;
+import dev.lb.http.AccessEntry;
 import dev.lb.http.Replies;
 import dev.lb.http1.BadMessage;
 import dev.lb.http1.BodyFramer;
 import dev.lb.http1.HttpHead;
 import dev.lb.http1.KnownField;
+import dev.lb.tracing.RequestTrace;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -38,6 +41,19 @@ final class StackDoor implements Downstream {
 
   private static final System.Logger LOG = System.getLogger(StackDoor.class.getName());
   private static final byte[] CRLF = {'\r', '\n'};
+  private static final String X_REQUEST_ID = "X-Request-Id";
+  /** Reads a trace context from the stack's request. */
+  private static final TextMapGetter<MultiMap> HEADERS = new TextMapGetter<>() {
+    @Override
+    public Iterable<String> keys(MultiMap carrier) {
+      return carrier.names();
+    }
+
+    @Override
+    public String get(MultiMap carrier, String key) {
+      return carrier == null ? null : carrier.get(key);
+    }
+  };
   private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private final Forwarder forwarder;
@@ -51,6 +67,8 @@ final class StackDoor implements Downstream {
   private ByteExchange exchange;
   /** The request's head as it goes on, read back (on the heap, not the request's buffer, which is released first). */
   private HttpHead parsed;
+  /** The request's id and spans, begun as its head is written. */
+  private RequestTrace trace;
   /** Takes the reply's body out of its chunks (HTTP/2 and Vert.x frame it their own way), or null: it is data. */
   private BodyFramer unchunk;
   private boolean drainHandlerSet;
@@ -159,7 +177,7 @@ final class StackDoor implements Downstream {
     boolean close = http1 && (req.version() == HttpVersion.HTTP_1_0 ? !req.headers().contains(HttpHeaders.CONNECTION,
         HttpHeaders.KEEP_ALIVE, true) : req.headers().contains(HttpHeaders.CONNECTION, HttpHeaders.CLOSE, true));
     exchange = new ByteExchange(this, forwarder, forwarder.upstream(), parsed, request, key,
-        Forwarder.idempotent(req.method()), req.method() == HttpMethod.HEAD, close, protocol(req.version()));
+        Forwarder.idempotent(req.method()), req.method() == HttpMethod.HEAD, close, protocol(req.version()), trace);
     out.closeHandler(v -> exchange.clientGone());
     out.exceptionHandler(err -> exchange.clientGone());
     return target;
@@ -192,6 +210,11 @@ final class StackDoor implements Downstream {
     MultiMap headers = HttpHeaders.headers();
     forwarder.copyHeaders(req, secure, headers);
     headers.remove(HttpHeaders.CONTENT_LENGTH).remove(HttpHeaders.TRANSFER_ENCODING).remove(HttpHeaders.EXPECT);
+    trace = forwarder.trace(HEADERS, req.headers(), req.getHeader(X_REQUEST_ID), req.method().name(), req.path(),
+        protocol(req.version()), clientAddress, key);
+    if (trace.drops(KnownField.TRACEPARENT)) {
+      headers.remove(KnownField.TRACEPARENT.name).remove(KnownField.TRACESTATE.name);
+    }
     if (!headers.contains(HttpHeaders.HOST)) {
       // HTTP/2's authority stands for it; an HTTP/1.0 client may have sent none: the address it reached stands in
       headers.set(HttpHeaders.HOST, req.authority() != null ? req.authority().toString()
@@ -204,6 +227,7 @@ final class StackDoor implements Downstream {
       clean &= fits(field.getKey()) && fits(field.getValue());
       head.append(field.getKey()).append(": ").append(field.getValue()).append("\r\n");
     }
+    trace.appendTo(head);
     if (length < 0) {
       head.append("transfer-encoding: chunked\r\n");
     } else if (length > 0 || req.method() == HttpMethod.POST || req.method() == HttpMethod.PUT) {
@@ -250,6 +274,9 @@ final class StackDoor implements Downstream {
   }
 
   private void answer(int status, String message, boolean close) {
+    if (trace != null && exchange == null) {
+      trace.end(AccessEntry.End.REFUSED.json(), status, 0);
+    }
     forwarder.accessLog().answered(clientAddress, req.method().name(), req.uri(), protocol(req.version()), status);
     forwarder.metrics().answered(status);
     failure(null, status, message, close, 0);

@@ -47,6 +47,7 @@ public final class AccessEntry {
   String referer;
   String userAgent;
   String traceId;
+  String requestId;
   long key;
   int slot = -1;
   int status;
@@ -70,6 +71,15 @@ public final class AccessEntry {
     this.referer = referer;
     this.userAgent = userAgent;
     this.traceId = traceIdOf(traceparent);
+    return this;
+  }
+
+  /** The request's id ({@code X-Request-Id}) and, when traced, its trace id (which the client's may have given). */
+  public AccessEntry traced(String requestId, String traceId) {
+    this.requestId = requestId;
+    if (traceId != null) {
+      this.traceId = traceId;
+    }
     return this;
   }
 

@@ -78,6 +78,7 @@ public enum AccessFormat {
     number(b, "headMs", e.headNanos < 0 ? null : e.headNanos / 1e6).append(',');
     number(b, "totalMs", e.totalNanos / 1e6).append(',');
     string(b, "traceId", e.traceId).append(',');
+    string(b, "requestId", e.requestId).append(',');
     string(b, "referer", e.referer).append(',');
     string(b, "userAgent", e.userAgent).append(',');
     return string(b, "end", e.end == null ? null : e.end.json()).append('}').toString();

@@ -51,6 +51,12 @@ public final class HeadWriter {
    */
   public static ByteBuf request(ByteBufAllocator alloc, HttpHead head, Client client, boolean secure,
       boolean trustForwarded) {
+    return request(alloc, head, client, secure, trustForwarded, HeadEdits.NONE);
+  }
+
+  /** The same, with the request's own {@code edits} (trace context, request id) made. */
+  public static ByteBuf request(ByteBufAllocator alloc, HttpHead head, Client client, boolean secure,
+      boolean trustForwarded, HeadEdits edits) {
     ByteBuf buf = head.buf;
     ByteBuf out = alloc.directBuffer(head.length() + 192 + 3 * client.address().length);
     int first = head.fieldCount() > 0 ? head.nameStart(0) : head.end() - 2;
@@ -67,7 +73,7 @@ public final class HeadWriter {
           case FORWARDED -> forwardedStart = forwardedStart < 0 ? f : forwardedStart;
           default -> { }
         }
-        if (kind.hopByHop || dropped(kind)) {
+        if (kind.hopByHop || dropped(kind) || edits.drops(kind)) {
           continue;
         }
       } else if (head.connectionNamedCount > 0 && head.connectionNamed(f)) {
@@ -108,7 +114,9 @@ public final class HeadWriter {
       }
       out.writeByte('"').writeByte(';');
     }
-    out.writeBytes(secure ? PROTO_HTTPS : PROTO_HTTP).writeBytes(CRLF);
+    out.writeBytes(secure ? PROTO_HTTPS : PROTO_HTTP);
+    edits.append(out);
+    out.writeBytes(CRLF);
     return out;
   }
 

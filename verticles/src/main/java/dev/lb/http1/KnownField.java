@@ -25,7 +25,10 @@ public enum KnownField {
   X_FORWARDED_HOST("x-forwarded-host"),
   X_REAL_IP("x-real-ip"),
   FORWARDED("forwarded"),
-  LEASE("x-lb-lease");
+  LEASE("x-lb-lease"),
+  TRACEPARENT("traceparent"),
+  TRACESTATE("tracestate"),
+  X_REQUEST_ID("x-request-id");
 
   static final KnownField[] VALUES = values();
 

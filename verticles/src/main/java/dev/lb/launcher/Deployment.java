@@ -22,6 +22,8 @@ import dev.lb.metrics.Metrics;
 import dev.lb.metrics.ProxyMetrics;
 import dev.lb.metrics.SystemMetrics;
 import dev.lb.metrics.Telemetry;
+import dev.lb.tracing.Tracing;
+import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import dev.lb.outlier.OutlierVerticle;
 import dev.lb.replica.Authority;
 import dev.lb.replica.ManagerSettings;
@@ -65,6 +67,8 @@ public final class Deployment {
   private final ProxyMetrics proxyMetrics;
   private final SystemMetrics systemMetrics;
   private final AccessLog accessLog;
+  /** Spans of the forward path and of Vert.x's own servers, clients and event bus, or off. */
+  private Tracing tracing = Tracing.OFF;
 
   private Deployment(Vertx vertx, boolean clustered, PrometheusMeterRegistry registry, AccessFormat accessLog) {
     this.vertx = vertx;
@@ -100,10 +104,16 @@ public final class Deployment {
         List.of(ReplicaBackends.DOCKER, ReplicaBackends.SWARM).contains(conf.getString(ConfigKeys.BACKEND))
             && roles.contains(Roles.MANAGER));
     PrometheusMeterRegistry registry = conf.getBoolean(ConfigKeys.METRICS_ENABLED) ? Metrics.registry() : null;
+    Tracing tracing = Tracing.fromEnvironment(System.getenv());
     VertxBuilder builder = Vertx.builder().withTransport(transport);
+    if (tracing.on()) {
+      LOG.log(Level.INFO, "tracing: {0}", tracing.description());
+      builder.withTracer(new OpenTelemetryTracingFactory(tracing.openTelemetry()));
+    }
     if (!clustered) {
       Deployment node = new Deployment(metered(builder, new VertxOptions(), registry).build(), false, registry,
           accessFormat(conf));
+      node.tracing = tracing;
       return node.deploy(conf, roles, null, 1).map(node);
     }
     ClusterSettings cluster = ClusterSettings.from(conf);
@@ -130,6 +140,7 @@ public final class Deployment {
               .onSuccess(state -> {
                 Deployment node = new Deployment(vertx, true, registry, accessFormat(conf));
                 node.routing = agreement;
+                node.tracing = tracing;
                 node.deploy(conf, roles, manager, cluster.quorum()).map(node).onComplete(started);
               });
         });
@@ -197,7 +208,7 @@ public final class Deployment {
     int cores = Runtime.getRuntime().availableProcessors();
     int instances = balancerInstances(conf.getInteger(ConfigKeys.BALANCER_INSTANCES), cores, settings.tls().enabled());
     DeploymentOptions balancers = new DeploymentOptions().setInstances(instances);
-    Telemetry telemetry = new Telemetry(proxyMetrics, systemMetrics, accessLog);
+    Telemetry telemetry = new Telemetry(proxyMetrics, systemMetrics, accessLog, tracing);
     return managing.compose(id -> vertx.deployVerticle(OutlierVerticle.of(conf, proxyMetrics)))
         .compose(id -> vertx.deployVerticle(() -> new BalancerVerticle(settings.sharedBy(instances), telemetry,
             certificates), balancers))
@@ -246,6 +257,8 @@ public final class Deployment {
       }
     }
     vertx.close().await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    // the spans of the last requests go out
+    tracing.close();
   }
 
   public Vertx vertx() {

@@ -53,7 +53,7 @@ class AccessLogTest {
     JsonObject conf = TestSystem.config().put(ConfigKeys.KEY, "query:id");
     ScriptedReplicaBackend backend = new ScriptedReplicaBackend(vertx);
     AccessLog log = AccessLog.to(written, AccessFormat.JSON, () -> { });
-    Telemetry telemetry = new Telemetry(ProxyMetrics.NONE, SystemMetrics.NONE, log);
+    Telemetry telemetry = new Telemetry(ProxyMetrics.NONE, SystemMetrics.NONE, log, dev.lb.tracing.Tracing.OFF);
     String[] owner = new String[1];
     TestSystem.deploy(vertx, conf, backend, telemetry).compose(system -> system.get("/home?id=7")
         .compose(first -> line(vertx, 0))

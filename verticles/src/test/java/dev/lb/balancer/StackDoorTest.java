@@ -6,17 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lb.RawHttp;
 import dev.lb.ScriptedReplicaBackend;
 import dev.lb.TestSystem;
 import dev.lb.config.ConfigKeys;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -143,24 +142,15 @@ class StackDoorTest {
   }
 
   private static Socket socket() throws IOException {
-    Socket socket = new Socket("127.0.0.1", system.port());
-    socket.setSoTimeout(10_000);
-    return socket;
+    return RawHttp.socket(system.port());
   }
 
-  /** Sends {@code request} and reads until the balancer ends the connection. */
   private static String exchange(String request) throws IOException {
-    try (Socket socket = socket()) {
-      socket.getOutputStream().write(bytes(request));
-      socket.getOutputStream().flush();
-      return readAll(socket.getInputStream());
-    }
+    return RawHttp.exchange(system.port(), request);
   }
 
   private static String readAll(InputStream in) throws IOException {
-    ByteArrayOutputStream got = new ByteArrayOutputStream();
-    in.transferTo(got);
-    return got.toString(StandardCharsets.ISO_8859_1);
+    return RawHttp.readAll(in);
   }
 
   private static String readHead(InputStream in) throws IOException {
@@ -176,7 +166,7 @@ class StackDoorTest {
   }
 
   private static String body(String reply) {
-    return reply.substring(reply.indexOf("\r\n\r\n") + 4);
+    return RawHttp.body(reply);
   }
 
   /** The body of a reply, its chunks (if any) joined. */
@@ -200,6 +190,6 @@ class StackDoorTest {
   }
 
   private static byte[] bytes(String text) {
-    return text.getBytes(StandardCharsets.ISO_8859_1);
+    return RawHttp.bytes(text);
   }
 }

@@ -45,6 +45,7 @@ final class Bench {
   private final PrintWriter out;
   private final Path logs;
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+  private OtlpSink sink;
   private final WebClient client = WebClient.create(vertx);
   private final LoadGenerator generator;
   private final Target.ClosedLoop closedLoop;
@@ -127,7 +128,11 @@ final class Bench {
       targets.add(Target.of("direct", replicas.get(0), List::of, replicas));
       say("targets: " + targets.stream().map(t -> t.name + (t.active() ? " " + t.endpoint.url() : " (" + t.skipped + ")")).toList()
           + "; replicas " + replicas.stream().map(Endpoint::address).toList() + "; load: " + loadName);
-      return drive(targets);
+      JsonArray rounds = drive(targets);
+      if (sink != null) {
+        say("the traced variants' collector took " + sink.received());
+      }
+      return rounds;
     } finally {
       proxies.forEach(Proxies.Started::stop);
       started.forEach(Balancer::close);
@@ -142,6 +147,7 @@ final class Bench {
   private Target other(String name, Launch launch, Map<String, String> settingsEnv, List<Endpoint> replicas,
       List<Balancer> started) {
     Map<String, String> env = new LinkedHashMap<>(settingsEnv);
+    env.replaceAll((key, value) -> value.equals(OtlpSink.VALUE) ? sink().endpoint() : value);
     env.put("LB_BACKEND", "static");
     env.put("LB_REPLICA_ADDRESSES", String.join(",", replicas.stream().map(Endpoint::address).toList()));
     try {
@@ -152,6 +158,14 @@ final class Bench {
       LOG.log(System.Logger.Level.WARNING, "the " + name + " balancer did not start", e);
       return Target.skipped(name, "skipped: " + e.getMessage());
     }
+  }
+
+  /** The stand-in collector of traced variants, opened when the first asks for it. */
+  private OtlpSink sink() {
+    if (sink == null) {
+      sink = new OtlpSink(vertx);
+    }
+    return sink;
   }
 
   private Target proxy(String name, List<Endpoint> replicas, List<Proxies.Started> started) {

@@ -108,7 +108,7 @@ class BenchCommandTest {
   void aVariantThatIsNotSettingsIsRefused() throws IOException {
     Path jar = Files.createFile(dir.resolve("load-balancer.jar"));
     assertEquals(2, loadtest().execute("bench", "--jar", jar.toString(), "--variant", "epoll"));
-    assertTrue(err.toString().contains("each part is LB_SETTING=value, not 'epoll'"), err.toString());
+    assertTrue(err.toString().contains("each part is LB_SETTING=value (or an OTEL_ variable), not 'epoll'"), err.toString());
     assertEquals(2, loadtest().execute("bench", "--jar", jar.toString(), "--variant", "LB_A=1,LB_A=2"));
     assertTrue(err.toString().contains("LB_A is given twice"), err.toString());
     assertTrue(ran.isEmpty());
