@@ -30,17 +30,59 @@ public enum AccessFormat {
   /** The line of {@code e}, with its newline. */
   String line(AccessEntry e) {
     return switch (this) {
-      case COMMON -> request(e) + " \"" + e.replica + "\" " + AccessLog.millis(e.totalNanos) + "\n";
-      case COMBINED -> request(e) + " \"" + quoted(e.referer) + "\" \"" + quoted(e.userAgent) + "\" \"" + e.replica
-          + "\" " + AccessLog.millis(e.totalNanos) + "\n";
+      case COMMON -> millis(request(e).append(" \"").append(e.replica).append("\" "), e.totalNanos).append('\n')
+          .toString();
+      case COMBINED -> millis(request(e).append(" \"").append(quoted(e.referer)).append("\" \"")
+          .append(quoted(e.userAgent)).append("\" \"").append(e.replica).append("\" "), e.totalNanos).append('\n')
+          .toString();
       case JSON -> json(e) + "\n";
     };
   }
 
   /** {@code client - - [time] "METHOD target VERSION" status bytes}. */
-  private static String request(AccessEntry e) {
-    return e.client + " - - [" + CLF.format(Instant.ofEpochMilli(e.epochMs)) + "] \"" + e.method + " " + e.target + " "
-        + e.version + "\" " + e.status + " " + (e.bytesOut < 0 ? "-" : String.valueOf(e.bytesOut));
+  private static StringBuilder request(AccessEntry e) {
+    StringBuilder b = new StringBuilder(160).append(e.client).append(" - - [").append(clfTime(e.epochMs)).append("] \"")
+        .append(e.method).append(' ').append(e.target).append(' ').append(e.version).append("\" ").append(e.status)
+        .append(' ');
+    return e.bytesOut < 0 ? b.append('-') : b.append(e.bytesOut);
+  }
+
+  /**
+   * The time of a line: what the formatter writes of a second is kept while lines of that second come (one thread
+   * writes them, a few thousand a second), so that each line pays for its milliseconds only.
+   */
+  private record Second(long epochS, String text) { }
+
+  private static volatile Second clf = new Second(-1, "");
+  private static volatile Second iso = new Second(-1, "");
+
+  private static String clfTime(long epochMs) {
+    Second s = clf;
+    if (s.epochS != Math.floorDiv(epochMs, 1000)) {
+      s = new Second(Math.floorDiv(epochMs, 1000), CLF.format(Instant.ofEpochMilli(epochMs)));
+      clf = s;
+    }
+    return s.text;
+  }
+
+  /** {@code 2026-12-07T20:39:33.123Z}, as {@link Instant#toString} writes a time with milliseconds. */
+  private static String isoTime(long epochMs) {
+    Second s = iso;
+    long second = Math.floorDiv(epochMs, 1000);
+    if (s.epochS != second) {
+      String whole = Instant.ofEpochSecond(second).toString();
+      s = new Second(second, whole.substring(0, whole.length() - 1));
+      iso = s;
+    }
+    int ms = (int) Math.floorMod(epochMs, 1000);
+    return s.text + (ms < 10 ? ".00" : ms < 100 ? ".0" : ".") + ms + "Z";
+  }
+
+  /** Milliseconds with three decimals ({@code 12.345}), written without a formatter. */
+  static StringBuilder millis(StringBuilder b, long nanos) {
+    long micros = Math.max(0, (nanos + 500) / 1000);
+    long fraction = micros % 1000;
+    return b.append(micros / 1000).append(fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".").append(fraction);
   }
 
   private static String quoted(String value) {
@@ -55,7 +97,7 @@ public enum AccessFormat {
   static String json(AccessEntry e) {
     int q = e.target.indexOf('?');
     StringBuilder b = new StringBuilder(384).append('{');
-    string(b, "time", Instant.ofEpochMilli(e.epochMs).toString()).append(',');
+    string(b, "time", isoTime(e.epochMs)).append(',');
     string(b, "client", e.client).append(',');
     string(b, "method", e.method).append(',');
     string(b, "path", q < 0 ? e.target : e.target.substring(0, q)).append(',');
@@ -72,11 +114,15 @@ public enum AccessFormat {
       b.append(k == 0 ? "{" : ",{");
       string(b, "replica", t.replica()).append(',');
       string(b, "outcome", t.outcome()).append(',');
-      number(b, "ms", t.nanos() / 1e6).append('}');
+      millis(b.append("\"ms\":"), t.nanos()).append('}');
     }
     b.append("],");
-    number(b, "headMs", e.headNanos < 0 ? null : e.headNanos / 1e6).append(',');
-    number(b, "totalMs", e.totalNanos / 1e6).append(',');
+    if (e.headNanos < 0) {
+      b.append("\"headMs\":null,");
+    } else {
+      millis(b.append("\"headMs\":"), e.headNanos).append(',');
+    }
+    millis(b.append("\"totalMs\":"), e.totalNanos).append(',');
     string(b, "traceId", e.traceId).append(',');
     string(b, "requestId", e.requestId).append(',');
     string(b, "referer", e.referer).append(',');
@@ -85,7 +131,9 @@ public enum AccessFormat {
   }
 
   private static StringBuilder number(StringBuilder b, String name, Number value) {
-    return b.append('"').append(name).append("\":").append(value == null ? "null" : value.toString());
+    b.append('"').append(name).append("\":");
+    return value == null ? b.append("null") : value instanceof Long l ? b.append(l.longValue())
+        : value instanceof Integer i ? b.append(i.intValue()) : b.append(value);
   }
 
   /** {@code "name":"value"} with the value escaped as RFC 8259 says, or {@code null}. */
@@ -95,7 +143,14 @@ public enum AccessFormat {
       return b.append("null");
     }
     b.append('"');
-    for (int k = 0; k < value.length(); k++) {
+    int plain = 0;
+    while (plain < value.length() && value.charAt(plain) >= 0x20 && value.charAt(plain) != '"'
+        && value.charAt(plain) != '\\') {
+      plain++;
+    }
+    // most values need no escape: they go in whole
+    b.append(value, 0, plain);
+    for (int k = plain; k < value.length(); k++) {
       char c = value.charAt(k);
       switch (c) {
         case '"' -> b.append("\\\"");

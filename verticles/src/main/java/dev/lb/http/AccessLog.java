@@ -129,6 +129,6 @@ public final class AccessLog {
 
   /** Milliseconds with three decimals, as the text formats end. */
   static String millis(long nanos) {
-    return String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+    return AccessFormat.millis(new StringBuilder(12), nanos).toString();
   }
 }

@@ -54,6 +54,23 @@ class AccessFormatTest {
   }
 
   @Test
+  void timesMillisecondsAndEscapesAreWrittenExactly() {
+    AccessEntry e = new AccessEntry("10.0.0.7", "GET", "/a\"b\\c\u0001?x=1", "HTTP/1.1").traced("id-1", null);
+    e.tried("Server 1", "200", 1_234_567);
+    e.ended(AccessEntry.End.REPLIED);
+    String text = AccessFormat.JSON.line(e);
+    JsonObject line = new JsonObject(text);
+    assertEquals("/a\"b\\c\u0001", line.getString("path"), text);
+    assertEquals(1.235, line.getJsonArray("attempts").getJsonObject(0).getDouble("ms"), text);
+    assertEquals("id-1", line.getString("requestId"));
+    assertEquals(java.time.Instant.ofEpochMilli(e.epochMs).toString().replaceAll("(\\.\\d{3})?Z$", ""),
+        line.getString("time").replaceAll("\\.\\d{3}Z$", ""), text);
+    assertTrue(line.getString("time").matches(".*T\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), text);
+    assertEquals("0.007", AccessLog.millis(6_500));
+    assertEquals("12.000", AccessLog.millis(12_000_000));
+  }
+
+  @Test
   void aTraceparentThatIsNotOneGivesNoTraceId() {
     assertNull(AccessEntry.traceIdOf("garbage"));
     assertNull(AccessEntry.traceIdOf("00-00000000000000000000000000000000-00f067aa0ba902b7-01"), "the all-zero id is invalid");
