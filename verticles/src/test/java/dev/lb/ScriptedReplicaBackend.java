@@ -33,6 +33,8 @@ public final class ScriptedReplicaBackend implements ReplicaBackend {
   public final Set500 failing = new Set500();
   public final Map<String, AtomicLong> served200 = new ConcurrentHashMap<>();
   public final Map<String, AtomicLong> served500 = new ConcurrentHashMap<>();
+  /** The {@code traceparent} each replica last got on {@code /home}. */
+  public final Map<String, String> traceparents = new ConcurrentHashMap<>();
   /** Requests each replica got, by "name path". */
   public final Map<String, AtomicLong> hits = new ConcurrentHashMap<>();
   /** The connections {@code /slow} requests came on, by replica name. */
@@ -108,6 +110,9 @@ public final class ScriptedReplicaBackend implements ReplicaBackend {
           case "/early" -> req.response().setStatusCode(413).end("too large, said before the body was read");
           case "/heartbeat" -> req.response().end();
           case "/home" -> {
+            if (req.getHeader("traceparent") != null) {
+              traceparents.put(name, req.getHeader("traceparent"));
+            }
             if (failing.contains(name)) {
               served500.computeIfAbsent(name, n -> new AtomicLong()).incrementAndGet();
               req.response().setStatusCode(500).end("{\"message\":\"<Error> scripted failure\",\"status\":\"failure\"}");
@@ -119,7 +124,9 @@ public final class ScriptedReplicaBackend implements ReplicaBackend {
           }
           case "/echo" -> {
             JsonObject headers = new JsonObject();
-            req.headers().forEach(e -> headers.put(e.getKey().toLowerCase(), e.getValue()));
+            // a field sent twice shows as its values joined, as a list field's are
+            req.headers().forEach(e -> headers.put(e.getKey().toLowerCase(), headers.containsKey(e.getKey().toLowerCase())
+                ? headers.getString(e.getKey().toLowerCase()) + ", " + e.getValue() : e.getValue()));
             req.response().putHeader("Content-Type", "application/json").putHeader("X-Replica", name).end(headers.encode());
           }
           default -> req.response().setStatusCode(404).end();

@@ -538,7 +538,7 @@ final class ByteExchange implements Admission.Waiter {
       logEnd(AccessEntry.End.CLIENT_GONE);
     }
     if (was != Stage.ENDED) {
-      trace.end(AccessEntry.End.CLIENT_GONE.json(), 0, bytesIn);
+      trace.end(AccessEntry.End.CLIENT_GONE.json(), replyStatus, bytesIn);
     }
     if (queued) {
       queued = false;

@@ -79,6 +79,8 @@ final class StackDoor implements Downstream {
   private boolean handlersSet;
   /** Whether the client's HTTP/1 connection ends after this reply: asked to, or the reply's end is its close. */
   private boolean closeAfter;
+  /** Whether the client's HTTP/1 request asked for its connection to end with the reply. */
+  private boolean clientCloses;
 
   StackDoor(Forwarder forwarder, HttpServerRequest req, boolean secure, long key) {
     this.forwarder = forwarder;
@@ -176,6 +178,7 @@ final class StackDoor implements Downstream {
     boolean http1 = req.version() != HttpVersion.HTTP_2;
     boolean close = http1 && (req.version() == HttpVersion.HTTP_1_0 ? !req.headers().contains(HttpHeaders.CONNECTION,
         HttpHeaders.KEEP_ALIVE, true) : req.headers().contains(HttpHeaders.CONNECTION, HttpHeaders.CLOSE, true));
+    clientCloses = close;
     exchange = new ByteExchange(this, forwarder, forwarder.upstream(), parsed, request, key,
         Forwarder.idempotent(req.method()), req.method() == HttpMethod.HEAD, close, protocol(req.version()), trace);
     out.closeHandler(v -> exchange.clientGone());
@@ -214,6 +217,9 @@ final class StackDoor implements Downstream {
         protocol(req.version()), clientAddress, key);
     if (trace.drops(KnownField.TRACEPARENT)) {
       headers.remove(KnownField.TRACEPARENT.name).remove(KnownField.TRACESTATE.name);
+    }
+    if (trace.drops(KnownField.X_REQUEST_ID)) {
+      headers.remove(KnownField.X_REQUEST_ID.name);
     }
     if (!headers.contains(HttpHeaders.HOST)) {
       // HTTP/2's authority stands for it; an HTTP/1.0 client may have sent none: the address it reached stands in
@@ -329,7 +335,8 @@ final class StackDoor implements Downstream {
         out.setChunked(true);
       }
     }
-    if ((close || bodyPending) && http1) {
+    // (a replica's reply that ends at its close is framed anew here: the client's connection need not end for it)
+    if ((clientCloses || bodyPending) && http1) {
       // asked for, or the client is still sending a body no one reads now: nothing after it can be told apart
       headers.set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
       closeAfter = true;

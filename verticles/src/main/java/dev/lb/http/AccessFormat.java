@@ -1,8 +1,5 @@
 package dev.lb.http;
 
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
@@ -14,9 +11,6 @@ import java.util.Locale;
 public enum AccessFormat {
   COMMON, COMBINED, JSON;
 
-  private static final DateTimeFormatter CLF = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT)
-      .withZone(ZoneId.systemDefault());
-
   /** The format named {@code name}; an {@link IllegalArgumentException} naming the choices otherwise. */
   public static AccessFormat named(String name) {
     for (AccessFormat f : values()) {
@@ -27,55 +21,29 @@ public enum AccessFormat {
     throw new IllegalArgumentException("unknown access log format '" + name + "'; choose common, combined or json");
   }
 
-  /** The line of {@code e}, with its newline. */
+  /** The line of {@code e}, with its newline (its time formatted anew: see {@link #line(AccessEntry, LineClock)}). */
   String line(AccessEntry e) {
+    return line(e, new LineClock());
+  }
+
+  /** The line of {@code e}, with its newline, its time from {@code clock} (the writing thread's own). */
+  String line(AccessEntry e, LineClock clock) {
     return switch (this) {
-      case COMMON -> millis(request(e).append(" \"").append(e.replica).append("\" "), e.totalNanos).append('\n')
+      case COMMON -> millis(request(e, clock).append(" \"").append(e.replica).append("\" "), e.totalNanos).append('\n')
           .toString();
-      case COMBINED -> millis(request(e).append(" \"").append(quoted(e.referer)).append("\" \"")
+      case COMBINED -> millis(request(e, clock).append(" \"").append(quoted(e.referer)).append("\" \"")
           .append(quoted(e.userAgent)).append("\" \"").append(e.replica).append("\" "), e.totalNanos).append('\n')
           .toString();
-      case JSON -> json(e) + "\n";
+      case JSON -> json(e, clock) + "\n";
     };
   }
 
   /** {@code client - - [time] "METHOD target VERSION" status bytes}. */
-  private static StringBuilder request(AccessEntry e) {
-    StringBuilder b = new StringBuilder(160).append(e.client).append(" - - [").append(clfTime(e.epochMs)).append("] \"")
+  private static StringBuilder request(AccessEntry e, LineClock clock) {
+    StringBuilder b = new StringBuilder(160).append(e.client).append(" - - [").append(clock.clf(e.epochMs)).append("] \"")
         .append(e.method).append(' ').append(e.target).append(' ').append(e.version).append("\" ").append(e.status)
         .append(' ');
     return e.bytesOut < 0 ? b.append('-') : b.append(e.bytesOut);
-  }
-
-  /**
-   * The time of a line: what the formatter writes of a second is kept while lines of that second come (one thread
-   * writes them, a few thousand a second), so that each line pays for its milliseconds only.
-   */
-  private record Second(long epochS, String text) { }
-
-  private static volatile Second clf = new Second(-1, "");
-  private static volatile Second iso = new Second(-1, "");
-
-  private static String clfTime(long epochMs) {
-    Second s = clf;
-    if (s.epochS != Math.floorDiv(epochMs, 1000)) {
-      s = new Second(Math.floorDiv(epochMs, 1000), CLF.format(Instant.ofEpochMilli(epochMs)));
-      clf = s;
-    }
-    return s.text;
-  }
-
-  /** {@code 2026-12-07T20:39:33.123Z}, as {@link Instant#toString} writes a time with milliseconds. */
-  private static String isoTime(long epochMs) {
-    Second s = iso;
-    long second = Math.floorDiv(epochMs, 1000);
-    if (s.epochS != second) {
-      String whole = Instant.ofEpochSecond(second).toString();
-      s = new Second(second, whole.substring(0, whole.length() - 1));
-      iso = s;
-    }
-    int ms = (int) Math.floorMod(epochMs, 1000);
-    return s.text + (ms < 10 ? ".00" : ms < 100 ? ".0" : ".") + ms + "Z";
   }
 
   /** Milliseconds with three decimals ({@code 12.345}), written without a formatter. */
@@ -94,10 +62,10 @@ public enum AccessFormat {
    * the machine with the event loops (encoding through a {@code JsonObject} took 13 % of the bench's requests per
    * second; see the README's "Logs").
    */
-  static String json(AccessEntry e) {
+  static String json(AccessEntry e, LineClock clock) {
     int q = e.target.indexOf('?');
     StringBuilder b = new StringBuilder(384).append('{');
-    string(b, "time", isoTime(e.epochMs)).append(',');
+    string(b, "time", clock.iso(e.epochMs)).append(',');
     string(b, "client", e.client).append(',');
     string(b, "method", e.method).append(',');
     string(b, "path", q < 0 ? e.target : e.target.substring(0, q)).append(',');

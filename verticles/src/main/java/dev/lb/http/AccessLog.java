@@ -100,17 +100,18 @@ public final class AccessLog {
 
   private void drain(Writer out) {
     List<AccessEntry> batch = new ArrayList<>(BATCH);
+    LineClock clock = new LineClock();
     try {
       while (true) {
         AccessEntry first = queue.poll(1, TimeUnit.SECONDS);
         if (first == null) {
           continue;
         }
-        out.write(format.line(first));
+        out.write(format.line(first, clock));
         // what else is waiting, taken in batches: one lock of the queue for many entries
         while (queue.drainTo(batch, BATCH) > 0) {
           for (AccessEntry e : batch) {
-            out.write(format.line(e));
+            out.write(format.line(e, clock));
           }
           batch.clear();
         }

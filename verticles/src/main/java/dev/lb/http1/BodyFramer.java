@@ -141,8 +141,9 @@ public final class BodyFramer {
       }
       case TRAILER_NAME -> {
         if (b == ':' && nameLength > 0) {
-          if (nameLength <= NAME_KEPT && KnownField.lookup(io.netty.buffer.Unpooled.wrappedBuffer(name, 0, nameLength),
-              0, nameLength) >= 0) {
+          int kind = nameLength <= NAME_KEPT
+              ? KnownField.lookup(io.netty.buffer.Unpooled.wrappedBuffer(name, 0, nameLength), 0, nameLength) : -1;
+          if (kind >= 0 && !KnownField.VALUES[kind].mayTrail) {
             throw new BadMessage("a trailer field that frames, routes or forwards the message");
           }
           state = State.TRAILER_LINE;

@@ -26,9 +26,10 @@ public enum KnownField {
   X_REAL_IP("x-real-ip"),
   FORWARDED("forwarded"),
   LEASE("x-lb-lease"),
-  TRACEPARENT("traceparent"),
-  TRACESTATE("tracestate"),
-  X_REQUEST_ID("x-request-id");
+  // followed, not framing or routing: they may stand in trailers
+  TRACEPARENT("traceparent", false, true),
+  TRACESTATE("tracestate", false, true),
+  X_REQUEST_ID("x-request-id", false, true);
 
   static final KnownField[] VALUES = values();
 
@@ -36,14 +37,21 @@ public enum KnownField {
   public final AsciiString name;
   /** Hop-by-hop (RFC 9110 §7.6.1): never forwarded, either way. */
   public final boolean hopByHop;
+  /** Allowed in a chunked body's trailers: it says what follows the message, not where it ends or goes. */
+  public final boolean mayTrail;
 
   KnownField(String name) {
     this(name, false);
   }
 
   KnownField(String name, boolean hopByHop) {
+    this(name, hopByHop, false);
+  }
+
+  KnownField(String name, boolean hopByHop, boolean mayTrail) {
     this.name = AsciiString.cached(name);
     this.hopByHop = hopByHop;
+    this.mayTrail = mayTrail;
   }
 
   /** The known field named by {@code len} bytes at {@code at} in {@code bytes} (any case), or -1. */

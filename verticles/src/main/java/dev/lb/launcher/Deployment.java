@@ -68,10 +68,12 @@ public final class Deployment {
   private final SystemMetrics systemMetrics;
   private final AccessLog accessLog;
   /** Spans of the forward path and of Vert.x's own servers, clients and event bus, or off. */
-  private Tracing tracing = Tracing.OFF;
+  private final Tracing tracing;
 
-  private Deployment(Vertx vertx, boolean clustered, PrometheusMeterRegistry registry, AccessFormat accessLog) {
+  private Deployment(Vertx vertx, boolean clustered, PrometheusMeterRegistry registry, AccessFormat accessLog,
+      Tracing tracing) {
     this.vertx = vertx;
+    this.tracing = tracing;
     this.clustered = clustered;
     this.registry = registry;
     this.proxyMetrics = registry == null ? ProxyMetrics.NONE : new ProxyMetrics(registry);
@@ -112,8 +114,7 @@ public final class Deployment {
     }
     if (!clustered) {
       Deployment node = new Deployment(metered(builder, new VertxOptions(), registry).build(), false, registry,
-          accessFormat(conf));
-      node.tracing = tracing;
+          accessFormat(conf), tracing);
       return node.deploy(conf, roles, null, 1).map(node);
     }
     ClusterSettings cluster = ClusterSettings.from(conf);
@@ -128,23 +129,32 @@ public final class Deployment {
           RoutingAgreement agreement = new RoutingAgreement(vertx, manager.getNodeId(), cluster.host(), conf,
               manager::getNodes);
           agreement.join(conf.getBoolean(ConfigKeys.CLUSTER_ROLLING))
-              .onFailure(err -> {
-                // refused: this node leaves the cluster before its start fails, so the process exits once it left
-                vertx.close().onComplete(closed -> {
-                  if (closed.failed()) {
-                    LOG.log(Level.WARNING, "leaving the cluster failed: {0}", closed.cause().toString());
-                  }
-                  started.fail(err);
-                });
-              })
+              .onFailure(err -> leave(vertx, err, started))
               .onSuccess(state -> {
-                Deployment node = new Deployment(vertx, true, registry, accessFormat(conf));
-                node.routing = agreement;
-                node.tracing = tracing;
-                node.deploy(conf, roles, manager, cluster.quorum()).map(node).onComplete(started);
+                try {
+                  Deployment node = new Deployment(vertx, true, registry, accessFormat(conf), tracing);
+                  node.routing = agreement;
+                  node.deploy(conf, roles, manager, cluster.quorum()).map(node).onComplete(started);
+                } catch (RuntimeException e) {
+                  // a setting checked as the roles deploy: the start fails, as it would have before joining
+                  leave(vertx, e, started);
+                }
               });
         });
     return started.future();
+  }
+
+  /**
+   * A node that cannot start (refused at join, or a setting its roles refuse) leaves the cluster first: its start
+   * fails once it left, so that the process exits out of the cluster.
+   */
+  private static void leave(Vertx vertx, Throwable why, Promise<Deployment> started) {
+    vertx.close().onComplete(closed -> {
+      if (closed.failed()) {
+        LOG.log(Level.WARNING, "leaving the cluster failed: {0}", closed.cause().toString());
+      }
+      started.tryFail(why);
+    });
   }
 
   /**
@@ -256,9 +266,12 @@ public final class Deployment {
         LOG.log(Level.WARNING, "leaving the cluster without a handover: {0}", e.getMessage());
       }
     }
-    vertx.close().await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    // the spans of the last requests go out
-    tracing.close();
+    try {
+      vertx.close().await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } finally {
+      // the spans of the last requests go out
+      tracing.close();
+    }
   }
 
   public Vertx vertx() {

@@ -1,6 +1,7 @@
 package dev.lb.tracing;
 
 import dev.lb.http1.HeadEdits;
+import dev.lb.http1.HttpHead;
 import dev.lb.http1.KnownField;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -12,6 +13,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -55,6 +57,7 @@ public final class RequestTrace implements HeadEdits {
   /** Where the {@code traceparent} value stands in the request's head, or -1 (not written). */
   private int traceparentAt = -1;
   private int traceparentLength;
+  private boolean ended;
 
   private RequestTrace(Tracing tracing, String requestId, boolean idGiven, Span span, Context context) {
     this.tracing = tracing;
@@ -109,8 +112,10 @@ public final class RequestTrace implements HeadEdits {
 
   @Override
   public boolean drops(KnownField kind) {
-    // the client's trace context goes on as this request's (its parent there); no tracing: it passes as it came
-    return context != null && (kind == KnownField.TRACEPARENT || kind == KnownField.TRACESTATE);
+    // the client's trace context goes on as this request's (its parent there); no tracing: it passes as it came. An
+    // empty request id is replaced by one made here
+    return (context != null && (kind == KnownField.TRACEPARENT || kind == KnownField.TRACESTATE))
+        || (kind == KnownField.X_REQUEST_ID && !idGiven);
   }
 
   @Override
@@ -121,7 +126,7 @@ public final class RequestTrace implements HeadEdits {
       out.writeByte('\r').writeByte('\n');
     }
     if (context != null) {
-      tracing.propagator.inject(context, out, (TextMapSetter<ByteBuf>) (buf, name, value) -> {
+      tracing.injector.inject(context, out, (TextMapSetter<ByteBuf>) (buf, name, value) -> {
         ByteBufUtil.writeAscii(buf, name);
         buf.writeByte(':').writeByte(' ');
         if (TRACEPARENT.equals(name)) {
@@ -140,7 +145,7 @@ public final class RequestTrace implements HeadEdits {
       head.append("x-request-id: ").append(requestId).append("\r\n");
     }
     if (context != null) {
-      tracing.propagator.inject(context, head, (TextMapSetter<StringBuilder>) (text, name, value) -> {
+      tracing.injector.inject(context, head, (TextMapSetter<StringBuilder>) (text, name, value) -> {
         text.append(name).append(": ");
         if (TRACEPARENT.equals(name)) {
           traceparentAt = text.length();
@@ -166,7 +171,7 @@ public final class RequestTrace implements HeadEdits {
           .setAttribute(TRY, (long) no);
     }
     if (traceparentAt >= 0) {
-      tracing.propagator.inject(context.with(attempt), request, (TextMapSetter<ByteBuf>) (buf, name, value) -> {
+      tracing.injector.inject(context.with(attempt), request, (TextMapSetter<ByteBuf>) (buf, name, value) -> {
         if (TRACEPARENT.equals(name) && value.length() == traceparentLength) {
           buf.setCharSequence(traceparentAt, value, StandardCharsets.US_ASCII);
         }
@@ -199,9 +204,10 @@ public final class RequestTrace implements HeadEdits {
 
   /** The request ended as {@code end}, answered {@code status} (0: none), having brought {@code bytesIn}. */
   public void end(String end, int status, long bytesIn) {
-    if (context == null) {
+    if (context == null || ended) {
       return;
     }
+    ended = true;
     if (attempt != null) {
       tried(end, 0);
     }
@@ -219,14 +225,14 @@ public final class RequestTrace implements HeadEdits {
   }
 
   /** Reads a trace context from a relayed head. */
-  public static final TextMapGetter<dev.lb.http1.HttpHead> HEAD = new TextMapGetter<>() {
+  public static final TextMapGetter<HttpHead> HEAD = new TextMapGetter<>() {
     @Override
-    public Iterable<String> keys(dev.lb.http1.HttpHead carrier) {
-      return java.util.List.of();
+    public Iterable<String> keys(HttpHead carrier) {
+      return List.of();
     }
 
     @Override
-    public String get(dev.lb.http1.HttpHead carrier, String key) {
+    public String get(HttpHead carrier, String key) {
       return carrier == null ? null : carrier.value(key);
     }
   };

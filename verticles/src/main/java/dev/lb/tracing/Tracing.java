@@ -2,6 +2,7 @@ package dev.lb.tracing;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
@@ -29,7 +30,13 @@ public final class Tracing {
   private final OpenTelemetry otel;
   private final OpenTelemetrySdk sdk;
   final Tracer tracer;
+  /** Reads a client's context as the configured propagators do ({@code OTEL_PROPAGATORS}: W3C trace context and baggage by default). */
   final TextMapPropagator propagator;
+  /**
+   * Writes the context a replica gets: W3C trace context only. Other fields of the configured propagators (baggage,
+   * B3) pass on as the client sent them, as a proxy changes none of them.
+   */
+  final TextMapPropagator injector = W3CTraceContextPropagator.getInstance();
   private final String description;
 
   private Tracing(OpenTelemetry otel, OpenTelemetrySdk sdk, String description) {
@@ -61,7 +68,9 @@ public final class Tracing {
       return OFF;
     }
     Map<String, String> properties = new HashMap<>();
-    properties.put("otel.service.name", "load-balancer");
+    if (!env.getOrDefault("OTEL_RESOURCE_ATTRIBUTES", "").contains("service.name=")) {
+      properties.put("otel.service.name", "load-balancer");
+    }
     properties.put("otel.metrics.exporter", "none");
     properties.put("otel.logs.exporter", "none");
     // OTLP over HTTP (protobuf), as the specification's default: this build sends with the JDK's HTTP client only
@@ -71,11 +80,11 @@ public final class Tracing {
         properties.put(name.toLowerCase(Locale.ROOT).replace('_', '.'), value);
       }
     });
-    for (String protocol : new String[] {"otel.exporter.otlp.protocol", "otel.exporter.otlp.traces.protocol"}) {
-      if (properties.getOrDefault(protocol, "http/protobuf").trim().equals("grpc")) {
-        throw new IllegalArgumentException(protocol.toUpperCase(Locale.ROOT).replace('.', '_')
-            + "=grpc: this build exports over OTLP/HTTP only; use http/protobuf (an OTLP collector's port 4318)");
-      }
+    String protocol = properties.getOrDefault("otel.exporter.otlp.traces.protocol",
+        properties.get("otel.exporter.otlp.protocol")).trim();
+    if (protocol.equals("grpc")) {
+      throw new IllegalArgumentException("OTLP over grpc (OTEL_EXPORTER_OTLP_PROTOCOL): this build exports over "
+          + "OTLP/HTTP only; use http/protobuf (an OTLP collector's port 4318)");
     }
     OpenTelemetrySdk sdk;
     try {

@@ -54,6 +54,9 @@ class BodyFramerTest {
     assertBodyEnds(head, "0\r\n\r\n", "0\r\n\r\n");
     // a trailer whose name only starts like a field the relay checks is an ordinary one
     assertBodyEnds(head, "0\r\nContent-Lengths: 5\r\nX-Forwarded-For-Real: 1\r\n" + "L".repeat(40) + ": 1\r\n\r\n", "");
+    // trace context and a request id say what follows the message, not where it ends: trailers may carry them
+    assertBodyEnds(head, "0\r\ntraceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\r\n"
+        + "Tracestate: a=1\r\nX-Request-Id: 7\r\n\r\n", "");
   }
 
   @Test

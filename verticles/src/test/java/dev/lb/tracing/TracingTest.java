@@ -69,6 +69,13 @@ class TracingTest {
     Retried retried = retried(vertx, system, replicas);
     List<SpanData> trace = await(() -> spansOf(spans.getFinishedSpanItems(), CLIENT_TRACE), 3);
     checkRetried(trace, retried);
+    // each replica got the context of the try that reached it: the head's traceparent rewritten for the second try
+    for (SpanData attempt : trace) {
+      if (attempt.getKind() == SpanKind.CLIENT) {
+        assertEquals("00-" + CLIENT_TRACE + "-" + attempt.getSpanId() + "-01",
+            replicas.traceparents.get(attempt.getAttributes().get(RequestTrace.REPLICA)));
+      }
+    }
   }
 
   @Test
@@ -89,6 +96,11 @@ class TracingTest {
     JsonObject given = client.get(system.port(), "127.0.0.1", "/echo").putHeader("X-Request-Id", "abc-123")
         .send().await(WAIT_S, TimeUnit.SECONDS).bodyAsJsonObject();
     assertEquals("abc-123", given.getString("x-request-id"), "a client's request id passes on as it came");
+    String empty = RawHttp.exchange(system.port(), "GET /echo HTTP/1.1\r\nHost: x\r\nX-Request-Id:\r\n"
+        + "baggage: user=7\r\nConnection: close\r\n\r\n");
+    JsonObject echoed = new JsonObject(RawHttp.body(empty));
+    assertEquals(36, echoed.getString("x-request-id").length(), "an empty id is replaced, not doubled: " + empty);
+    assertEquals("user=7", echoed.getString("baggage"), "baggage passes on once, as it came: " + empty);
     assertTrue(given.getString("traceparent", "").matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}"),
         "a request without a trace context starts a trace: " + given.encode());
 
@@ -107,8 +119,10 @@ class TracingTest {
     TestSystem system = TestSystem.deploy(vertx, TestSystem.config(), new ScriptedReplicaBackend(vertx))
         .await(WAIT_S, TimeUnit.SECONDS);
     JsonObject seen = WebClient.create(vertx).get(system.port(), "127.0.0.1", "/echo")
-        .putHeader("traceparent", CLIENT_TRACEPARENT).send().await(WAIT_S, TimeUnit.SECONDS).bodyAsJsonObject();
+        .putHeader("traceparent", CLIENT_TRACEPARENT).putHeader("tracestate", "vendor=1").send()
+        .await(WAIT_S, TimeUnit.SECONDS).bodyAsJsonObject();
     assertEquals(CLIENT_TRACEPARENT, seen.getString("traceparent"));
+    assertEquals("vendor=1", seen.getString("tracestate"));
     assertTrue(seen.getString("x-request-id", "").length() == 36, seen.encode());
   }
 

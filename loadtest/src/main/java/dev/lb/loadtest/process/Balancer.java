@@ -53,10 +53,11 @@ public final class Balancer implements AutoCloseable {
 
   /**
    * Refuses a variable the balancer does not read: a misspelt setting would be ignored silently, and the experiment
-   * would measure the defaults under another name.
+   * would measure the defaults under another name. OpenTelemetry's {@code OTEL_*} variables are read by its SDK.
    */
   public static void checkSettings(Map<String, String> env) {
-    env.keySet().stream().filter(name -> !Settings.ENVIRONMENT.containsKey(name)).findFirst().ifPresent(name -> {
+    env.keySet().stream().filter(name -> !Settings.ENVIRONMENT.containsKey(name) && !name.startsWith("OTEL_"))
+        .findFirst().ifPresent(name -> {
       throw new IllegalArgumentException(name + " is not a setting of the balancer; see dev.lb.config.Settings");
     });
   }
