@@ -100,7 +100,9 @@ public final class Tracing {
     }
     String where = properties.getOrDefault("otel.exporter.otlp.traces.endpoint",
         properties.getOrDefault("otel.exporter.otlp.endpoint", "the exporter's default endpoint"));
-    return new Tracing(sdk, sdk, "exporting spans (" + (exporter.isEmpty() ? "otlp" : exporter) + ") to " + where
+    boolean otlp = exporter.isEmpty() || exporter.contains("otlp");
+    return new Tracing(sdk, sdk, "exporting spans (" + (exporter.isEmpty() ? "otlp" : exporter) + ")"
+        + (otlp ? " to " + where : "")
         + ", sampler " + properties.getOrDefault("otel.traces.sampler", "parentbased_always_on")
         + (properties.containsKey("otel.traces.sampler.arg") ? " " + properties.get("otel.traces.sampler.arg") : ""));
   }
